@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the demo and the tests need, when any is missing. Needs root for apt-get.
+set -euo pipefail
+need=()
+command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql postgresql-client)
+command -v mariadbd >/dev/null || command -v mysqld >/dev/null || need+=(mariadb-server mariadb-client)
+command -v apache2ctl >/dev/null || need+=(apache2)
+command -v named-checkzone >/dev/null || need+=(bind9-utils)
+command -v dotnet >/dev/null || { echo "install-deps: the .NET SDK (dotnet) is not on PATH; see global.json for the version" >&2; exit 1; }
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: missing ${need[*]}; run as root, or install them with apt-get" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi

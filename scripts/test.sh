@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, starts two PostgreSQL and two MariaDB servers on 127.0.0.1
+# (chip's and dale's of each engine) in a temporary folder, runs the solution's tests, stops the servers.
+# Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~Guard").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+source scripts/lib/servers.sh
+
+run=$(mktemp -d /tmp/bridge-test.XXXXXX)
+chmod 755 "$run"
+cleanup() {
+  pg_down "$run/pg-chip"; pg_down "$run/pg-dale"; mariadb_down "$run/my-chip"; mariadb_down "$run/my-dale"
+  rm -rf "$run"
+}
+trap cleanup EXIT
+
+free_port() { # a port nobody listens on, from a base that differs between concurrent runs
+  local p=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+base=$((20000 + $$ % 20000))
+p1=$(free_port $base); p2=$(free_port $((p1 + 1))); p3=$(free_port $((p2 + 1))); p4=$(free_port $((p3 + 1)))
+
+pg_up "$run/pg-chip" "$p1" & a=$!
+pg_up "$run/pg-dale" "$p2" & b=$!
+mariadb_up "$run/my-chip" "$p3" & c=$!
+mariadb_up "$run/my-dale" "$p4" & d=$!
+wait $a && wait $b && wait $c && wait $d
+
+export BRIDGE_TEST_PG_CHIP BRIDGE_TEST_PG_DALE BRIDGE_TEST_MARIADB_CHIP BRIDGE_TEST_MARIADB_DALE
+BRIDGE_TEST_PG_CHIP=$(pg_conn "$p1")
+BRIDGE_TEST_PG_DALE=$(pg_conn "$p2")
+BRIDGE_TEST_MARIADB_CHIP=$(mariadb_conn "$p3")
+BRIDGE_TEST_MARIADB_DALE=$(mariadb_conn "$p4")
+export BRIDGE_TEST_ARTIFACTS="${BRIDGE_TEST_ARTIFACTS:-$PWD/artifacts/test}"
+mkdir -p "$BRIDGE_TEST_ARTIFACTS"
+
+dotnet test Bridge.sln -c Release --nologo "$@"
