@@ -1,0 +1,133 @@
+using System.CommandLine;
+using Bridge.Core;
+using Bridge.Data.Engine;
+using Bridge.Data.Run;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Bridge.Cli;
+
+/// <summary>The <c>bridge</c> command line: parsing, configuration, logging to stderr, reports to stdout, exit codes.</summary>
+public static class BridgeApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
+    {
+        var configOption = new Option<string>("--config", "-c") { Description = "The configuration file (JSON)", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Plan and report, write nothing" };
+        var force = new Option<bool>("--force") { Description = "Apply even when the guard would refuse the deletions" };
+        var format = new Option<string>("--format") { Description = "Report format", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when changes are pending, like git diff" };
+
+        var sync = new Command("sync", "Bring the standby's Blech database (local) in line with the active one (peer)") { configOption, dryRun, force, format };
+        sync.SetAction((r, token) => RunSyncAsync(r.GetValue(configOption)!, r.GetValue(dryRun), r.GetValue(force), r.GetValue(format)!, false, "sync", stdout, stderr, token));
+
+        var diff = new Command("diff", "Show what sync would do, changing nothing") { configOption, format, exitCode };
+        diff.SetAction((r, token) => RunSyncAsync(r.GetValue(configOption)!, true, false, r.GetValue(format)!, r.GetValue(exitCode), "diff", stdout, stderr, token));
+
+        var check = new Command("check", "Check that both databases are reachable, their schemas as expected and V registered") { configOption };
+        check.SetAction((r, token) => RunCheckAsync(r.GetValue(configOption)!, stdout, stderr, token));
+
+        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { sync, diff, check };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await stderr.WriteLineAsync($"bridge: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync("Run 'bridge --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
+    }
+
+    private static async Task<int> RunSyncAsync(string configPath, bool dry, bool force, string format, bool exitCodeOnChanges, string command, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var secrets = new Secrets();
+        SyncRunner runner;
+        SyncRequest request;
+        using var loggerFactory = CreateLoggerFactory(stderr);
+        try
+        {
+            var config = BridgeConfig.Load(configPath);
+            var peer = config.BuildSide("peer", secrets);
+            var local = config.BuildSide("local", secrets);
+            request = new SyncRequest(config.BuildAddressPolicy(), config.MaxDeleteShare, force, dry, command, Environment.GetEnvironmentVariable("BLECH_ADMIN") ?? Environment.UserName);
+            runner = new SyncRunner(peer, local, config.BuildRetry(), secrets, loggerFactory.CreateLogger("bridge"));
+        }
+        catch (ConfigException e)
+        {
+            await stderr.WriteLineAsync($"bridge: {secrets.Redact(e.Message)}");
+            return ExitCodes.Usage;
+        }
+
+        var outcome = await runner.RunAsync(request, ct);
+        loggerFactory.Dispose();
+        if (outcome.Report is { } report)
+        {
+            await stdout.WriteAsync(format == "json" ? report.ToJson() + Environment.NewLine : report.ToText());
+        }
+
+        if (outcome.Error is not null)
+        {
+            await stderr.WriteLineAsync($"bridge {command}: {outcome.Error}");
+        }
+
+        return outcome.ExitCode == ExitCodes.Success && exitCodeOnChanges && outcome.Report is { HasChanges: true }
+            ? ExitCodes.Failure
+            : outcome.ExitCode;
+    }
+
+    private static async Task<int> RunCheckAsync(string configPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var secrets = new Secrets();
+        BridgeConfig config;
+        Side peer, local;
+        System.Net.IPAddress v;
+        try
+        {
+            config = BridgeConfig.Load(configPath);
+            peer = config.BuildSide("peer", secrets);
+            local = config.BuildSide("local", secrets);
+            v = config.ParseServiceAddress();
+        }
+        catch (ConfigException e)
+        {
+            await stderr.WriteLineAsync($"bridge: {secrets.Redact(e.Message)}");
+            return ExitCodes.Usage;
+        }
+
+        var results = await Checker.CheckAsync(peer, local, v, ct);
+        var ok = true;
+        foreach (var r in results)
+        {
+            ok &= r.Ok;
+            await stdout.WriteLineAsync($"{(r.Ok ? "ok  " : "FAIL")} {secrets.Redact(r.Message)}");
+        }
+
+        return ok ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static ILoggerFactory CreateLoggerFactory(TextWriter stderr) => LoggerFactory.Create(builder =>
+    {
+        builder.SetMinimumLevel(LogLevel.Information);
+        if (ReferenceEquals(stderr, Console.Error))
+        {
+            builder.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+            builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+        else
+        {
+            builder.AddProvider(new TextWriterLoggerProvider(stderr));
+        }
+    });
+}

@@ -1,0 +1,173 @@
+using System.Net;
+using Bridge.Core.Guard;
+using Bridge.Core.Normalize;
+using Bridge.Data.Engine;
+using Bridge.Data.Run;
+using Bridge.MySql;
+using Bridge.Postgres;
+using Microsoft.Extensions.Configuration;
+
+namespace Bridge.Cli;
+
+/// <summary>A wrong or missing configuration value; the message names the key and what is wrong (never a secret).</summary>
+public sealed class ConfigException(string message) : Exception(message);
+
+/// <summary>One machine's Blech database as configured.</summary>
+public sealed class EndpointConfig
+{
+    /// <summary><c>postgres</c> or <c>mysql</c> (MariaDB).</summary>
+    public string? Engine { get; set; }
+
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The machine's own address (C or D); mapped to V by default.</summary>
+    public string? Address { get; set; }
+}
+
+public sealed class AddressMapEntry
+{
+    public string? From { get; set; }
+
+    public string? To { get; set; }
+}
+
+public sealed class GuardConfig
+{
+    public double MaxDeleteShare { get; set; } = DeleteGuard.DefaultMaxDeleteShare;
+}
+
+public sealed class RetryConfig
+{
+    public int MaxAttempts { get; set; } = 4;
+
+    public double BaseDelaySeconds { get; set; } = 1;
+
+    public double TotalTimeoutSeconds { get; set; } = 300;
+}
+
+/// <summary>The configuration file, with every key overridable from <c>BRIDGE__SECTION__KEY</c> environment variables.</summary>
+public sealed class BridgeConfig
+{
+    public string? ServiceAddress { get; set; }
+
+    /// <summary>This machine's Blech: the standby, where Bridge writes.</summary>
+    public EndpointConfig? Local { get; set; }
+
+    /// <summary>The other machine's Blech: the active one, which Bridge reads.</summary>
+    public EndpointConfig? Peer { get; set; }
+
+    public List<AddressMapEntry> AddressMap { get; set; } = [];
+
+    public GuardConfig Guard { get; set; } = new();
+
+    public RetryConfig Retry { get; set; } = new();
+
+    public static BridgeConfig Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ConfigException($"config file '{path}' does not exist");
+        }
+
+        IConfigurationRoot root;
+        try
+        {
+            root = new ConfigurationBuilder()
+                .AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables("BRIDGE__")
+                .Build();
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            throw new ConfigException($"config file '{path}' is not valid JSON: {e.Message.ReplaceLineEndings(" ")}");
+        }
+
+        try
+        {
+            return root.Get<BridgeConfig>() ?? new BridgeConfig();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigException($"config file '{path}': {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    public IPAddress ParseServiceAddress() => ParseAddress(ServiceAddress, "serviceAddress", required: true)!;
+
+    public AddressPolicy BuildAddressPolicy()
+    {
+        var v = ParseServiceAddress();
+        var entries = new List<KeyValuePair<IPAddress, IPAddress>>();
+        for (var i = 0; i < AddressMap.Count; i++)
+        {
+            var from = ParseAddress(AddressMap[i].From, $"addressMap[{i}].from", required: true)!;
+            var to = ParseAddress(AddressMap[i].To, $"addressMap[{i}].to", required: true)!;
+            entries.Add(new(from, to));
+        }
+
+        return new AddressPolicy(v, entries, ParseAddress(Peer?.Address, "peer.address", required: false), ParseAddress(Local?.Address, "local.address", required: false));
+    }
+
+    public Side BuildSide(string role, Secrets secrets)
+    {
+        var e = role == "local" ? Local : Peer;
+        if (e is null)
+        {
+            throw new ConfigException($"config: section '{role}' is missing (it needs engine and connectionString)");
+        }
+
+        if (string.IsNullOrWhiteSpace(e.ConnectionString))
+        {
+            throw new ConfigException($"config: {role}.connectionString is missing (or set BRIDGE__{role.ToUpperInvariant()}__CONNECTIONSTRING)");
+        }
+
+        secrets.AddConnectionString(e.ConnectionString);
+        IEngineDialect dialect = e.Engine?.Trim().ToLowerInvariant() switch
+        {
+            "postgres" or "postgresql" => new PostgresDialect(),
+            "mysql" or "mariadb" => new MySqlDialect(),
+            null or "" => throw new ConfigException($"config: {role}.engine is missing (postgres or mysql)"),
+            _ => throw new ConfigException($"config: {role}.engine '{e.Engine}' is not an engine Bridge knows (postgres or mysql)"),
+        };
+
+        try
+        {
+            _ = dialect.Describe(e.ConnectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new ConfigException($"config: {role}.connectionString is not a valid {dialect.Name} connection string ({secrets.Redact(ex.Message.ReplaceLineEndings(" "))})");
+        }
+
+        return new Side(role, dialect, e.ConnectionString);
+    }
+
+    public RetryOptions BuildRetry()
+    {
+        if (Retry.MaxAttempts < 0 || Retry.BaseDelaySeconds < 0 || Retry.TotalTimeoutSeconds <= 0)
+        {
+            throw new ConfigException("config: retry.maxAttempts and retry.baseDelaySeconds must be 0 or more, retry.totalTimeoutSeconds more than 0");
+        }
+
+        return new RetryOptions
+        {
+            MaxRetryAttempts = Retry.MaxAttempts,
+            BaseDelay = TimeSpan.FromSeconds(Retry.BaseDelaySeconds),
+            TotalTimeout = TimeSpan.FromSeconds(Retry.TotalTimeoutSeconds),
+        };
+    }
+
+    public double MaxDeleteShare => Guard.MaxDeleteShare is >= 0 and <= 1
+        ? Guard.MaxDeleteShare
+        : throw new ConfigException($"config: guard.maxDeleteShare {Guard.MaxDeleteShare} must be between 0 and 1");
+
+    private static IPAddress? ParseAddress(string? text, string key, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return required ? throw new ConfigException($"config: {key} is missing (an IPv4 or IPv6 address)") : null;
+        }
+
+        return Addresses.TryParse(text, out var a) ? a : throw new ConfigException($"config: {key} '{text}' is not an IP address");
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Cli;
+
+/// <summary>Writes log lines to a given writer; used when the app runs inside another process (tests, the plugin hook).</summary>
+public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new WriterLogger(writer);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class WriterLogger(TextWriter writer) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                lock (writer)
+                {
+                    writer.WriteLine($"{logLevel.ToString().ToLowerInvariant()}: {formatter(state, exception)}");
+                }
+            }
+        }
+    }
+}

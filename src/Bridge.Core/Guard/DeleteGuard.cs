@@ -1,0 +1,51 @@
+using System.Globalization;
+using Bridge.Core.Model;
+using Bridge.Core.Plan;
+
+namespace Bridge.Core.Guard;
+
+/// <summary>The guard's answer: allowed, or refused with one line per reason.</summary>
+public sealed record GuardVerdict(bool Allowed, IReadOnlyList<string> Reasons)
+{
+    public static readonly GuardVerdict Allow = new(true, []);
+}
+
+/// <summary>
+/// Refuses runs that would delete a large share of the standby: a wrong connection string or a half-restored peer database looks
+/// exactly like "the customer deleted everything", and the standby is the last good copy.
+/// </summary>
+public static class DeleteGuard
+{
+    public const double DefaultMaxDeleteShare = 0.10;
+
+    public static GuardVerdict Check(SyncPlan plan, double maxDeleteShare, bool force)
+    {
+        var localTotal = plan.LocalCounts.Values.Sum();
+        var peerTotal = plan.PeerCounts.Values.Sum() + plan.Skipped.Count;
+        if (peerTotal == 0 && localTotal > 0)
+        {
+            // Not overridable: an empty peer is far more likely a wrong or broken database than a real state.
+            return new GuardVerdict(false, [string.Create(CultureInfo.InvariantCulture,
+                $"the peer has no objects at all while the standby has {localTotal}: refusing to empty the standby (--force does not override this)")]);
+        }
+
+        if (force)
+        {
+            return GuardVerdict.Allow;
+        }
+
+        var reasons = new List<string>();
+        foreach (var kind in ObjectKinds.All)
+        {
+            var deletes = plan.CountOf(kind, PlanAction.Delete);
+            var total = plan.LocalCounts[kind];
+            if (deletes > 0 && deletes > maxDeleteShare * total)
+            {
+                reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"would delete {deletes} of the standby's {total} {kind.Name()} objects ({(double)deletes / total:P0}, limit {maxDeleteShare:P0}); run with --force if this is intended"));
+            }
+        }
+
+        return reasons.Count == 0 ? GuardVerdict.Allow : new GuardVerdict(false, reasons);
+    }
+}

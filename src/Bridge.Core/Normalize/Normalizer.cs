@@ -1,0 +1,452 @@
+using System.Globalization;
+using Bridge.Core.Model;
+
+namespace Bridge.Core.Normalize;
+
+/// <summary>The objects of one side, normalized and keyed by natural key, kind by kind.</summary>
+public sealed class SyncSet
+{
+    private readonly Dictionary<ObjectKind, Dictionary<string, SyncItem>> _items = ObjectKinds.All.ToDictionary(k => k, _ => new Dictionary<string, SyncItem>(StringComparer.Ordinal));
+
+    /// <summary>Peer rows left out, with the reason.</summary>
+    public List<SkippedObject> Skipped { get; } = [];
+
+    /// <summary>Standby rows that repeat the natural key of an earlier row; the plan deletes them.</summary>
+    public List<SyncItem> Duplicates { get; } = [];
+
+    public IReadOnlyDictionary<string, SyncItem> this[ObjectKind kind] => _items[kind];
+
+    public int Count(ObjectKind kind) => _items[kind].Count;
+
+    internal bool TryAdd(SyncItem item) => _items[item.Kind].TryAdd(item.Key, item);
+
+    internal bool Contains(ObjectKind kind, string key) => _items[kind].ContainsKey(key);
+}
+
+/// <summary>
+/// Turns a snapshot into a <see cref="SyncSet"/>. The peer's rows are checked (bad rows and their children are skipped with a
+/// reason) and their addresses mapped to the standby's; the standby's rows are taken as they are.
+/// </summary>
+public static class Normalizer
+{
+    /// <summary>The peer (active machine): every row checked, site addresses mapped through <paramref name="map"/>.</summary>
+    public static SyncSet Peer(BlechSnapshot snapshot, AddressMap map) => Build(snapshot, map);
+
+    /// <summary>The standby: rows normalized for comparison, nothing skipped.</summary>
+    public static SyncSet Local(BlechSnapshot snapshot) => Build(snapshot, map: null);
+
+    public static string ClientKey(string login) => login.Trim().ToLowerInvariant();
+
+    public static string MailboxKey(string domain, string localPart) => $"{localPart.Trim().ToLowerInvariant()}@{HostNames.Domain(domain)}";
+
+    private static SyncSet Build(BlechSnapshot s, AddressMap? map)
+    {
+        var check = map is not null;
+        var set = new SyncSet();
+        var skippedClients = new HashSet<string>(StringComparer.Ordinal);
+        var skippedZones = new HashSet<string>(StringComparer.Ordinal);
+        var skippedMailDomains = new HashSet<string>(StringComparer.Ordinal);
+
+        void Skip(ObjectKind kind, string key, string reason) => set.Skipped.Add(new SkippedObject(kind, key, reason));
+
+        void Add(SyncItem item)
+        {
+            if (set.TryAdd(item))
+            {
+                return;
+            }
+
+            if (check)
+            {
+                Skip(item.Kind, item.Key, $"another {item.Kind.Name()} row has the same key");
+            }
+            else
+            {
+                set.Duplicates.Add(item);
+            }
+        }
+
+        foreach (var c in s.Clients)
+        {
+            var key = ClientKey(c.Login);
+            if (check && !IsPlainToken(c.Login, 64, out var why))
+            {
+                Skip(ObjectKind.Client, key, $"login {why}");
+                skippedClients.Add(key);
+                continue;
+            }
+
+            Add(new SyncItem(ObjectKind.Client, key, null,
+            [
+                new("name", c.Name), new("email", c.Email.Trim()), new("password_hash", c.PasswordHash, Secret: true), Bool("active", c.Active),
+            ], c));
+        }
+
+        foreach (var site in s.Sites)
+        {
+            var key = HostNames.Domain(site.Domain);
+            var client = ClientKey(site.ClientLogin);
+            var row = site;
+            if (check)
+            {
+                if (skippedClients.Contains(client))
+                {
+                    Skip(ObjectKind.Site, key, $"its client '{client}' is skipped");
+                    continue;
+                }
+
+                if (CheckSite(site, map!, out var mapped) is { } reason)
+                {
+                    Skip(ObjectKind.Site, key, reason);
+                    continue;
+                }
+
+                row = site with { IpAddress = mapped! };
+            }
+
+            Add(new SyncItem(ObjectKind.Site, key, client,
+            [
+                new("client", client),
+                new("aliases", NormalizeAliases(row.Aliases)),
+                new("ip_address", Addresses.Canonical(row.IpAddress) ?? row.IpAddress.Trim()),
+                Int("http_port", row.HttpPort),
+                Int("https_port", row.HttpsPort),
+                new("document_root", row.DocumentRoot),
+                new("ssl_cert_path", row.SslCertPath),
+                new("ssl_key_path", row.SslKeyPath),
+                new("php_version", row.PhpVersion),
+                new("custom_directives", row.CustomDirectives),
+                Bool("active", row.Active),
+            ], row));
+        }
+
+        foreach (var z in s.Zones)
+        {
+            var key = HostNames.Origin(z.Origin);
+            var client = ClientKey(z.ClientLogin);
+            if (check)
+            {
+                var reason = skippedClients.Contains(client) ? $"its client '{client}' is skipped" : CheckZone(z);
+                if (reason is not null)
+                {
+                    Skip(ObjectKind.Zone, key, reason);
+                    skippedZones.Add(key);
+                    continue;
+                }
+            }
+
+            Add(new SyncItem(ObjectKind.Zone, key, client,
+            [
+                new("client", client),
+                new("primary_ns", HostNames.Absolute(z.PrimaryNs, key)),
+                new("hostmaster", HostNames.Absolute(z.Hostmaster, key)),
+                Long("serial", z.Serial),
+                Int("refresh", z.Refresh),
+                Int("retry", z.Retry),
+                Int("expire", z.Expire),
+                Int("minimum", z.Minimum),
+                Int("default_ttl", z.DefaultTtl),
+                Bool("active", z.Active),
+            ], z));
+        }
+
+        AddRecords(s.Records, check, skippedZones, Skip, Add);
+
+        foreach (var d in s.MailDomains)
+        {
+            var key = HostNames.Domain(d.Domain);
+            var client = ClientKey(d.ClientLogin);
+            if (check)
+            {
+                string? reason = skippedClients.Contains(client) ? $"its client '{client}' is skipped"
+                    : !HostNames.IsValid(d.Domain, allowWildcard: false, out var why) ? $"domain '{RecordData.Printable(d.Domain)}': {why}"
+                    : null;
+                if (reason is not null)
+                {
+                    Skip(ObjectKind.MailDomain, key, reason);
+                    skippedMailDomains.Add(key);
+                    continue;
+                }
+            }
+
+            Add(new SyncItem(ObjectKind.MailDomain, key, client, [new("client", client), Bool("active", d.Active)], d));
+        }
+
+        foreach (var m in s.Mailboxes)
+        {
+            var domain = HostNames.Domain(m.Domain);
+            var key = MailboxKey(m.Domain, m.LocalPart);
+            if (check)
+            {
+                string? reason = skippedMailDomains.Contains(domain) ? $"its mail domain '{domain}' is skipped"
+                    : !IsLocalPart(m.LocalPart, allowCatchAll: false, out var why) ? $"local part {why}"
+                    : !IsPlainToken(m.PasswordHash, 255, out _) || m.PasswordHash.Contains(':', StringComparison.Ordinal) ? "password hash contains a character the mail passwd file cannot hold"
+                    : m.QuotaMb < 0 ? $"quota_mb {m.QuotaMb} is negative"
+                    : CheckAddressList(m.ForwardTo, "forward_to");
+                if (reason is not null)
+                {
+                    Skip(ObjectKind.Mailbox, key, reason);
+                    continue;
+                }
+            }
+
+            Add(new SyncItem(ObjectKind.Mailbox, key, domain,
+            [
+                new("password_hash", m.PasswordHash, Secret: true), Int("quota_mb", m.QuotaMb), new("forward_to", NormalizeAddressList(m.ForwardTo)), Bool("active", m.Active),
+            ], m));
+        }
+
+        foreach (var a in s.Aliases)
+        {
+            var domain = HostNames.Domain(a.Domain);
+            var key = MailboxKey(a.Domain, a.Source);
+            if (check)
+            {
+                string? reason = skippedMailDomains.Contains(domain) ? $"its mail domain '{domain}' is skipped"
+                    : !IsLocalPart(a.Source, allowCatchAll: true, out var why) ? $"source {why}"
+                    : NormalizeAddressList(a.Destination) is null ? "destination is empty"
+                    : CheckAddressList(a.Destination, "destination");
+                if (reason is not null)
+                {
+                    Skip(ObjectKind.Alias, key, reason);
+                    continue;
+                }
+            }
+
+            Add(new SyncItem(ObjectKind.Alias, key, domain, [new("destination", NormalizeAddressList(a.Destination)), Bool("active", a.Active)], a));
+        }
+
+        return set;
+    }
+
+    private static void AddRecords(IReadOnlyList<RecordRow> records, bool check, HashSet<string> skippedZones, Action<ObjectKind, string, string> skip, Action<SyncItem> add)
+    {
+        // First pass: normalize every row; second pass (peer only): the rules that look at a whole owner name (CNAME).
+        var rows = new List<(RecordRow Row, string Zone, string Name, string Type, string Data, string Key, string? Error)>(records.Count);
+        foreach (var r in records)
+        {
+            var zone = HostNames.Origin(r.ZoneOrigin);
+            var type = r.Type.Trim().ToUpperInvariant();
+            var nameOk = HostNames.IsValid(r.Name.Trim() == "@" ? "x" : r.Name.Trim(), allowWildcard: true, out var nameWhy);
+            var name = HostNames.Absolute(r.Name, zone);
+            var dataOk = RecordData.TryNormalize(type, r.Data, zone, out var data, out var dataWhy);
+            var key = $"{zone} {name} {type} {data ?? r.Data}";
+            string? error = null;
+            if (check)
+            {
+                error = skippedZones.Contains(zone) ? $"its zone '{zone}' is skipped"
+                    : !nameOk ? $"name '{RecordData.Printable(r.Name)}': {nameWhy}"
+                    : !name.EndsWith(zone, StringComparison.Ordinal) || (name.Length > zone.Length && name[name.Length - zone.Length - 1] != '.') ? $"name '{r.Name}' is outside the zone {zone}"
+                    : !dataOk ? dataWhy
+                    : type is "MX" or "SRV" && r.Priority is null ? $"{type} has no priority"
+                    : type is "MX" or "SRV" && r.Priority is < 0 or > 65535 ? $"{type} priority {r.Priority} is out of range (0 to 65535)"
+                    : r.Ttl is < 0 ? $"ttl {r.Ttl} is negative"
+                    : null;
+            }
+
+            rows.Add((r, zone, name, type, data ?? r.Data, key, error));
+        }
+
+        if (check)
+        {
+            var byOwner = rows.Where(x => x.Error is null && x.Row.Active).GroupBy(x => (x.Zone, x.Name));
+            var cnameErrors = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var owner in byOwner)
+            {
+                foreach (var cname in owner.Where(x => x.Type == "CNAME"))
+                {
+                    if (owner.Key.Name == owner.Key.Zone)
+                    {
+                        cnameErrors[cname.Key] = "CNAME at the zone apex";
+                    }
+                    else if (owner.Count() > 1)
+                    {
+                        cnameErrors[cname.Key] = $"CNAME beside other data at {owner.Key.Name}";
+                    }
+                }
+            }
+
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].Error is null && cnameErrors.TryGetValue(rows[i].Key, out var e))
+                {
+                    rows[i] = rows[i] with { Error = e };
+                }
+            }
+        }
+
+        foreach (var x in rows)
+        {
+            if (x.Error is not null)
+            {
+                skip(ObjectKind.Record, x.Key, x.Error);
+                continue;
+            }
+
+            add(new SyncItem(ObjectKind.Record, x.Key, x.Zone, [Int("ttl", x.Row.Ttl), Int("priority", x.Row.Priority), Bool("active", x.Row.Active)], x.Row));
+        }
+    }
+
+    private static string? CheckSite(SiteRow site, AddressMap map, out string? mapped)
+    {
+        mapped = null;
+        if (!HostNames.IsValid(site.Domain, allowWildcard: false, out var why))
+        {
+            return $"domain '{RecordData.Printable(site.Domain)}': {why}";
+        }
+
+        foreach (var alias in site.Aliases.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!HostNames.IsValid(alias, allowWildcard: true, out var aliasWhy))
+            {
+                return $"alias '{RecordData.Printable(alias)}': {aliasWhy}";
+            }
+        }
+
+        if (site.Aliases.Any(c => char.IsControl(c)))
+        {
+            return "aliases contain a line break or control character";
+        }
+
+        if (site.HttpPort is < 1 or > 65535)
+        {
+            return $"http_port {site.HttpPort} is out of range (1 to 65535)";
+        }
+
+        if (site.HttpsPort is < 1 or > 65535)
+        {
+            return $"https_port {site.HttpsPort} is out of range (1 to 65535)";
+        }
+
+        foreach (var (name, path) in new[] { ("document_root", site.DocumentRoot), ("ssl_cert_path", site.SslCertPath), ("ssl_key_path", site.SslKeyPath) })
+        {
+            if (path is not null && (path.Any(char.IsControl) || path.Contains('"', StringComparison.Ordinal)))
+            {
+                return $"{name} contains a line break, control character or double quote";
+            }
+        }
+
+        if (site.DocumentRoot.Trim().Length == 0)
+        {
+            return "document_root is empty";
+        }
+
+        if (site.HttpsPort is not null && (string.IsNullOrWhiteSpace(site.SslCertPath) || string.IsNullOrWhiteSpace(site.SslKeyPath)))
+        {
+            return "https_port is set but the certificate or key path is missing";
+        }
+
+        var canonical = Addresses.Canonical(site.IpAddress);
+        if (canonical is null)
+        {
+            return $"ip_address '{RecordData.Printable(site.IpAddress)}' is not an IP address";
+        }
+
+        mapped = map.Map(canonical);
+        return mapped is null ? $"ip_address {canonical} is not in addressMap (add an entry for it, or move the site to the service address)" : null;
+    }
+
+    private static string? CheckZone(ZoneRow z)
+    {
+        if (!HostNames.IsValid(z.Origin, allowWildcard: false, out var why))
+        {
+            return $"origin '{RecordData.Printable(z.Origin)}': {why}";
+        }
+
+        if (!HostNames.IsValid(z.PrimaryNs, allowWildcard: false, out why))
+        {
+            return $"primary_ns '{RecordData.Printable(z.PrimaryNs)}': {why}";
+        }
+
+        if (!HostNames.IsValid(z.Hostmaster, allowWildcard: false, out why))
+        {
+            return $"hostmaster '{RecordData.Printable(z.Hostmaster)}': {why}";
+        }
+
+        if (z.Serial is < 0 or > uint.MaxValue)
+        {
+            return $"serial {z.Serial} is out of range (0 to 4294967295)";
+        }
+
+        foreach (var (name, value) in new[] { ("refresh", z.Refresh), ("retry", z.Retry), ("expire", z.Expire), ("minimum", z.Minimum), ("default_ttl", z.DefaultTtl) })
+        {
+            if (value < 0)
+            {
+                return $"{name} {value} is negative";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsPlainToken(string text, int maxLength, out string why)
+    {
+        why = text.Length == 0 ? "is empty"
+            : text.Length > maxLength ? $"is longer than {maxLength} characters"
+            : text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? $"'{RecordData.Printable(text)}' contains white space or a control character"
+            : string.Empty;
+        return why.Length == 0;
+    }
+
+    private static bool IsLocalPart(string text, bool allowCatchAll, out string why)
+    {
+        if (allowCatchAll && text == "*")
+        {
+            why = string.Empty;
+            return true;
+        }
+
+        if (!IsPlainToken(text, 64, out why))
+        {
+            return false;
+        }
+
+        if (text.IndexOfAny(['@', ':', '/', ',', '"']) >= 0)
+        {
+            why = $"'{RecordData.Printable(text)}' contains one of @ : / , \"";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? CheckAddressList(string? list, string column)
+    {
+        if (list is null)
+        {
+            return null;
+        }
+
+        foreach (var address in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (address.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || !address.Contains('@', StringComparison.Ordinal))
+            {
+                return $"{column} address '{RecordData.Printable(address)}' is not an email address";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Aliases compared as a set: lower case, no trailing dot, sorted, single spaces.</summary>
+    public static string NormalizeAliases(string aliases) =>
+        string.Join(' ', aliases.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(HostNames.Domain).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+    /// <summary>A comma-separated address list as a list: trimmed, empties dropped, order kept; null when nothing is left.</summary>
+    public static string? NormalizeAddressList(string? list)
+    {
+        if (list is null)
+        {
+            return null;
+        }
+
+        var parts = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 0 ? null : string.Join(',', parts);
+    }
+
+    private static FieldValue Bool(string name, bool value) => new(name, value ? "true" : "false");
+
+    private static FieldValue Int(string name, int? value) => new(name, value?.ToString(CultureInfo.InvariantCulture));
+
+    private static FieldValue Long(string name, long value) => new(name, value.ToString(CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,170 @@
+using Bridge.Core.Model;
+using Bridge.Core.Normalize;
+
+namespace Bridge.Core.Plan;
+
+/// <summary>What the planner needs besides the two sides: the standby's registered addresses and what Bridge wrote last time.</summary>
+public sealed record PlanContext(IReadOnlyCollection<string> LocalIpAddresses, IReadOnlyDictionary<string, string> LastSiteAddresses);
+
+/// <summary>Compares the peer's objects with the standby's and orders the changes for the standby's foreign keys.</summary>
+public static class Planner
+{
+    public static SyncPlan Plan(SyncSet peer, SyncSet local, PlanContext context)
+    {
+        var protectedKeys = ProtectedKeys(peer.Skipped, local);
+        var inserts = new List<PlanStep>();
+        var updates = new List<PlanStep>();
+        var deletes = new List<PlanStep>();
+
+        foreach (var kind in ObjectKinds.All)
+        {
+            var theirs = peer[kind];
+            var ours = local[kind];
+            foreach (var (key, source) in theirs)
+            {
+                if (!ours.TryGetValue(key, out var target))
+                {
+                    inserts.Add(new PlanStep(kind, PlanAction.Insert, key, source, null, []));
+                    continue;
+                }
+
+                var changes = Compare(target.Fields, source.Fields);
+                if (changes.Count > 0)
+                {
+                    var revert = kind == ObjectKind.Site && changes.Count == 1 && changes[0].Name == "ip_address"
+                        && context.LastSiteAddresses.TryGetValue(key, out var written) && written == changes[0].To;
+                    updates.Add(new PlanStep(kind, PlanAction.Update, key, source, target, changes, revert));
+                }
+            }
+
+            foreach (var (key, target) in ours)
+            {
+                if (!theirs.ContainsKey(key) && !protectedKeys.Contains((kind, key)))
+                {
+                    deletes.Add(new PlanStep(kind, PlanAction.Delete, key, null, target, []));
+                }
+            }
+        }
+
+        foreach (var duplicate in local.Duplicates)
+        {
+            deletes.Add(new PlanStep(duplicate.Kind, PlanAction.Delete, duplicate.Key, null, duplicate, [], Revert: false));
+        }
+
+        KeepReferencedClients(deletes, updates, local);
+
+        // Children go before parents when deleting; ObjectKind is declared parents first.
+        deletes.Sort((a, b) => b.Kind.CompareTo(a.Kind));
+
+        var registered = new HashSet<string>(context.LocalIpAddresses.Select(a => Addresses.Canonical(a) ?? a), StringComparer.Ordinal);
+        var toRegister = peer[ObjectKind.Site].Values
+            .Select(s => ((SiteRow)s.Row).IpAddress)
+            .Where(a => !registered.Contains(a))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        var siteAddresses = peer[ObjectKind.Site].ToDictionary(p => p.Key, p => ((SiteRow)p.Value.Row).IpAddress, StringComparer.Ordinal);
+
+        return new SyncPlan(
+            [.. inserts, .. updates, .. deletes],
+            peer.Skipped,
+            toRegister,
+            siteAddresses,
+            ObjectKinds.All.ToDictionary(k => k, peer.Count),
+            ObjectKinds.All.ToDictionary(k => k, k => local.Count(k) + local.Duplicates.Count(d => d.Kind == k)));
+    }
+
+    /// <summary>Field-by-field differences, in the order the fields are listed.</summary>
+    public static List<FieldChange> Compare(IReadOnlyList<FieldValue> from, IReadOnlyList<FieldValue> to)
+    {
+        var changes = new List<FieldChange>();
+        for (var i = 0; i < to.Count; i++)
+        {
+            if (!string.Equals(from[i].Value, to[i].Value, StringComparison.Ordinal))
+            {
+                changes.Add(new FieldChange(to[i].Name, from[i].Value, to[i].Value, to[i].Secret));
+            }
+        }
+
+        return changes;
+    }
+
+    // A skipped peer object must not take the standby's good copy with it: the standby keeps its object of the same key, its
+    // children, and (for a record) any record of the same name and type, which is most likely the good version of the bad row.
+    private static HashSet<(ObjectKind, string)> ProtectedKeys(IReadOnlyList<SkippedObject> skipped, SyncSet local)
+    {
+        var keys = new HashSet<(ObjectKind, string)>();
+        var parents = new HashSet<(ObjectKind, string)>();
+        var recordPrefixes = new List<string>();
+        foreach (var s in skipped)
+        {
+            keys.Add((s.Kind, s.Key));
+            parents.Add((s.Kind, s.Key));
+            if (s.Kind == ObjectKind.Record && NameAndType(s.Key) is { } prefix)
+            {
+                recordPrefixes.Add(prefix);
+            }
+        }
+
+        foreach (var kind in ObjectKinds.All)
+        {
+            var parentKind = ParentKind(kind);
+            foreach (var item in local[kind].Values)
+            {
+                var isProtected = (parentKind is { } pk && item.ParentKey is { } parent && parents.Contains((pk, parent)))
+                    || (kind == ObjectKind.Record && recordPrefixes.Exists(p => item.Key.StartsWith(p, StringComparison.Ordinal)));
+                if (isProtected && keys.Add((kind, item.Key)))
+                {
+                    parents.Add((kind, item.Key));
+                }
+            }
+        }
+
+        return keys;
+    }
+
+    // A record key is "zone name TYPE data"; its first three fields never hold a space.
+    private static string? NameAndType(string recordKey)
+    {
+        var end = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            end = recordKey.IndexOf(' ', end) + 1;
+            if (end == 0)
+            {
+                return null;
+            }
+        }
+
+        return recordKey[..end];
+    }
+
+    public static ObjectKind? ParentKind(ObjectKind kind) => kind switch
+    {
+        ObjectKind.Site or ObjectKind.Zone or ObjectKind.MailDomain => ObjectKind.Client,
+        ObjectKind.Record => ObjectKind.Zone,
+        ObjectKind.Mailbox or ObjectKind.Alias => ObjectKind.MailDomain,
+        _ => null,
+    };
+
+    // A client row cannot go while a standby site, zone or mail domain that stays still points at it.
+    private static void KeepReferencedClients(List<PlanStep> deletes, List<PlanStep> updates, SyncSet local)
+    {
+        var deleted = deletes.Select(d => (d.Kind, d.Key)).ToHashSet();
+        var moved = updates.Where(u => u.Source is not null).ToDictionary(u => (u.Kind, u.Key), u => u.Source!.ParentKey);
+        var stillUsed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var kind in new[] { ObjectKind.Site, ObjectKind.Zone, ObjectKind.MailDomain })
+        {
+            foreach (var item in local[kind].Values)
+            {
+                if (!deleted.Contains((kind, item.Key)))
+                {
+                    stillUsed.Add(moved.TryGetValue((kind, item.Key), out var newClient) ? newClient! : item.ParentKey!);
+                }
+            }
+        }
+
+        deletes.RemoveAll(d => d.Kind == ObjectKind.Client && stillUsed.Contains(d.Key));
+    }
+}

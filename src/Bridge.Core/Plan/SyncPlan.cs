@@ -1,0 +1,36 @@
+using Bridge.Core.Model;
+
+namespace Bridge.Core.Plan;
+
+/// <summary>What a step does to the standby.</summary>
+public enum PlanAction
+{
+    Insert,
+    Update,
+    Delete,
+}
+
+/// <summary>
+/// One change to one standby object. <see cref="Source"/> is the peer's object (insert, update), <see cref="Target"/> the standby's
+/// (update, delete). A revert is an update that only puts back what Bridge wrote before and Blech undid.
+/// </summary>
+public sealed record PlanStep(ObjectKind Kind, PlanAction Action, string Key, SyncItem? Source, SyncItem? Target, IReadOnlyList<FieldChange> Changes, bool Revert = false);
+
+/// <summary>Everything a run would do to the standby, in the order it is applied, with what it leaves out.</summary>
+public sealed record SyncPlan(
+    IReadOnlyList<PlanStep> Steps,
+    IReadOnlyList<SkippedObject> Skipped,
+    IReadOnlyList<string> AddressesToRegister,
+    IReadOnlyDictionary<string, string> SiteAddresses,
+    IReadOnlyDictionary<ObjectKind, int> PeerCounts,
+    IReadOnlyDictionary<ObjectKind, int> LocalCounts)
+{
+    /// <summary>True when applying the plan would change the standby's Blech data.</summary>
+    public bool HasChanges => Steps.Count > 0 || AddressesToRegister.Count > 0;
+
+    public IEnumerable<PlanStep> Of(ObjectKind kind, PlanAction action) => Steps.Where(s => s.Kind == kind && s.Action == action);
+
+    public int CountOf(ObjectKind kind, PlanAction action, bool reverts = false) => Steps.Count(s => s.Kind == kind && s.Action == action && s.Revert == reverts);
+
+    public IEnumerable<PlanStep> Reverts => Steps.Where(s => s.Revert);
+}

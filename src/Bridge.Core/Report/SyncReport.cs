@@ -1,0 +1,194 @@
+using System.Text;
+using System.Text.Json;
+using Bridge.Core.Model;
+using Bridge.Core.Plan;
+
+namespace Bridge.Core.Report;
+
+/// <summary>What a run did (or, dry, would do): the plan's counts, skipped rows, reverts, and how it ended.</summary>
+public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadOnlyList<string> Refusals)
+{
+    public bool HasChanges => Plan.HasChanges;
+
+    /// <summary>One JSON object: <c>summary</c> (per kind and per action, reverts apart), <c>skipped</c>, <c>reverted</c>, <c>changes</c>.</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("dryRun", DryRun);
+            w.WriteBoolean("applied", Applied);
+            w.WriteStartObject("summary");
+            foreach (var kind in ObjectKinds.All)
+            {
+                w.WriteStartObject(kind.Name());
+                foreach (var action in Enum.GetValues<PlanAction>())
+                {
+                    w.WriteNumber(ActionName(action), Plan.CountOf(kind, action));
+                }
+
+                w.WriteEndObject();
+            }
+
+            foreach (var action in Enum.GetValues<PlanAction>())
+            {
+                w.WriteNumber(ActionName(action), Plan.Steps.Count(s => s.Action == action && !s.Revert));
+            }
+
+            w.WriteNumber("reverted", Plan.Reverts.Count());
+            w.WriteNumber("skipped", Plan.Skipped.Count);
+            w.WriteEndObject();
+
+            w.WriteStartArray("skipped");
+            foreach (var s in Plan.Skipped)
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", s.Kind.Name());
+                w.WriteString("key", s.Key);
+                w.WriteString("reason", s.Reason);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+
+            w.WriteStartArray("reverted");
+            foreach (var r in Plan.Reverts)
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", r.Kind.Name());
+                w.WriteString("key", r.Key);
+                w.WriteString("field", r.Changes[0].Name);
+                w.WriteString("from", r.Changes[0].From);
+                w.WriteString("to", r.Changes[0].To);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+
+            w.WriteStartArray("registeredAddresses");
+            foreach (var a in Plan.AddressesToRegister)
+            {
+                w.WriteStringValue(a);
+            }
+
+            w.WriteEndArray();
+
+            w.WriteStartArray("changes");
+            foreach (var step in Plan.Steps.Where(s => !s.Revert))
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", step.Kind.Name());
+                w.WriteString("action", ActionName(step.Action));
+                w.WriteString("key", step.Key);
+                if (step.Changes.Count > 0)
+                {
+                    w.WriteStartArray("fields");
+                    foreach (var c in step.Changes)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", c.Name);
+                        if (!c.Secret)
+                        {
+                            w.WriteString("from", c.From);
+                            w.WriteString("to", c.To);
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+
+            w.WriteStartArray("refused");
+            foreach (var r in Refusals)
+            {
+                w.WriteStringValue(r);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>A text listing for people: one line per change (+ insert, ~ update, - delete, ! revert), then skipped rows.</summary>
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        foreach (var a in Plan.AddressesToRegister)
+        {
+            sb.Append("+ ip_address ").Append(a).AppendLine(" (registered so that Blech's repair rule keeps sites on it)");
+        }
+
+        foreach (var step in Plan.Steps)
+        {
+            var mark = step.Revert ? '!' : step.Action switch { PlanAction.Insert => '+', PlanAction.Update => '~', _ => '-' };
+            sb.Append(mark).Append(' ').Append(step.Kind.Name()).Append(' ').Append(step.Key);
+            if (step.Revert)
+            {
+                sb.Append(" (reverted by Blech: ").Append(step.Changes[0]).Append(')');
+            }
+            else if (step.Changes.Count > 0)
+            {
+                sb.Append(": ").AppendJoin("; ", step.Changes.Select(c => c.ToString()));
+            }
+
+            sb.AppendLine();
+        }
+
+        foreach (var s in Plan.Skipped)
+        {
+            sb.Append("skipped ").Append(s.Kind.Name()).Append(' ').Append(s.Key).Append(": ").AppendLine(s.Reason);
+        }
+
+        foreach (var r in Refusals)
+        {
+            sb.Append("refused: ").AppendLine(r);
+        }
+
+        sb.AppendLine(Summary());
+        return sb.ToString();
+    }
+
+    /// <summary>One line: counts of inserts, updates, deletes, reverts and skipped rows.</summary>
+    public string Summary()
+    {
+        string Count(PlanAction a) => string.Join(", ", ObjectKinds.All
+            .Select(k => (k, n: Plan.CountOf(k, a)))
+            .Where(x => x.n > 0)
+            .Select(x => $"{x.n} {x.k.Name()}"));
+
+        var parts = Enum.GetValues<PlanAction>()
+            .Select(a => (a, text: Count(a)))
+            .Where(x => x.text.Length > 0)
+            .Select(x => $"{ActionName(x.a)} {x.text}")
+            .ToList();
+        var reverted = Plan.Reverts.Count();
+        if (reverted > 0)
+        {
+            parts.Add($"reverted {reverted}");
+        }
+
+        if (Plan.Skipped.Count > 0)
+        {
+            parts.Add($"skipped {Plan.Skipped.Count}");
+        }
+
+        var verb = DryRun || !Applied ? "pending" : "applied";
+        return parts.Count == 0 ? "no changes" : $"{verb}: {string.Join("; ", parts)}";
+    }
+
+    public static string ActionName(PlanAction action) => action switch
+    {
+        PlanAction.Insert => "insert",
+        PlanAction.Update => "update",
+        _ => "delete",
+    };
+}

@@ -1,0 +1,268 @@
+using System.Data.Common;
+using Bridge.Core.Model;
+using Bridge.Core.Normalize;
+using Bridge.Core.Plan;
+using Bridge.Data.Engine;
+
+namespace Bridge.Data.Apply;
+
+/// <summary>Where an apply has got to; lets an operator's log (or a test) follow a long apply.</summary>
+public sealed record ApplyProgress(string Step, int Rows, int ServerProcessId);
+
+/// <summary>What was written: the regeneration rows queued, by object type.</summary>
+public sealed record ApplyResult(int QueueRows, int Statements);
+
+/// <summary>
+/// Writes a plan into the standby's Blech tables inside the caller's transaction: inserts parents first, then updates, then deletes
+/// children first; maps natural keys to the standby's own ids; queues a <c>regen_queue</c> row for every object touched.
+/// </summary>
+public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, CancellationToken, Task>? onProgress = null)
+{
+    public async Task<ApplyResult> ApplyAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, CancellationToken ct)
+    {
+        var sql = new Statements(connection, transaction, dialect);
+        var pid = dialect.ServerProcessId(connection);
+        var statements = 0;
+        async Task Progress(string step, int rows)
+        {
+            statements++;
+            if (onProgress is not null)
+            {
+                await onProgress(new ApplyProgress(step, rows, pid), ct);
+            }
+        }
+
+        var ids = new Dictionary<(ObjectKind, string), int>();
+        foreach (var kind in ObjectKinds.All)
+        {
+            foreach (var (key, item) in local[kind])
+            {
+                ids[(kind, key)] = item.Id;
+            }
+        }
+
+        int Id(ObjectKind kind, string key) => ids.TryGetValue((kind, key), out var id) ? id
+            : throw new InvalidOperationException($"no standby id for {kind.Name()} '{key}'");
+
+        var queue = new HashSet<(string Type, int? Id, string Action)>();
+
+        foreach (var address in plan.AddressesToRegister)
+        {
+            await sql.ExecuteAsync($"INSERT INTO ip_address (address, kind, note) VALUES ({sql.Placeholder(0)}, 'shared', {sql.Placeholder(1)})",
+                [address, "service address, registered by Bridge"], ct);
+            await Progress("ip_address", 1);
+        }
+
+        // Inserts, parents first.
+        var clients = plan.Of(ObjectKind.Client, PlanAction.Insert).Select(s => (ClientRow)s.Source!.Row).ToList();
+        if (clients.Count > 0)
+        {
+            await sql.InsertManyAsync("client", ["login", "name", "email", "password_hash", "active", "updated_at"],
+                clients.Select(c => new object?[] { c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now }).ToList(),
+                "id, login", r => ids[(ObjectKind.Client, Normalizer.ClientKey(r.GetString(1)))] = r.GetInt32(0), ct);
+            await Progress("client insert", clients.Count);
+        }
+
+        var sites = plan.Of(ObjectKind.Site, PlanAction.Insert).Select(s => s.Source!).ToList();
+        if (sites.Count > 0)
+        {
+            await sql.InsertManyAsync("site",
+                ["client_id", "domain", "aliases", "ip_address", "http_port", "https_port", "document_root", "ssl_cert_path", "ssl_key_path", "php_version", "custom_directives", "active", "updated_at"],
+                sites.Select(i => SiteValues((SiteRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(),
+                "id, domain", r =>
+                {
+                    var key = HostNames.Domain(r.GetString(1));
+                    ids[(ObjectKind.Site, key)] = r.GetInt32(0);
+                    queue.Add(("site", r.GetInt32(0), "write"));
+                }, ct);
+            await Progress("site insert", sites.Count);
+        }
+
+        var zones = plan.Of(ObjectKind.Zone, PlanAction.Insert).Select(s => s.Source!).ToList();
+        if (zones.Count > 0)
+        {
+            await sql.InsertManyAsync("dns_zone",
+                ["client_id", "origin", "primary_ns", "hostmaster", "serial", "refresh", "retry", "expire", "minimum", "default_ttl", "active", "updated_at"],
+                zones.Select(i => ZoneValues((ZoneRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(),
+                "id, origin", r =>
+                {
+                    ids[(ObjectKind.Zone, HostNames.Origin(r.GetString(1)))] = r.GetInt32(0);
+                    queue.Add(("zone", r.GetInt32(0), "write"));
+                }, ct);
+            await Progress("dns_zone insert", zones.Count);
+        }
+
+        var records = plan.Of(ObjectKind.Record, PlanAction.Insert).Select(s => s.Source!).ToList();
+        if (records.Count > 0)
+        {
+            await sql.InsertManyAsync("dns_record", ["zone_id", "name", "type", "ttl", "priority", "data", "active", "updated_at"],
+                records.Select(i =>
+                {
+                    var r = (RecordRow)i.Row;
+                    var zoneId = Id(ObjectKind.Zone, i.ParentKey!);
+                    queue.Add(("zone", zoneId, "write"));
+                    return new object?[] { zoneId, r.Name, r.Type, r.Ttl, r.Priority, r.Data, r.Active, now };
+                }).ToList(), null, null, ct);
+            await Progress("dns_record insert", records.Count);
+        }
+
+        var mailDomains = plan.Of(ObjectKind.MailDomain, PlanAction.Insert).Select(s => s.Source!).ToList();
+        if (mailDomains.Count > 0)
+        {
+            await sql.InsertManyAsync("mail_domain", ["client_id", "domain", "active", "updated_at"],
+                mailDomains.Select(i => new object?[] { Id(ObjectKind.Client, i.ParentKey!), ((MailDomainRow)i.Row).Domain, ((MailDomainRow)i.Row).Active, now }).ToList(),
+                "id, domain", r =>
+                {
+                    ids[(ObjectKind.MailDomain, HostNames.Domain(r.GetString(1)))] = r.GetInt32(0);
+                    queue.Add(("mail", r.GetInt32(0), "write"));
+                }, ct);
+            await Progress("mail_domain insert", mailDomains.Count);
+        }
+
+        var mailboxes = plan.Of(ObjectKind.Mailbox, PlanAction.Insert).Select(s => s.Source!).ToList();
+        if (mailboxes.Count > 0)
+        {
+            await sql.InsertManyAsync("mailbox", ["mail_domain_id", "local_part", "password_hash", "quota_mb", "forward_to", "active", "updated_at"],
+                mailboxes.Select(i =>
+                {
+                    var m = (MailboxRow)i.Row;
+                    var domainId = Id(ObjectKind.MailDomain, i.ParentKey!);
+                    queue.Add(("mail", domainId, "write"));
+                    return new object?[] { domainId, m.LocalPart, m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now };
+                }).ToList(), null, null, ct);
+            await Progress("mailbox insert", mailboxes.Count);
+        }
+
+        var aliases = plan.Of(ObjectKind.Alias, PlanAction.Insert).Select(s => s.Source!).ToList();
+        if (aliases.Count > 0)
+        {
+            await sql.InsertManyAsync("mail_alias", ["mail_domain_id", "source", "destination", "active", "updated_at"],
+                aliases.Select(i =>
+                {
+                    var a = (AliasRow)i.Row;
+                    var domainId = Id(ObjectKind.MailDomain, i.ParentKey!);
+                    queue.Add(("mail", domainId, "write"));
+                    return new object?[] { domainId, a.Source, a.Destination, a.Active, now };
+                }).ToList(), null, null, ct);
+            await Progress("mail_alias insert", aliases.Count);
+        }
+
+        // Updates: whole rows from the peer, onto the standby's ids.
+        var updates = new List<(string, object?[])>();
+        string P(int i) => sql.Placeholder(i);
+        foreach (var step in plan.Steps.Where(s => s.Action == PlanAction.Update))
+        {
+            var id = step.Target!.Id;
+            switch (step.Source!.Row)
+            {
+                case ClientRow c:
+                    updates.Add(($"UPDATE client SET name = {P(0)}, email = {P(1)}, password_hash = {P(2)}, active = {P(3)}, updated_at = {P(4)} WHERE id = {P(5)}",
+                        [c.Name, c.Email, c.PasswordHash, c.Active, now, id]));
+                    break;
+                case SiteRow s:
+                    updates.Add(($"UPDATE site SET client_id = {P(0)}, aliases = {P(1)}, ip_address = {P(2)}, http_port = {P(3)}, https_port = {P(4)}, document_root = {P(5)}, "
+                        + $"ssl_cert_path = {P(6)}, ssl_key_path = {P(7)}, php_version = {P(8)}, custom_directives = {P(9)}, active = {P(10)}, updated_at = {P(11)} WHERE id = {P(12)}",
+                        [Id(ObjectKind.Client, step.Source.ParentKey!), s.Aliases, s.IpAddress, s.HttpPort, s.HttpsPort, s.DocumentRoot, s.SslCertPath, s.SslKeyPath,
+                            s.PhpVersion, s.CustomDirectives, s.Active, now, id]));
+                    queue.Add(("site", id, "write"));
+                    break;
+                case ZoneRow z:
+                    updates.Add(($"UPDATE dns_zone SET client_id = {P(0)}, primary_ns = {P(1)}, hostmaster = {P(2)}, serial = {P(3)}, refresh = {P(4)}, retry = {P(5)}, "
+                        + $"expire = {P(6)}, minimum = {P(7)}, default_ttl = {P(8)}, active = {P(9)}, updated_at = {P(10)} WHERE id = {P(11)}",
+                        [Id(ObjectKind.Client, step.Source.ParentKey!), z.PrimaryNs, z.Hostmaster, z.Serial, z.Refresh, z.Retry, z.Expire, z.Minimum, z.DefaultTtl, z.Active, now, id]));
+                    queue.Add(("zone", id, "write"));
+                    break;
+                case RecordRow r:
+                    updates.Add(($"UPDATE dns_record SET ttl = {P(0)}, priority = {P(1)}, active = {P(2)}, updated_at = {P(3)} WHERE id = {P(4)}", [r.Ttl, r.Priority, r.Active, now, id]));
+                    queue.Add(("zone", Id(ObjectKind.Zone, step.Source.ParentKey!), "write"));
+                    break;
+                case MailDomainRow d:
+                    updates.Add(($"UPDATE mail_domain SET client_id = {P(0)}, active = {P(1)}, updated_at = {P(2)} WHERE id = {P(3)}",
+                        [Id(ObjectKind.Client, step.Source.ParentKey!), d.Active, now, id]));
+                    queue.Add(("mail", id, "write"));
+                    break;
+                case MailboxRow m:
+                    updates.Add(($"UPDATE mailbox SET password_hash = {P(0)}, quota_mb = {P(1)}, forward_to = {P(2)}, active = {P(3)}, updated_at = {P(4)} WHERE id = {P(5)}",
+                        [m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now, id]));
+                    queue.Add(("mail", Id(ObjectKind.MailDomain, step.Source.ParentKey!), "write"));
+                    break;
+                case AliasRow a:
+                    updates.Add(($"UPDATE mail_alias SET destination = {P(0)}, active = {P(1)}, updated_at = {P(2)} WHERE id = {P(3)}", [a.Destination, a.Active, now, id]));
+                    queue.Add(("mail", Id(ObjectKind.MailDomain, step.Source.ParentKey!), "write"));
+                    break;
+            }
+        }
+
+        if (updates.Count > 0)
+        {
+            await sql.ExecuteBatchAsync(updates, ct);
+            await Progress("update", updates.Count);
+        }
+
+        // Deletes, children first (the plan is ordered so). Children of a deleted parent need no regeneration of that parent.
+        var deletedZones = plan.Of(ObjectKind.Zone, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        var deletedDomains = plan.Of(ObjectKind.MailDomain, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in plan.Steps.Where(s => s.Action == PlanAction.Delete).GroupBy(s => s.Kind))
+        {
+            foreach (var step in group)
+            {
+                var parent = step.Target!.ParentKey;
+                switch (group.Key)
+                {
+                    case ObjectKind.Site:
+                        queue.Add(("site", step.Target.Id, "remove"));
+                        break;
+                    case ObjectKind.Zone:
+                        queue.Add(("zone", step.Target.Id, "remove"));
+                        break;
+                    case ObjectKind.Record when !deletedZones.Contains(parent!):
+                        queue.Add(("zone", Id(ObjectKind.Zone, parent!), "write"));
+                        break;
+                    case ObjectKind.MailDomain:
+                        queue.Add(("mail", step.Target.Id, "remove"));
+                        break;
+                    case ObjectKind.Mailbox or ObjectKind.Alias when !deletedDomains.Contains(parent!):
+                        queue.Add(("mail", Id(ObjectKind.MailDomain, parent!), "write"));
+                        break;
+                }
+            }
+
+            var list = group.Select(s => s.Target!.Id).Distinct().ToList();
+            await sql.DeleteByIdsAsync(Table(group.Key), list, ct);
+            await Progress($"{Table(group.Key)} delete", list.Count);
+        }
+
+        // Removals first: a zone deleted and re-created under a new id must not have its fresh file removed after it is written.
+        var queueRows = queue
+            .OrderBy(q => q.Action == "remove" ? 0 : 1)
+            .ThenBy(q => q.Type, StringComparer.Ordinal)
+            .ThenBy(q => q.Id)
+            .Select(q => new object?[] { q.Type, q.Id, q.Action, now })
+            .ToList();
+        if (queueRows.Count > 0)
+        {
+            await sql.InsertManyAsync("regen_queue", ["object_type", "object_id", "action", "queued_at"], queueRows, null, null, ct);
+            await Progress("regen_queue insert", queueRows.Count);
+        }
+
+        return new ApplyResult(queueRows.Count, statements);
+    }
+
+    public static string Table(ObjectKind kind) => kind switch
+    {
+        ObjectKind.Client => "client",
+        ObjectKind.Site => "site",
+        ObjectKind.Zone => "dns_zone",
+        ObjectKind.Record => "dns_record",
+        ObjectKind.MailDomain => "mail_domain",
+        ObjectKind.Mailbox => "mailbox",
+        ObjectKind.Alias => "mail_alias",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static object?[] SiteValues(SiteRow s, int clientId, DateTime now) =>
+        [clientId, s.Domain, s.Aliases, s.IpAddress, s.HttpPort, s.HttpsPort, s.DocumentRoot, s.SslCertPath, s.SslKeyPath, s.PhpVersion, s.CustomDirectives, s.Active, now];
+
+    private static object?[] ZoneValues(ZoneRow z, int clientId, DateTime now) =>
+        [clientId, z.Origin, z.PrimaryNs, z.Hostmaster, z.Serial, z.Refresh, z.Retry, z.Expire, z.Minimum, z.DefaultTtl, z.Active, now];
+}

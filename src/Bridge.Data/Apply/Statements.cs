@@ -1,0 +1,108 @@
+using System.Data.Common;
+using System.Text;
+using Bridge.Data.Engine;
+
+namespace Bridge.Data.Apply;
+
+/// <summary>Set-based statements on one connection and transaction: multi-row inserts, batched updates, deletes by id list.</summary>
+internal sealed class Statements(DbConnection connection, DbTransaction transaction, IEngineDialect dialect)
+{
+    private const int MaxBatchCommands = 500;
+
+    public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct)
+    {
+        await using var command = Command(sql, args);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Inserts rows with as few statements as the engine's parameter limit allows. With <paramref name="returning"/>, each
+    /// inserted row's columns come back through <paramref name="onReturned"/>.
+    /// </summary>
+    public async Task InsertManyAsync(string table, string[] columns, IReadOnlyList<object?[]> rows, string? returning, Action<DbDataReader>? onReturned, CancellationToken ct)
+    {
+        var perStatement = Math.Max(1, dialect.MaxParameters / columns.Length);
+        for (var start = 0; start < rows.Count; start += perStatement)
+        {
+            var count = Math.Min(perStatement, rows.Count - start);
+            var sql = new StringBuilder().Append("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
+            var args = new List<object?>(count * columns.Length);
+            for (var r = 0; r < count; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                var row = rows[start + r];
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    sql.Append(c == 0 ? string.Empty : ", ").Append(dialect.Placeholder(args.Count));
+                    args.Add(row[c]);
+                }
+
+                sql.Append(')');
+            }
+
+            if (returning is null)
+            {
+                await ExecuteAsync(sql.ToString(), args, ct);
+                continue;
+            }
+
+            sql.Append(" RETURNING ").Append(returning);
+            await using var command = Command(sql.ToString(), args);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                onReturned!(reader);
+            }
+        }
+    }
+
+    /// <summary>Runs many small statements in batches: one round trip per batch, not per row.</summary>
+    public async Task ExecuteBatchAsync(IReadOnlyList<(string Sql, object?[] Args)> statements, CancellationToken ct)
+    {
+        for (var start = 0; start < statements.Count; start += MaxBatchCommands)
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var (sql, args) in statements.Skip(start).Take(MaxBatchCommands))
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = sql;
+                for (var i = 0; i < args.Length; i++)
+                {
+                    command.Parameters.Add(dialect.CreateParameter(i, args[i]));
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public async Task DeleteByIdsAsync(string table, IReadOnlyList<int> ids, CancellationToken ct)
+    {
+        var perStatement = dialect.MaxParameters;
+        for (var start = 0; start < ids.Count; start += perStatement)
+        {
+            var chunk = ids.Skip(start).Take(perStatement).Cast<object?>().ToList();
+            var placeholders = string.Join(", ", Enumerable.Range(0, chunk.Count).Select(dialect.Placeholder));
+            await ExecuteAsync($"DELETE FROM {table} WHERE id IN ({placeholders})", chunk, ct);
+        }
+    }
+
+    /// <summary>The text of a statement whose parameters are numbered from zero, as <see cref="Placeholder"/> writes them.</summary>
+    public string Placeholder(int index) => dialect.Placeholder(index);
+
+    private DbCommand Command(string sql, IReadOnlyList<object?> args)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        for (var i = 0; i < args.Count; i++)
+        {
+            command.Parameters.Add(dialect.CreateParameter(i, args[i]));
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Data.Common;
+
+namespace Bridge.Data.Engine;
+
+/// <summary>
+/// What differs between database engines. Everything else (reading, planning, applying) is written once against ADO.NET,
+/// because Blech's tables have the same names and columns on both engines.
+/// </summary>
+public interface IEngineDialect
+{
+    /// <summary>The configuration name of the engine: <c>postgres</c> or <c>mysql</c>.</summary>
+    string Name { get; }
+
+    /// <summary>How many parameters one statement may carry before it is split.</summary>
+    int MaxParameters { get; }
+
+    DbConnection CreateConnection(string connectionString);
+
+    /// <summary>The text of the <paramref name="index"/>-th parameter of a statement.</summary>
+    string Placeholder(int index);
+
+    DbParameter CreateParameter(int index, object? value);
+
+    /// <summary>Starts a read-only transaction in which every statement sees the same snapshot.</summary>
+    Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>Starts the read-write transaction of an apply; its reads see one snapshot too.</summary>
+    Task<DbTransaction> BeginApplyAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>True for errors worth retrying: lost connections, timeouts, serialization failures, deadlocks.</summary>
+    bool IsTransient(Exception exception);
+
+    /// <summary>The server's id for this session, so that an operator (or a test) can find and end it.</summary>
+    int ServerProcessId(DbConnection connection);
+
+    /// <summary>Scripts that create and upgrade Bridge's own state; script <c>i</c> brings the state to version <c>i + 1</c>.</summary>
+    IReadOnlyList<string> StateMigrations { get; }
+
+    /// <summary>SQL listing (table_name, column_name) of the tables in the connection's own schema or database.</summary>
+    string ColumnsSql { get; }
+
+    /// <summary>Removes every password from a connection string, for messages.</summary>
+    string Describe(string connectionString);
+}

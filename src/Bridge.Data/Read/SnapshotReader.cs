@@ -1,0 +1,86 @@
+using System.Data.Common;
+using Bridge.Core.Model;
+
+namespace Bridge.Data.Read;
+
+/// <summary>
+/// Reads Blech's tables into a <see cref="BlechSnapshot"/>. Parents are joined in by natural key; typed getters by ordinal
+/// because a large host has some 300,000 rows a side.
+/// </summary>
+public static class SnapshotReader
+{
+    public static async Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        var mainIp = await ReadListAsync(connection, transaction, "SELECT main_ip FROM server ORDER BY id", r => r.GetString(0), ct);
+        var ips = await ReadListAsync(connection, transaction, "SELECT address FROM ip_address ORDER BY id", r => r.GetString(0), ct);
+
+        var clients = await ReadListAsync(connection, transaction,
+            "SELECT id, login, name, email, password_hash, active FROM client ORDER BY id",
+            r => new ClientRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5)), ct);
+
+        var sites = await ReadListAsync(connection, transaction,
+            """
+            SELECT s.id, c.login, s.domain, s.aliases, s.ip_address, s.http_port, s.https_port, s.document_root,
+                   s.ssl_cert_path, s.ssl_key_path, s.php_version, s.custom_directives, s.active
+            FROM site s JOIN client c ON c.id = s.client_id ORDER BY s.id
+            """,
+            r => new SiteRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableInt(r, 6),
+                r.GetString(7), NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), NullableString(r, 11), r.GetBoolean(12)), ct);
+
+        var zones = await ReadListAsync(connection, transaction,
+            """
+            SELECT z.id, c.login, z.origin, z.primary_ns, z.hostmaster, z.serial, z.refresh, z.retry, z.expire, z.minimum, z.default_ttl, z.active
+            FROM dns_zone z JOIN client c ON c.id = z.client_id ORDER BY z.id
+            """,
+            r => new ZoneRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6), r.GetInt32(7),
+                r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11)), ct);
+
+        var records = await ReadListAsync(connection, transaction,
+            """
+            SELECT r.id, z.origin, r.name, r.type, r.ttl, r.priority, r.data, r.active
+            FROM dns_record r JOIN dns_zone z ON z.id = r.zone_id ORDER BY r.id
+            """,
+            r => new RecordRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7)), ct);
+
+        var mailDomains = await ReadListAsync(connection, transaction,
+            "SELECT d.id, c.login, d.domain, d.active FROM mail_domain d JOIN client c ON c.id = d.client_id ORDER BY d.id",
+            r => new MailDomainRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetBoolean(3)), ct);
+
+        var mailboxes = await ReadListAsync(connection, transaction,
+            """
+            SELECT m.id, d.domain, m.local_part, m.password_hash, m.quota_mb, m.forward_to, m.active
+            FROM mailbox m JOIN mail_domain d ON d.id = m.mail_domain_id ORDER BY m.id
+            """,
+            r => new MailboxRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), NullableString(r, 5), r.GetBoolean(6)), ct);
+
+        var aliases = await ReadListAsync(connection, transaction,
+            "SELECT a.id, d.domain, a.source, a.destination, a.active FROM mail_alias a JOIN mail_domain d ON d.id = a.mail_domain_id ORDER BY a.id",
+            r => new AliasRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4)), ct);
+
+        if (mainIp.Count == 0)
+        {
+            throw new InvalidDataException("Blech's server table is empty: this does not look like a Blech database");
+        }
+
+        return new BlechSnapshot(mainIp[0], ips, clients, sites, zones, records, mailDomains, mailboxes, aliases);
+    }
+
+    private static async Task<List<T>> ReadListAsync<T>(DbConnection connection, DbTransaction transaction, string sql, Func<DbDataReader, T> map, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<T>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(map(reader));
+        }
+
+        return list;
+    }
+
+    private static int? NullableInt(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+
+    private static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+}

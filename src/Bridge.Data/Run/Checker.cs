@@ -1,0 +1,100 @@
+using System.Data.Common;
+using System.Net;
+using Bridge.Core.Normalize;
+using Bridge.Data.Engine;
+using Bridge.Data.State;
+
+namespace Bridge.Data.Run;
+
+/// <summary>One line of <c>bridge check</c>.</summary>
+public sealed record CheckResult(bool Ok, string Message);
+
+/// <summary>Checks what a sync needs: both databases reachable, Blech's tables as BLECH.md lists them, V registered on the standby.</summary>
+public static class Checker
+{
+    /// <summary>Blech's tables and columns, as BLECH.md documents them.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> BlechColumns = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["server"] = ["id", "hostname", "main_ip"],
+        ["ip_address"] = ["id", "address", "kind", "note"],
+        ["client"] = ["id", "login", "name", "email", "password_hash", "active", "updated_at"],
+        ["site"] = ["id", "client_id", "domain", "aliases", "ip_address", "http_port", "https_port", "document_root", "ssl_cert_path", "ssl_key_path", "php_version", "custom_directives", "active", "updated_at"],
+        ["dns_zone"] = ["id", "client_id", "origin", "primary_ns", "hostmaster", "serial", "refresh", "retry", "expire", "minimum", "default_ttl", "active", "updated_at"],
+        ["dns_record"] = ["id", "zone_id", "name", "type", "ttl", "priority", "data", "active", "updated_at"],
+        ["mail_domain"] = ["id", "client_id", "domain", "active", "updated_at"],
+        ["mailbox"] = ["id", "mail_domain_id", "local_part", "password_hash", "quota_mb", "forward_to", "active", "updated_at"],
+        ["mail_alias"] = ["id", "mail_domain_id", "source", "destination", "active", "updated_at"],
+        ["regen_queue"] = ["id", "object_type", "object_id", "action", "queued_at", "done_at"],
+    };
+
+    public static async Task<IReadOnlyList<CheckResult>> CheckAsync(Side peer, Side local, IPAddress serviceAddress, CancellationToken ct)
+    {
+        var results = new List<CheckResult>();
+        foreach (var side in new[] { peer, local })
+        {
+            var name = $"{side.Role} ({side.Dialect.Describe(side.ConnectionString)})";
+            try
+            {
+                await using var connection = side.Dialect.CreateConnection(side.ConnectionString);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                await connection.OpenAsync(timeout.Token);
+                results.Add(new CheckResult(true, $"{name}: reachable"));
+                results.Add(await CheckSchemaAsync(connection, side, name, timeout.Token));
+                if (side == local)
+                {
+                    var addresses = await ListAsync(connection, "SELECT address FROM ip_address", timeout.Token);
+                    var registered = addresses.Any(a => Addresses.Canonical(a) == serviceAddress.ToString());
+                    results.Add(new CheckResult(registered, registered
+                        ? $"{name}: service address {serviceAddress} is registered in ip_address"
+                        : $"{name}: service address {serviceAddress} is not in ip_address; Blech's repair rule would move sites on it to main_ip (the next sync registers it)"));
+                    var version = await StateStore.VersionAsync(connection, null, timeout.Token);
+                    var latest = side.Dialect.StateMigrations.Count;
+                    results.Add(new CheckResult(version <= latest, version == 0
+                        ? $"{name}: Bridge's state does not exist yet (the first sync creates it)"
+                        : version <= latest ? $"{name}: Bridge's state is version {version} (this Bridge: {latest})"
+                        : $"{name}: Bridge's state is version {version}, newer than this Bridge ({latest}): upgrade Bridge"));
+                }
+            }
+            catch (Exception e) when (e is DbException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                results.Add(new CheckResult(false, $"{name}: {SyncRunner.OneLine(e)}"));
+            }
+        }
+
+        return results;
+    }
+
+    private static async Task<CheckResult> CheckSchemaAsync(DbConnection connection, Side side, string name, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = side.Dialect.ColumnsSql;
+        var found = new HashSet<(string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                found.Add((reader.GetString(0).ToLowerInvariant(), reader.GetString(1).ToLowerInvariant()));
+            }
+        }
+
+        var missing = BlechColumns.SelectMany(t => t.Value.Select(c => (t.Key, c))).Where(x => !found.Contains(x)).Select(x => $"{x.Key}.{x.c}").ToList();
+        return missing.Count == 0
+            ? new CheckResult(true, $"{name}: Blech's schema has every table and column Bridge uses")
+            : new CheckResult(false, $"{name}: Blech's schema lacks {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? $" and {missing.Count - 10} more" : string.Empty)}");
+    }
+
+    private static async Task<List<string>> ListAsync(DbConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(reader.GetString(0));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,231 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Bridge.Core;
+using Bridge.Core.Guard;
+using Bridge.Core.Model;
+using Bridge.Core.Normalize;
+using Bridge.Core.Plan;
+using Bridge.Core.Report;
+using Bridge.Data.Apply;
+using Bridge.Data.Engine;
+using Bridge.Data.Read;
+using Bridge.Data.State;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Bridge.Data.Run;
+
+/// <summary>One Blech database: which machine it is to Bridge, its engine and how to reach it.</summary>
+public sealed record Side(string Role, IEngineDialect Dialect, string ConnectionString);
+
+/// <summary>How hard to try: retries of transient errors with jittered exponential backoff, all under one time limit.</summary>
+public sealed record RetryOptions
+{
+    public int MaxRetryAttempts { get; init; } = 4;
+
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>What to run: the address rules, the guard's limit, and whether to write.</summary>
+public sealed record SyncRequest(AddressPolicy Addresses, double MaxDeleteShare = DeleteGuard.DefaultMaxDeleteShare, bool Force = false, bool DryRun = false, string Command = "sync", string RequestedBy = "cli");
+
+/// <summary>How a run ended: its exit code, its report (when it got as far as a plan) and a one-line error.</summary>
+public sealed record SyncOutcome(int ExitCode, SyncReport? Report, string? Error);
+
+/// <summary>
+/// Reads both sides, plans, guards and applies, as one unit that is retried whole on transient errors. The standby's reads and
+/// writes share one transaction, so a failed apply leaves the standby exactly as it was.
+/// </summary>
+public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secrets secrets, ILogger logger, Func<ApplyProgress, CancellationToken, Task>? onProgress = null)
+{
+    private const string SideKey = "bridge.side";
+
+    public async Task<SyncOutcome> RunAsync(SyncRequest request, CancellationToken ct)
+    {
+        var started = DateTime.UtcNow;
+        var pipeline = BuildPipeline();
+        try
+        {
+            return await pipeline.ExecuteAsync(async token => await AttemptAsync(request, started, token), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var message = secrets.Redact(OneLine(e));
+            logger.LogError("{Command} failed: {Reason}", request.Command, message);
+            if (!request.DryRun)
+            {
+                await RecordFailureAsync(request, started, message);
+            }
+
+            return new SyncOutcome(ExitCodes.Failure, null, message);
+        }
+    }
+
+    private ResiliencePipeline BuildPipeline() => new ResiliencePipelineBuilder()
+        .AddTimeout(new TimeoutStrategyOptions { Timeout = retry.TotalTimeout })
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            MaxRetryAttempts = Math.Max(1, retry.MaxRetryAttempts),
+            Delay = retry.BaseDelay,
+            OnRetry = args =>
+            {
+                logger.LogWarning("Attempt {Attempt} failed ({Reason}); retrying in {Delay:0.0} s",
+                    args.AttemptNumber + 1, secrets.Redact(OneLine(args.Outcome.Exception!)), args.RetryDelay.TotalSeconds);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    private bool IsTransient(Exception e)
+    {
+        if (retry.MaxRetryAttempts <= 0)
+        {
+            return false;
+        }
+
+        var side = e.Data[SideKey] as string;
+        var dialect = side == peer.Role ? peer.Dialect : local.Dialect;
+        return dialect.IsTransient(e) || (side is null && peer.Dialect.IsTransient(e));
+    }
+
+    private async Task<SyncOutcome> AttemptAsync(SyncRequest request, DateTime started, CancellationToken ct)
+    {
+        var timer = Stopwatch.StartNew();
+        var peerSnapshot = await OnSide(peer, async () =>
+        {
+            await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
+            await connection.OpenAsync(ct);
+            await using var tx = await peer.Dialect.BeginSnapshotAsync(connection, ct);
+            var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct);
+            await tx.CommitAsync(ct);
+            return snapshot;
+        });
+        logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, timer.ElapsedMilliseconds);
+
+        return await OnSide(local, async () =>
+        {
+            var state = new StateStore(local.Dialect);
+            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+            await connection.OpenAsync(ct);
+            if (!request.DryRun)
+            {
+                await state.EnsureAsync(connection, ct);
+            }
+
+            await using var tx = request.DryRun ? await local.Dialect.BeginSnapshotAsync(connection, ct) : await local.Dialect.BeginApplyAsync(connection, ct);
+            timer.Restart();
+            var localSnapshot = await SnapshotReader.ReadAsync(connection, tx, ct);
+            var lastAddresses = await StateStore.ReadSiteAddressesAsync(connection, tx, ct);
+            logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", localSnapshot.TotalObjects, local.Role, local.Dialect.Name, timer.ElapsedMilliseconds);
+
+            var map = request.Addresses.Build(peerSnapshot.MainIp, localSnapshot.MainIp);
+            var peerSet = Normalizer.Peer(peerSnapshot, map);
+            var localSet = Normalizer.Local(localSnapshot);
+            var plan = Planner.Plan(peerSet, localSet, new PlanContext(localSnapshot.IpAddresses, lastAddresses));
+            foreach (var s in plan.Skipped)
+            {
+                logger.LogWarning("Skipped {Kind} {Key}: {Reason}", s.Kind.Name(), s.Key, s.Reason);
+            }
+
+            var verdict = DeleteGuard.Check(plan, request.MaxDeleteShare, request.Force);
+            if (!verdict.Allowed)
+            {
+                await tx.RollbackAsync(ct);
+                var refused = new SyncReport(plan, request.DryRun, Applied: false, verdict.Reasons);
+                foreach (var reason in verdict.Reasons)
+                {
+                    logger.LogError("Refused: {Reason}", reason);
+                }
+
+                if (!request.DryRun)
+                {
+                    await state.RecordRunAsync(connection, null, Run(request, started, "refused", ExitCodes.Refused, refused.Summary(), string.Join("; ", verdict.Reasons)), ct);
+                }
+
+                return new SyncOutcome(ExitCodes.Refused, refused, "refused by the guard: " + string.Join("; ", verdict.Reasons));
+            }
+
+            if (request.DryRun)
+            {
+                await tx.RollbackAsync(ct);
+                return new SyncOutcome(ExitCodes.Success, new SyncReport(plan, DryRun: true, Applied: false, []), null);
+            }
+
+            timer.Restart();
+            var now = DateTime.UtcNow;
+            if (plan.HasChanges)
+            {
+                var result = await new PlanApplier(local.Dialect, onProgress).ApplyAsync(connection, tx, plan, localSet, now, ct);
+                logger.LogInformation("Applied {Steps} changes in {Statements} statements, queued {Queue} regenerations, in {Ms} ms",
+                    plan.Steps.Count, result.Statements, result.QueueRows, timer.ElapsedMilliseconds);
+            }
+
+            var report = new SyncReport(plan, DryRun: false, Applied: true, []);
+            await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
+            await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
+            await tx.CommitAsync(ct);
+            logger.LogInformation("{Summary}", report.Summary());
+            return new SyncOutcome(ExitCodes.Success, report, null);
+        });
+    }
+
+    private static RunRecord Run(SyncRequest request, DateTime started, string outcome, int exitCode, string? summary, string? error) =>
+        new(request.Command, request.RequestedBy, started, DateTime.UtcNow, outcome, exitCode, summary, error);
+
+    private async Task RecordFailureAsync(SyncRequest request, DateTime started, string message)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+            await connection.OpenAsync(cts.Token);
+            if (await StateStore.ExistsAsync(connection, null, cts.Token))
+            {
+                await new StateStore(local.Dialect).RecordRunAsync(connection, null, Run(request, started, "failed", ExitCodes.Failure, null, message), cts.Token);
+            }
+        }
+        catch (Exception e) when (e is DbException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            logger.LogDebug("Could not record the failed run: {Reason}", secrets.Redact(e.Message));
+        }
+    }
+
+    private static async Task<T> OnSide<T>(Side side, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            e.Data[SideKey] = side.Role;
+            throw;
+        }
+    }
+
+    /// <summary>One line naming the side and the reason; the innermost useful message.</summary>
+    public static string OneLine(Exception e)
+    {
+        if (e is TimeoutRejectedException t)
+        {
+            return $"gave up after the total time limit of {t.Timeout.TotalSeconds:0} s";
+        }
+
+        var side = e.Data[SideKey] as string;
+        var message = e.Message;
+        if (e.InnerException is { } inner && (message.StartsWith("Exception while", StringComparison.Ordinal) || message.StartsWith("Failed to connect", StringComparison.Ordinal)))
+        {
+            message = $"{message.TrimEnd('.')}: {inner.Message}";
+        }
+
+        message = message.ReplaceLineEndings(" ").Trim();
+        return side is null ? message : $"{side} database: {message}";
+    }
+}

@@ -1,0 +1,51 @@
+using System.Data;
+using System.Data.Common;
+using Bridge.Data.Engine;
+using MySqlConnector;
+
+namespace Bridge.MySql;
+
+/// <summary>MariaDB 10.11 (and MySQL 8 where it agrees): named parameters, consistent-snapshot transactions, state in database <c>bridge</c>.</summary>
+public sealed class MySqlDialect : IEngineDialect
+{
+    private static readonly IReadOnlyList<string> Migrations = EmbeddedSql.Load(typeof(MySqlDialect).Assembly, "state-");
+
+    public string Name => "mysql";
+
+    public int MaxParameters => 30000;
+
+    public IReadOnlyList<string> StateMigrations => Migrations;
+
+    public DbConnection CreateConnection(string connectionString) => new MySqlConnection(connectionString);
+
+    public string Placeholder(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public DbParameter CreateParameter(int index, object? value) => new MySqlParameter(Placeholder(index), value ?? DBNull.Value);
+
+    public async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct)
+    {
+        var tx = await ((MySqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, isReadOnly: true, ct);
+        return tx;
+    }
+
+    public async Task<DbTransaction> BeginApplyAsync(DbConnection connection, CancellationToken ct) =>
+        await ((MySqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
+    public bool IsTransient(Exception exception) => exception switch
+    {
+        MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
+            or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout,
+        TimeoutException or System.Net.Sockets.SocketException or IOException => true,
+        _ => exception.InnerException is { } inner && IsTransient(inner),
+    };
+
+    public int ServerProcessId(DbConnection connection) => ((MySqlConnection)connection).ServerThread;
+
+    public string ColumnsSql => "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = DATABASE()";
+
+    public string Describe(string connectionString)
+    {
+        var b = new MySqlConnectionStringBuilder(connectionString);
+        return $"mysql {b.Server}:{b.Port}/{b.Database}";
+    }
+}

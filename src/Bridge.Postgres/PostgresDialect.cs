@@ -1,0 +1,54 @@
+using System.Data;
+using System.Data.Common;
+using Bridge.Data.Engine;
+using Npgsql;
+
+namespace Bridge.Postgres;
+
+/// <summary>PostgreSQL 15: positional parameters, REPEATABLE READ snapshots, state in schema <c>bridge</c>.</summary>
+public sealed class PostgresDialect : IEngineDialect
+{
+    private static readonly IReadOnlyList<string> Migrations = EmbeddedSql.Load(typeof(PostgresDialect).Assembly, "state-");
+
+    public string Name => "postgres";
+
+    // The protocol allows 65535 parameters a statement; stay well below it.
+    public int MaxParameters => 30000;
+
+    public IReadOnlyList<string> StateMigrations => Migrations;
+
+    public DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
+
+    public string Placeholder(int index) => "$" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public DbParameter CreateParameter(int index, object? value) => new NpgsqlParameter { Value = value ?? DBNull.Value };
+
+    public async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct)
+    {
+        var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using var command = new NpgsqlCommand("SET TRANSACTION READ ONLY", (NpgsqlConnection)connection, (NpgsqlTransaction)tx);
+        await command.ExecuteNonQueryAsync(ct);
+        return tx;
+    }
+
+    public async Task<DbTransaction> BeginApplyAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
+    public bool IsTransient(Exception exception) => exception switch
+    {
+        PostgresException p => p.IsTransient || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+        NpgsqlException n => n.IsTransient,
+        TimeoutException or System.Net.Sockets.SocketException or IOException => true,
+        _ => exception.InnerException is { } inner && IsTransient(inner),
+    };
+
+    public int ServerProcessId(DbConnection connection) => ((NpgsqlConnection)connection).ProcessID;
+
+    public string ColumnsSql => "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()";
+
+    public string Describe(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"postgres {b.Host}:{b.Port}/{b.Database}";
+    }
+}
