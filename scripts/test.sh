@@ -15,11 +15,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { # a port nobody listens on, from a base that differs between concurrent runs
-  local p=$1
-  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
-  echo "$p"
-}
 base=$((20000 + $$ % 20000))
 p1=$(free_port $base); p2=$(free_port $((p1 + 1))); p3=$(free_port $((p2 + 1))); p4=$(free_port $((p3 + 1)))
 

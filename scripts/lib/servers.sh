@@ -88,3 +88,10 @@ mariadb_down() {
 
 pg_conn() { echo "Host=127.0.0.1;Port=$1;Username=bridge;Password=$BRIDGE_TEST_PASSWORD;Database=${2:-postgres}"; }
 mariadb_conn() { echo "Server=127.0.0.1;Port=$1;User ID=bridge;Password=$BRIDGE_TEST_PASSWORD;Database=${2:-mysql}"; }
+
+# free_port BASE: the first port from BASE up that nobody listens on on 127.0.0.1.
+free_port() {
+  local p=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}

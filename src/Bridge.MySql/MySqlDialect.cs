@@ -34,7 +34,8 @@ public sealed class MySqlDialect : IEngineDialect
     public bool IsTransient(Exception exception) => exception switch
     {
         MySqlException m => m.IsTransient || m.ErrorCode is MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.QueryInterrupted
-            or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout,
+            or MySqlErrorCode.ConnectionCountError or MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout
+            || (m.InnerException is { } inner && IsTransient(inner)),
         TimeoutException or System.Net.Sockets.SocketException or IOException => true,
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };

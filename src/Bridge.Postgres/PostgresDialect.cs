@@ -37,14 +37,19 @@ public sealed class PostgresDialect : IEngineDialect
     public bool IsTransient(Exception exception) => exception switch
     {
         PostgresException p => p.IsTransient || p.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
-        NpgsqlException n => n.IsTransient,
+        NpgsqlException n => n.IsTransient || (n.InnerException is { } inner && IsTransient(inner)),
         TimeoutException or System.Net.Sockets.SocketException or IOException => true,
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 
     public int ServerProcessId(DbConnection connection) => ((NpgsqlConnection)connection).ProcessID;
 
-    public string ColumnsSql => "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()";
+    // Blech's schema is wherever the search path finds its "server" table; current_schema() would name Bridge's own schema
+    // when the login role is called "bridge" ("$user" comes first in the default search path).
+    public string ColumnsSql => """
+        SELECT table_name, column_name FROM information_schema.columns
+        WHERE table_schema = (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('server'))
+        """;
 
     public string Describe(string connectionString)
     {

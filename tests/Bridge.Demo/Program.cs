@@ -1,0 +1,37 @@
+using Bridge.Emulator;
+
+// Drives the Blech emulator for scripts/demo.sh. Not part of the product.
+//   bridge-demo setup CHIP_ADMIN DALE_ADMIN   create both Blech databases, fill chip, run Blech's push to dale
+//   bridge-demo regen DALE_ADMIN ROOT          run blechd's regeneration on dale into ROOT
+if (args.Length < 3)
+{
+    Console.Error.WriteLine("usage: bridge-demo setup CHIP_ADMIN_CONN DALE_ADMIN_CONN | regen DALE_ADMIN_CONN CONFIG_ROOT");
+    return 2;
+}
+
+switch (args[0])
+{
+    case "setup":
+        {
+            var chip = await new BlechServer(BlechEngine.Postgres, args[1]).CreateAsync("chip", PairAddresses.V);
+            var dale = await new BlechServer(BlechEngine.Postgres, args[2]).CreateAsync("dale", PairAddresses.D);
+            await SampleData.FillAsync(chip, clients: 4, sitesPerClient: 6);
+            await chip.PushToAsync(dale);
+            var sites = await dale.GetSitesAsync();
+            Console.WriteLine($"chip: Blech database filled with {(await chip.GetSitesAsync()).Count} sites, their zones and 4 mail domains (main_ip {PairAddresses.V})");
+            Console.WriteLine($"dale: Blech's push copied {sites.Count} sites, all bound to {sites[0].IpAddress} (dale's own address), and no zones");
+            return 0;
+        }
+
+    case "regen":
+        {
+            var dale = new BlechServer(BlechEngine.Postgres, args[1]).Open("dale");
+            var result = await dale.RegenerateAsync(args[2]);
+            Console.WriteLine($"blechd on dale: {result.QueueRowsDone} queue rows done, {result.Written.Count} files written, {result.RepairedSites.Count} sites repaired to main_ip");
+            return 0;
+        }
+
+    default:
+        Console.Error.WriteLine($"bridge-demo: unknown command '{args[0]}'");
+        return 2;
+}

@@ -1,0 +1,8 @@
+namespace Bridge.Emulator;
+
+/// The database engine a Blech installation runs on.
+public enum BlechEngine
+{
+    Postgres,
+    MariaDb,
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Bridge.Cli;
+using Bridge.Emulator;
+
+namespace Bridge.Integration.Tests;
+
+/// <summary>chip (active, the peer) and dale (standby, local) as two fresh Blech databases, plus a config file that joins them.</summary>
+public sealed class Pair
+{
+    private Pair(BlechServer chipServer, BlechServer daleServer, BlechInstance chip, BlechInstance dale, string folder)
+    {
+        ChipServer = chipServer;
+        DaleServer = daleServer;
+        Chip = chip;
+        Dale = dale;
+        Folder = folder;
+        ConfigPath = Path.Combine(folder, "bridge.json");
+    }
+
+    public BlechServer ChipServer { get; }
+
+    public BlechServer DaleServer { get; }
+
+    public BlechInstance Chip { get; }
+
+    public BlechInstance Dale { get; }
+
+    public string Folder { get; }
+
+    public string ConfigPath { get; }
+
+    public static async Task<Pair> CreateAsync(Func<BlechServer> chipServer, Func<BlechServer> daleServer)
+    {
+        var cs = chipServer();
+        var ds = daleServer();
+        var chip = await cs.CreateAsync("chip", PairAddresses.V);
+        var dale = await ds.CreateAsync("dale", PairAddresses.D);
+        var folder = Directory.CreateTempSubdirectory("bridge-it-").FullName;
+        var pair = new Pair(cs, ds, chip, dale, folder);
+        pair.WriteConfig();
+        return pair;
+    }
+
+    public static string EngineName(BlechServer server) => server.Engine == BlechEngine.Postgres ? "postgres" : "mysql";
+
+    /// <summary>Writes the config file; <paramref name="change"/> may edit the JSON object before it is written.</summary>
+    public void WriteConfig(Action<Dictionary<string, object?>>? change = null, string? peerConnectionString = null)
+    {
+        var config = new Dictionary<string, object?>
+        {
+            ["serviceAddress"] = PairAddresses.V,
+            ["peer"] = new Dictionary<string, object?> { ["engine"] = EngineName(ChipServer), ["connectionString"] = peerConnectionString ?? ChipServer.ConnectionStringFor("blech"), ["address"] = PairAddresses.C },
+            ["local"] = new Dictionary<string, object?> { ["engine"] = EngineName(DaleServer), ["connectionString"] = DaleServer.ConnectionStringFor("blech"), ["address"] = PairAddresses.D },
+            ["retry"] = new Dictionary<string, object?> { ["maxAttempts"] = 2, ["baseDelaySeconds"] = 0.1, ["totalTimeoutSeconds"] = 60 },
+        };
+        change?.Invoke(config);
+        File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config));
+    }
+
+    public Task<CliResult> BridgeAsync(params string[] args) => CliResult.RunAsync([.. args, "--config", ConfigPath]);
+
+    /// <summary>What Blech's hourly push does to dale: every site copied with dale's own address D.</summary>
+    public Task PushAsync() => Chip.PushToAsync(Dale);
+}
+
+/// <summary>Exit code, stdout and stderr of one in-process <c>bridge</c> run.</summary>
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public static async Task<CliResult> RunAsync(string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await BridgeApp.RunAsync(args, stdout, stderr);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    public JsonElement Json => JsonDocument.Parse(Stdout).RootElement;
+
+    public int Count(string kind, string action) => Json.GetProperty("summary").GetProperty(kind).GetProperty(action).GetInt32();
+
+    public int Total(string name) => Json.GetProperty("summary").GetProperty(name).GetInt32();
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}

@@ -1,0 +1,372 @@
+using Bridge.Core;
+using Bridge.Data.Engine;
+using Bridge.Data.Run;
+using Bridge.Emulator;
+using Bridge.MySql;
+using Bridge.Postgres;
+using Microsoft.Extensions.Logging.Abstractions;
+using Bridge.Core.Normalize;
+using System.Net;
+
+namespace Bridge.Integration.Tests;
+
+/// <summary>
+/// The sync core against real databases, written once and run for every engine pair (chip's engine → dale's engine).
+/// Every test starts from two freshly created Blech databases.
+/// </summary>
+public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer)
+{
+    private const int Sites = 30;
+
+    protected Pair P { get; private set; } = null!;
+
+    [SetUp]
+    public async Task CreatePairAsync() => P = await Pair.CreateAsync(chipServer, daleServer);
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(P.Folder, recursive: true);
+
+    private async Task FillAndPushAsync()
+    {
+        await SampleData.FillAsync(P.Chip, clients: 6, sitesPerClient: Sites / 6);
+        await P.PushAsync();
+    }
+
+    [Test]
+    public async Task First_sync_into_a_push_filled_standby_converges_and_the_second_is_a_no_op()
+    {
+        await FillAndPushAsync();
+        Assert.That(await P.Dale.DumpAsync(), Is.Not.EqualTo(await P.Chip.DumpAsync()), "the push alone leaves dale different (no zones, sites on D)");
+
+        var first = await P.BridgeAsync("sync", "--format", "json");
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Count("zone", "insert"), Is.EqualTo(Sites));
+            Assert.That(first.Count("site", "update"), Is.EqualTo(Sites), "the push put every site on D");
+            Assert.That(first.Count("site", "insert"), Is.Zero);
+            Assert.That(first.Count("client", "insert"), Is.Zero);
+            Assert.That(first.Json.GetProperty("registeredAddresses")[0].GetString(), Is.EqualTo(PairAddresses.V));
+        });
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
+
+        var second = await P.BridgeAsync("sync", "--format", "json");
+        Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Success), second.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Total("insert") + second.Total("update") + second.Total("delete"), Is.Zero, second.Stdout);
+            Assert.That(second.Total("reverted"), Is.Zero);
+        });
+
+        var diff = await P.BridgeAsync("diff", "--exit-code");
+        Assert.That(diff.ExitCode, Is.EqualTo(ExitCodes.Success), diff.ToString());
+        Assert.That(diff.Stdout, Does.Contain("no changes"));
+    }
+
+    [Test]
+    public async Task Diff_changes_nothing_and_reports_pending_changes_with_exit_code_1()
+    {
+        await FillAndPushAsync();
+        var before = await P.Dale.DumpAsync();
+        var queueBefore = (await P.Dale.GetQueueAsync()).Count;
+
+        var diff = await P.BridgeAsync("diff", "--exit-code");
+        Assert.That(diff.ExitCode, Is.EqualTo(ExitCodes.Failure), diff.ToString());
+        Assert.That(diff.Stdout, Does.Contain("+ zone site000.example."));
+        Assert.That(diff.Stdout, Does.Contain($"~ site site000.example: ip_address: '{PairAddresses.D}' -> '{PairAddresses.V}'"));
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(before));
+        Assert.That((await P.Dale.GetQueueAsync()).Count, Is.EqualTo(queueBefore));
+        Assert.That(await P.Dale.GetIpAddressesAsync(), Does.Not.Contain(PairAddresses.V), "diff must not register V");
+    }
+
+    [Test]
+    public async Task Edits_deletes_and_renames_on_chip_reach_dale()
+    {
+        await FillAndPushAsync();
+        Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
+
+        var site1 = SampleData.SiteDomain(1);
+        await P.Chip.UpdateSiteAsync(site1, s => s with { Aliases = $"new.{site1} www.{site1}", DocumentRoot = "/srv/moved", HttpsPort = 8443, SslCertPath = "/c", SslKeyPath = "/k" });
+        await P.Chip.DeleteSiteAsync(SampleData.SiteDomain(2));
+        await P.Chip.AddSiteAsync(new SiteSpec("client00", "renamed002.example", PairAddresses.V));
+        await P.Chip.UpdateRecordAsync(new RecordSpec(SampleData.SiteDomain(4) + ".", "@", "TXT", "v=spf1 a mx -all"), r => r with { Data = "v=spf1 -all" });
+        await P.Chip.UpdateRecordAsync(new RecordSpec(SampleData.SiteDomain(4) + ".", "www", "A", PairAddresses.V), r => r with { Ttl = 60 });
+        await P.Chip.DeleteZoneAsync(SampleData.SiteDomain(3) + ".");
+        await P.Chip.DeleteMailboxAsync("mail00.example", "user3");
+        await P.Chip.UpdateMailboxAsync("mail01.example", "user0", m => m with { PasswordHash = "$6$rounds=5000$new$changedsecret" });
+        await P.Chip.AddClientAsync(new ClientSpec("newcomer", "New Customer", "new@example.org"));
+        await P.Chip.AddSiteAsync(new SiteSpec("newcomer", "newcomer.example", PairAddresses.V));
+        await P.Chip.UpdateAliasAsync("mail02.example", "postmaster", a => a with { Destination = "user1@mail02.example" });
+
+        var run = await P.BridgeAsync("sync", "--format", "json");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Count("site", "insert"), Is.EqualTo(2));
+            Assert.That(run.Count("site", "update"), Is.EqualTo(1));
+            Assert.That(run.Count("site", "delete"), Is.EqualTo(1));
+            Assert.That(run.Count("zone", "delete"), Is.EqualTo(1));
+            Assert.That(run.Count("client", "insert"), Is.EqualTo(1));
+            Assert.That(run.Count("mailbox", "delete"), Is.EqualTo(1));
+            Assert.That(run.Count("mailbox", "update"), Is.EqualTo(1));
+            Assert.That(run.Count("alias", "update"), Is.EqualTo(1));
+            Assert.That(run.Stdout, Does.Not.Contain("changedsecret"), "password hashes never appear in reports");
+        });
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
+
+        var again = await P.BridgeAsync("diff", "--exit-code");
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.ToString());
+    }
+
+    [Test]
+    public async Task Blechs_push_undoing_addresses_is_put_back_and_counted_as_reverts()
+    {
+        await FillAndPushAsync();
+        Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
+        await P.PushAsync();
+        Assert.That((await P.Dale.GetSitesAsync()).Select(s => s.IpAddress).Distinct(), Is.EqualTo(new[] { PairAddresses.D }), "the push sets dale's address");
+
+        var run = await P.BridgeAsync("sync", "--format", "json");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Total("reverted"), Is.EqualTo(Sites));
+            Assert.That(run.Count("site", "update"), Is.Zero, "reverts are counted apart from real changes");
+            Assert.That(run.Json.GetProperty("reverted")[0].GetProperty("from").GetString(), Is.EqualTo(PairAddresses.D));
+        });
+        Assert.That((await P.Dale.GetSitesAsync()).Select(s => s.IpAddress).Distinct(), Is.EqualTo(new[] { PairAddresses.V }));
+
+        var quiet = await P.BridgeAsync("sync", "--format", "json");
+        Assert.That(quiet.Total("reverted"), Is.Zero, quiet.ToString());
+    }
+
+    [Test]
+    public async Task Regeneration_on_dale_after_a_sync_writes_vhosts_on_V()
+    {
+        await FillAndPushAsync();
+        var root = Path.Combine(P.Folder, "generated");
+
+        // Control: what Blech alone gives dale.
+        await P.Dale.RegenerateAsync(root);
+        var before = await File.ReadAllTextAsync(Path.Combine(root, "apache", "sites", SampleData.SiteDomain(0) + ".conf"));
+        Assert.That(before, Does.Contain($"<VirtualHost {PairAddresses.D}:80>"));
+
+        Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
+        var regen = await P.Dale.RegenerateAsync(root);
+        Assert.That(regen.RepairedSites, Is.Empty, "V is registered, so the repair rule leaves the sites alone");
+        var files = Directory.GetFiles(Path.Combine(root, "apache", "sites"), "*.conf");
+        Assert.That(files, Has.Length.EqualTo(Sites));
+        foreach (var file in files)
+        {
+            var text = await File.ReadAllTextAsync(file);
+            Assert.That(text, Does.Contain($"<VirtualHost {PairAddresses.V}:80>"), file);
+            Assert.That(text, Does.Not.Contain(PairAddresses.D + ":"), file);
+        }
+
+        Assert.That(File.Exists(Path.Combine(root, "bind", "zones", SampleData.SiteDomain(0) + ".zone")), "zones reach dale's BIND tree");
+        Assert.That((await P.Dale.GetSitesAsync()).Select(s => s.IpAddress).Distinct(), Is.EqualTo(new[] { PairAddresses.V }));
+    }
+
+    [Test]
+    public async Task The_guard_refuses_a_large_delete_unless_forced()
+    {
+        await FillAndPushAsync();
+        Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
+        for (var n = 0; n < 10; n++)
+        {
+            await P.Chip.DeleteSiteAsync(SampleData.SiteDomain(n));
+        }
+
+        var before = await P.Dale.DumpAsync();
+        var refused = await P.BridgeAsync("sync");
+        Assert.That(refused.ExitCode, Is.EqualTo(ExitCodes.Refused), refused.ToString());
+        Assert.That(refused.Stderr, Does.Contain($"would delete 10 of the standby's {Sites} site objects"));
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(before), "a refused run changes nothing");
+
+        var forced = await P.BridgeAsync("sync", "--force");
+        Assert.That(forced.ExitCode, Is.EqualTo(ExitCodes.Success), forced.ToString());
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
+    }
+
+    [Test]
+    public async Task An_empty_peer_never_empties_the_standby_even_with_force()
+    {
+        await FillAndPushAsync();
+        Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
+        await P.ChipServer.CreateAsync("chip", PairAddresses.V);
+        var before = await P.Dale.DumpAsync();
+
+        var run = await P.BridgeAsync("sync", "--force");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Refused), run.ToString());
+        Assert.That(run.Stderr, Does.Contain("refusing to empty the standby"));
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task An_unreachable_peer_fails_with_one_line_and_no_secret()
+    {
+        await FillAndPushAsync();
+        var before = await P.Dale.DumpAsync();
+        var password = Environment.GetEnvironmentVariable("BRIDGE_TEST_PASSWORD") ?? "devpass";
+        var closed = P.ChipServer.ConnectionStringFor("blech").Replace("Port=", "Port=1", StringComparison.Ordinal);
+        P.WriteConfig(c => c["retry"] = new Dictionary<string, object?> { ["maxAttempts"] = 1, ["baseDelaySeconds"] = 0.05, ["totalTimeoutSeconds"] = 20 }, peerConnectionString: closed);
+
+        var run = await P.BridgeAsync("sync");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.ToString());
+        var last = run.Stderr.TrimEnd().Split('\n')[^1];
+        Assert.That(last, Does.StartWith("bridge sync: peer database:"));
+        Assert.That(run.Stderr + run.Stdout, Does.Not.Contain(password));
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task Bad_rows_on_chip_are_skipped_and_reported_and_everything_else_syncs()
+    {
+        await SampleData.FillAsync(P.Chip, clients: 2, sitesPerClient: 5);
+        var zone = SampleData.SiteDomain(1) + ".";
+        await P.Chip.AddSiteAsync(new SiteSpec("client00", "bad site.example", PairAddresses.V));
+        await P.Chip.AddSiteAsync(new SiteSpec("client00", "evil/path.example", PairAddresses.V));
+        await P.Chip.AddSiteAsync(new SiteSpec("client00", "dots..example", PairAddresses.V));
+        await P.Chip.AddSiteAsync(new SiteSpec("client00", "line\nbreak.example", PairAddresses.V));
+        await P.Chip.AddSiteAsync(new SiteSpec("client00", "elsewhere.example", "203.0.113.9"));
+        await P.Chip.AddSiteAsync(new SiteSpec("client00", "noaddress.example", "not-an-address"));
+        await P.Chip.AddSiteAsync(new SiteSpec("client00", "port.example", PairAddresses.V, HttpPort: 70000));
+        await P.Chip.AddRecordAsync(new RecordSpec(zone, "bad", "A", "999.1.1.1"));
+        await P.Chip.AddRecordAsync(new RecordSpec(zone, "@", "CNAME", "elsewhere.example."));
+        await P.Chip.AddRecordAsync(new RecordSpec(zone, "www", "CNAME", "elsewhere.example."));
+        await P.Chip.AddRecordAsync(new RecordSpec(zone, "mx2", "MX", "mx.example."));
+        await P.Chip.AddRecordAsync(new RecordSpec(zone, "_x._tcp", "SRV", "5 70000 sip", Priority: 1));
+
+        var run = await P.BridgeAsync("sync", "--format", "json");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        var skipped = run.Json.GetProperty("skipped").EnumerateArray()
+            .Select(s => $"{s.GetProperty("kind").GetString()} {s.GetProperty("key").GetString()}: {s.GetProperty("reason").GetString()}")
+            .ToList();
+        var expected = new[]
+        {
+            "site bad site.example: domain 'bad site.example': host name contains a space",
+            "site evil/path.example: domain 'evil/path.example': host name contains '/'",
+            "site dots..example: domain 'dots..example': host name contains '..'",
+            "site line\nbreak.example: domain 'line\\nbreak.example': host name contains a newline",
+            "site elsewhere.example: ip_address 203.0.113.9 is not in addressMap",
+            "site noaddress.example: ip_address 'not-an-address' is not an IP address",
+            "site port.example: http_port 70000 is out of range",
+            $"record {zone} bad.{zone} A 999.1.1.1: A data '999.1.1.1' is not an IPv4 address",
+            $"record {zone} {zone} CNAME elsewhere.example.: CNAME at the zone apex",
+            $"record {zone} www.{zone} CNAME elsewhere.example.: CNAME beside other data",
+            $"record {zone} mx2.{zone} MX mx.example.: MX has no priority",
+            $"record {zone} _x._tcp.{zone} SRV 5 70000 sip: SRV port '70000' is out of range",
+        };
+        Assert.That(skipped, Has.Count.EqualTo(expected.Length), string.Join("\n", skipped));
+        foreach (var e in expected)
+        {
+            Assert.That(skipped, Has.Some.StartsWith(e), $"expected a skipped entry starting with: {e}");
+        }
+
+        var chipLines = (await P.Chip.DumpAsync()).Split('\n').ToHashSet();
+        var daleLines = (await P.Dale.DumpAsync()).Split('\n');
+        Assert.That(daleLines.Where(l => !chipLines.Contains(l)), Is.Empty, "dale holds nothing chip does not");
+        Assert.That(chipLines.Count(l => !daleLines.Contains(l)), Is.EqualTo(expected.Length), "every good row reached dale");
+        Assert.That(string.Join("\n", daleLines), Does.Not.Contain("999.1.1.1").And.Not.Contain("elsewhere.example"));
+    }
+
+    [Test]
+    public async Task A_connection_killed_in_the_middle_of_an_apply_leaves_the_standby_exactly_as_it_was()
+    {
+        await FillAndPushAsync();
+        var before = await P.Dale.DumpAsync();
+        var ipsBefore = await P.Dale.GetIpAddressesAsync();
+        var queueBefore = (await P.Dale.GetQueueAsync()).Count;
+
+        var steps = new List<string>();
+        var runner = Runner(retries: 0, async (progress, ct) =>
+        {
+            steps.Add(progress.Step);
+            if (progress.Step == "site update" || progress.Step == "update")
+            {
+                await KillAsync(progress.ServerProcessId);
+            }
+        });
+        var outcome = await runner.RunAsync(Request(), CancellationToken.None);
+
+        Assert.That(steps, Does.Contain("dns_zone insert"), "the apply got past the first writes before the kill");
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.Failure), outcome.Error);
+        Assert.That(outcome.Error, Does.StartWith("local database:"));
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(before));
+        Assert.That(await P.Dale.GetIpAddressesAsync(), Is.EqualTo(ipsBefore));
+        Assert.That((await P.Dale.GetQueueAsync()).Count, Is.EqualTo(queueBefore));
+    }
+
+    [Test]
+    public async Task A_connection_killed_once_is_retried_and_the_run_converges()
+    {
+        await FillAndPushAsync();
+        var killed = 0;
+        var runner = Runner(retries: 3, async (progress, ct) =>
+        {
+            if (progress.Step == "update" && Interlocked.Exchange(ref killed, 1) == 0)
+            {
+                await KillAsync(progress.ServerProcessId);
+            }
+        });
+        var outcome = await runner.RunAsync(Request(), CancellationToken.None);
+        Assert.That(killed, Is.EqualTo(1));
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.Success), outcome.Error);
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
+    }
+
+    [Test]
+    public async Task Check_reports_V_missing_before_the_first_sync_and_all_well_after()
+    {
+        await FillAndPushAsync();
+        var before = await P.BridgeAsync("check");
+        Assert.That(before.ExitCode, Is.EqualTo(ExitCodes.Failure), before.ToString());
+        Assert.That(before.Stdout, Does.Contain($"FAIL local").And.Contain($"service address {PairAddresses.V} is not in ip_address"));
+        Assert.That(before.Stdout, Does.Contain("ok   peer").And.Contain("every table and column"));
+
+        Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
+        var after = await P.BridgeAsync("check");
+        Assert.That(after.ExitCode, Is.EqualTo(ExitCodes.Success), after.ToString());
+        Assert.That(after.Stdout, Does.Not.Contain("FAIL"));
+    }
+
+    private SyncRunner Runner(int retries, Func<Bridge.Data.Apply.ApplyProgress, CancellationToken, Task> onProgress)
+    {
+        var secrets = new Secrets();
+        return new SyncRunner(
+            new Side("peer", Dialect(P.ChipServer), P.ChipServer.ConnectionStringFor("blech")),
+            new Side("local", Dialect(P.DaleServer), P.DaleServer.ConnectionStringFor("blech")),
+            new RetryOptions { MaxRetryAttempts = retries, BaseDelay = TimeSpan.FromMilliseconds(50), TotalTimeout = TimeSpan.FromSeconds(60) },
+            secrets, NullLogger.Instance, onProgress);
+    }
+
+    private static SyncRequest Request() =>
+        new(new AddressPolicy(IPAddress.Parse(PairAddresses.V), [], IPAddress.Parse(PairAddresses.C), IPAddress.Parse(PairAddresses.D)));
+
+    private static IEngineDialect Dialect(BlechServer server) => server.Engine == BlechEngine.Postgres ? new PostgresDialect() : new MySqlDialect();
+
+    private async Task KillAsync(int pid)
+    {
+        var admin = P.DaleServer.Open("dale");
+        if (P.DaleServer.Engine == BlechEngine.Postgres)
+        {
+            await admin.ScalarAsync<bool>("SELECT pg_terminate_backend(@pid)", new { pid });
+        }
+        else
+        {
+            await admin.ExecuteAsync($"KILL CONNECTION {pid}");
+        }
+    }
+}
+
+[TestFixture]
+public sealed class PostgresToPostgres() : SyncSuite(() => TestServers.PgChip, () => TestServers.PgDale);
+
+[TestFixture]
+public sealed class MariaDbToMariaDb() : SyncSuite(() => TestServers.MariaDbChip, () => TestServers.MariaDbDale);
+
+[TestFixture]
+public sealed class MariaDbToPostgres() : SyncSuite(() => TestServers.MariaDbChip, () => TestServers.PgDale);
+
+[TestFixture]
+public sealed class PostgresToMariaDb() : SyncSuite(() => TestServers.PgChip, () => TestServers.MariaDbDale);
