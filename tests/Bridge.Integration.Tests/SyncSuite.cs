@@ -135,6 +135,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
             Assert.That(run.Json.GetProperty("reverted")[0].GetProperty("from").GetString(), Is.EqualTo(PairAddresses.D));
         });
         Assert.That((await P.Dale.GetSitesAsync()).Select(s => s.IpAddress).Distinct(), Is.EqualTo(new[] { PairAddresses.V }));
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM bridge.revert WHERE kind = 'site'"), Is.EqualTo(Sites), "reverts are logged in Bridge's state");
 
         var quiet = await P.BridgeAsync("sync", "--format", "json");
         Assert.That(quiet.Total("reverted"), Is.Zero, quiet.ToString());

@@ -169,6 +169,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
             var report = new SyncReport(plan, DryRun: false, Applied: true, []);
             await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
+            await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
             await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("{Summary}", report.Summary());

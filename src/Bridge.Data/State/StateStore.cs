@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Bridge.Core.Model;
+using Bridge.Core.Plan;
 using Bridge.Data.Apply;
 using Bridge.Data.Engine;
 
@@ -90,6 +92,18 @@ public sealed class StateStore(IEngineDialect dialect)
         await sql.ExecuteAsync("DELETE FROM bridge.site_address", [], ct);
         await sql.InsertManyAsync("bridge.site_address", ["domain", "address", "written_at"],
             desired.Select(d => new object?[] { d.Key, d.Value, now }).ToList(), null, null, ct);
+    }
+
+    /// <summary>Logs the reverts a run put back, one row each.</summary>
+    public async Task RecordRevertsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PlanStep> reverts, DateTime now, CancellationToken ct)
+    {
+        if (reverts.Count == 0)
+        {
+            return;
+        }
+
+        await new Statements(connection, transaction, dialect).InsertManyAsync("bridge.revert", ["at", "kind", "object_key", "field", "from_value", "to_value"],
+            reverts.Select(r => new object?[] { now, r.Kind.Name(), r.Key, r.Changes[0].Name, r.Changes[0].From, r.Changes[0].To }).ToList(), null, null, ct);
     }
 
     public async Task RecordRunAsync(DbConnection connection, DbTransaction? transaction, RunRecord run, CancellationToken ct)

@@ -23,3 +23,15 @@ CREATE TABLE IF NOT EXISTS bridge.site_address (
     address    VARCHAR(45)  NOT NULL,
     written_at DATETIME(6)  NOT NULL
 ) ENGINE = InnoDB
+;
+
+-- Every revert a run put back: Blech (its push or its repair rule) had moved a site off the address Bridge wrote.
+CREATE TABLE IF NOT EXISTS bridge.revert (
+    id         BIGINT AUTO_INCREMENT PRIMARY KEY,
+    at         DATETIME(6)  NOT NULL,
+    kind       VARCHAR(16)  NOT NULL,
+    object_key VARCHAR(512) NOT NULL,
+    field      VARCHAR(64)  NOT NULL,
+    from_value TEXT         NULL,
+    to_value   TEXT         NULL
+) ENGINE = InnoDB

@@ -23,3 +23,15 @@ CREATE TABLE IF NOT EXISTS bridge.site_address (
     address    varchar(45)  NOT NULL,
     written_at timestamptz  NOT NULL
 )
+;
+
+-- Every revert a run put back: Blech (its push or its repair rule) had moved a site off the address Bridge wrote.
+CREATE TABLE IF NOT EXISTS bridge.revert (
+    id         bigserial    PRIMARY KEY,
+    at         timestamptz  NOT NULL,
+    kind       varchar(16)  NOT NULL,
+    object_key varchar(512) NOT NULL,
+    field      varchar(64)  NOT NULL,
+    from_value text         NULL,
+    to_value   text         NULL
+)
