@@ -28,7 +28,17 @@ public static class BridgeApp
         var check = new Command("check", "Check that both databases are reachable, their schemas as expected and V registered") { configOption };
         check.SetAction((r, token) => RunCheckAsync(r.GetValue(configOption)!, stdout, stderr, token));
 
-        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { sync, diff, check };
+        var rootOption = new Option<string?>("--root") { Description = "Blech's generated tree (a folder) or an apache2.conf; default: the configuration's apache.root" };
+        var fromOption = new Option<string?>("--from") { Description = "The address to replace (D); default: the standby's own address" };
+        var toOption = new Option<string?>("--to") { Description = "The address to put in its place (V); default: serviceAddress" };
+        var optionalConfig = new Option<string?>("--config", "-c") { Description = "The configuration file (JSON)" };
+        var rewrite = new Command("rewrite-apache", "Rewrite D to V in Apache vhost, NameVirtualHost and Listen lines, checked by apache2ctl") { optionalConfig, rootOption, fromOption, toOption, dryRun };
+        rewrite.SetAction((r, token) => ApacheCommands.RewriteAsync(r.GetValue(optionalConfig), r.GetValue(rootOption), r.GetValue(fromOption), r.GetValue(toOption), r.GetValue(dryRun), stdout, stderr, token));
+
+        var watch = new Command("watch", "Keep the standby's Apache files on V: rewrite within seconds of Blech regenerating them") { configOption };
+        watch.SetAction((r, token) => ApacheCommands.WatchAsync(r.GetValue(configOption)!, stdout, stderr, token));
+
+        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { sync, diff, check, rewrite, watch };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -49,12 +59,14 @@ public static class BridgeApp
         var secrets = new Secrets();
         SyncRunner runner;
         SyncRequest request;
+        BridgeConfig config;
+        Side local;
         using var loggerFactory = CreateLoggerFactory(stderr);
         try
         {
-            var config = BridgeConfig.Load(configPath);
+            config = BridgeConfig.Load(configPath);
             var peer = config.BuildSide("peer", secrets);
-            var local = config.BuildSide("local", secrets);
+            local = config.BuildSide("local", secrets);
             request = new SyncRequest(config.BuildAddressPolicy(), config.MaxDeleteShare, force, dry, command, Environment.GetEnvironmentVariable("BLECH_ADMIN") ?? Environment.UserName);
             runner = new SyncRunner(peer, local, config.BuildRetry(), secrets, loggerFactory.CreateLogger("bridge"));
         }
@@ -65,6 +77,14 @@ public static class BridgeApp
         }
 
         var outcome = await runner.RunAsync(request, ct);
+        if (outcome.ExitCode == ExitCodes.Success && outcome.Report is not null && config.Apache.Enabled)
+        {
+            var apache = await ApacheCommands.RunForSyncAsync(config, local, dry, loggerFactory.CreateLogger("bridge"), secrets, ct);
+            outcome = apache.Succeeded
+                ? outcome with { Report = outcome.Report with { Apache = apache } }
+                : new SyncOutcome(ExitCodes.Failure, outcome.Report with { Apache = apache }, $"apache: {apache.Outcome}: {apache.Reason} (the database changes are committed)");
+        }
+
         loggerFactory.Dispose();
         if (outcome.Report is { } report)
         {
@@ -111,7 +131,7 @@ public static class BridgeApp
         return ok ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static ILoggerFactory CreateLoggerFactory(TextWriter stderr) => LoggerFactory.Create(builder =>
+    internal static ILoggerFactory CreateLoggerFactory(TextWriter stderr) => LoggerFactory.Create(builder =>
     {
         builder.SetMinimumLevel(LogLevel.Information);
         if (ReferenceEquals(stderr, Console.Error))

@@ -45,6 +45,34 @@ public sealed class RetryConfig
     public double TotalTimeoutSeconds { get; set; } = 300;
 }
 
+/// <summary>The standby's Apache files: where they are, where backups go, and how to test and reload.</summary>
+public sealed class ApacheConfig
+{
+    /// <summary>False turns the Apache step of <c>sync</c> off.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Blech's generated tree (a folder) or an <c>apache2.conf</c>.</summary>
+    public string Root { get; set; } = "/etc/blech/generated";
+
+    public string BackupRoot { get; set; } = "/var/lib/bridge/apache-backups";
+
+    public int KeepBackups { get; set; } = 5;
+
+    public List<string> TestCommand { get; set; } = [];
+
+    public List<string> DumpCommand { get; set; } = [];
+
+    public List<string> ReloadCommand { get; set; } = [];
+
+    /// <summary>Extra environment for the three commands (for example APACHE_CONFDIR).</summary>
+    public Dictionary<string, string> Environment { get; set; } = [];
+
+    public double CommandTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>How often <c>bridge watch</c> looks even when no file event came.</summary>
+    public double WatchIntervalSeconds { get; set; } = 60;
+}
+
 /// <summary>The configuration file, with every key overridable from <c>BRIDGE__SECTION__KEY</c> environment variables.</summary>
 public sealed class BridgeConfig
 {
@@ -61,6 +89,8 @@ public sealed class BridgeConfig
     public GuardConfig Guard { get; set; } = new();
 
     public RetryConfig Retry { get; set; } = new();
+
+    public ApacheConfig Apache { get; set; } = new();
 
     public static BridgeConfig Load(string path)
     {

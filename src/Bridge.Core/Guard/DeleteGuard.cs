@@ -39,7 +39,8 @@ public static class DeleteGuard
         {
             var deletes = plan.CountOf(kind, PlanAction.Delete);
             var total = plan.LocalCounts[kind];
-            if (deletes > 0 && deletes > maxDeleteShare * total)
+            // In decimal: as doubles, 0.29 * 100 is 28.999999999999996, and deleting exactly the allowed share would be refused.
+            if (deletes > 0 && deletes > (decimal)maxDeleteShare * total)
             {
                 reasons.Add(string.Create(CultureInfo.InvariantCulture,
                     $"would delete {deletes} of the standby's {total} {kind.Name()} objects ({(double)deletes / total:P0}, limit {maxDeleteShare:P0}); run with --force if this is intended"));

@@ -10,7 +10,7 @@ public static class Addresses
 {
     /// <summary>
     /// Parses an IPv4 dotted quad (exactly four decimal parts, each 0-255) or an IPv6 address. Unlike
-    /// <see cref="IPAddress.TryParse(string, out IPAddress)"/> it refuses <c>10.1</c>, <c>0x7f.1.1.1</c> and zone ids.
+    /// <see cref="IPAddress.TryParse(string, out IPAddress)"/> it refuses <c>10.1</c>, <c>0x7f.1.1.1</c>, <c>010.1.1.1</c>, brackets, ports and zone ids.
     /// </summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out IPAddress? address)
     {
@@ -23,7 +23,8 @@ public static class Addresses
 
         if (t.Contains(':', StringComparison.Ordinal))
         {
-            if (t.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(t, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
+            // IPAddress.TryParse also takes "[2001:db8::1]:80" and zone ids; a zone file takes neither.
+            if (!t.All(c => char.IsAsciiHexDigit(c) || c is ':' or '.') || !IPAddress.TryParse(t, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
             {
                 return false;
             }
@@ -42,7 +43,8 @@ public static class Addresses
         for (var i = 0; i < 4; i++)
         {
             var p = parts[i];
-            if (p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit)
+            // A leading zero is octal to inet_aton and an error to BIND: "010.0.0.1" has no one meaning.
+            if (p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || (p.Length > 1 && p[0] == '0')
                 || !int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v > 255)
             {
                 return false;

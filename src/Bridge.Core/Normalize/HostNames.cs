@@ -79,6 +79,12 @@ public static class HostNames
         for (var i = 0; i < labels.Length; i++)
         {
             var label = labels[i];
+            if (label.Length == 0)
+            {
+                reason = "host name has an empty label";
+                return false;
+            }
+
             if (label.Length > 63)
             {
                 reason = $"label '{label[..10]}...' is longer than 63 characters";

@@ -227,7 +227,9 @@ public static class Normalizer
         {
             var zone = HostNames.Origin(r.ZoneOrigin);
             var type = r.Type.Trim().ToUpperInvariant();
-            var nameOk = HostNames.IsValid(r.Name.Trim() == "@" ? "x" : r.Name.Trim(), allowWildcard: true, out var nameWhy);
+            // Checked as stored, not trimmed: the row is written as stored, and a leading blank or a line break in an owner name
+            // changes what the zone file means.
+            var nameOk = HostNames.IsValid(r.Name == "@" ? "x" : r.Name, allowWildcard: true, out var nameWhy);
             var name = HostNames.Absolute(r.Name, zone);
             var dataOk = RecordData.TryNormalize(type, r.Data, zone, out var data, out var dataWhy);
             var key = $"{zone} {name} {type} {data ?? r.Data}";

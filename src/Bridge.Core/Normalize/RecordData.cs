@@ -17,6 +17,15 @@ public static class RecordData
     public static bool TryNormalize(string type, string data, string normalizedOrigin, [NotNullWhen(true)] out string? normalized, [NotNullWhen(false)] out string? reason)
     {
         normalized = null;
+
+        // Checked for every type before parsing: the parsers below trim, but the row is written as stored, and a line break
+        // anywhere in it splits the record in the zone file.
+        if (Types.Contains(type) && HasLineBreakOrControl(data))
+        {
+            reason = $"{type} data '{Printable(data)}' contains a line break or control character";
+            return false;
+        }
+
         switch (type)
         {
             case "A":
@@ -38,7 +47,8 @@ public static class RecordData
             case "NS":
             case "PTR":
             case "MX":
-                if (!HostNames.IsValid(data.Trim(), allowWildcard: false, out var why))
+                // "@" is the origin here as in a name: BLECH.md stores targets "like name", and a zone file reads them so.
+                if (data.Trim() != "@" && !HostNames.IsValid(data.Trim(), allowWildcard: false, out var why))
                 {
                     reason = $"{type} target '{Printable(data)}': {why}";
                     return false;
@@ -107,24 +117,12 @@ public static class RecordData
                         return false;
                     }
 
-                    if (HasLineBreakOrControl(value))
-                    {
-                        reason = "CAA value contains a line break or control character";
-                        return false;
-                    }
-
                     normalized = string.Create(CultureInfo.InvariantCulture, $"{flags} {tag.ToLowerInvariant()} {value}");
                     reason = null;
                     return true;
                 }
 
             case "TXT":
-                if (HasLineBreakOrControl(data))
-                {
-                    reason = "TXT data contains a line break or control character";
-                    return false;
-                }
-
                 normalized = data;
                 reason = null;
                 return true;

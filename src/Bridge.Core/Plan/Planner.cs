@@ -54,7 +54,7 @@ public static class Planner
         KeepReferencedClients(deletes, updates, local);
 
         // Children go before parents when deleting; ObjectKind is declared parents first.
-        deletes.Sort((a, b) => b.Kind.CompareTo(a.Kind));
+        deletes = [.. deletes.OrderByDescending(d => d.Kind)];
 
         var registered = new HashSet<string>(context.LocalIpAddresses.Select(a => Addresses.Canonical(a) ?? a), StringComparer.Ordinal);
         var toRegister = peer[ObjectKind.Site].Values

@@ -8,7 +8,10 @@ namespace Bridge.Core.Report;
 /// <summary>What a run did (or, dry, would do): the plan's counts, skipped rows, reverts, and how it ended.</summary>
 public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadOnlyList<string> Refusals)
 {
-    public bool HasChanges => Plan.HasChanges;
+    /// <summary>The Apache step, when the run had one.</summary>
+    public ApacheSummary? Apache { get; init; }
+
+    public bool HasChanges => Plan.HasChanges || Apache is { ChangedFiles.Count: > 0, Outcome: "dry-run" };
 
     /// <summary>One JSON object: <c>summary</c> (per kind and per action, reverts apart), <c>skipped</c>, <c>reverted</c>, <c>changes</c>.</summary>
     public string ToJson()
@@ -37,6 +40,7 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             }
 
             w.WriteNumber("reverted", Plan.Reverts.Count());
+            w.WriteNumber("revertedFiles", Apache?.RevertedFiles.Count ?? 0);
             w.WriteNumber("skipped", Plan.Skipped.Count);
             w.WriteEndObject();
 
@@ -64,7 +68,34 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
                 w.WriteEndObject();
             }
 
+            foreach (var file in Apache?.RevertedFiles ?? [])
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", "apache_file");
+                w.WriteString("key", file);
+                w.WriteEndObject();
+            }
+
             w.WriteEndArray();
+
+            if (Apache is { } apache)
+            {
+                w.WriteStartObject("apache");
+                w.WriteString("outcome", apache.Outcome);
+                w.WriteBoolean("reloaded", apache.Reloaded);
+                if (apache.Reason is not null)
+                {
+                    w.WriteString("reason", apache.Reason);
+                }
+
+                w.WriteStartArray("changedFiles");
+                apache.ChangedFiles.ToList().ForEach(w.WriteStringValue);
+                w.WriteEndArray();
+                w.WriteStartArray("warnings");
+                apache.Warnings.ToList().ForEach(w.WriteStringValue);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
 
             w.WriteStartArray("registeredAddresses");
             foreach (var a in Plan.AddressesToRegister)
@@ -153,6 +184,25 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             sb.Append("refused: ").AppendLine(r);
         }
 
+        if (Apache is { } apache)
+        {
+            foreach (var file in apache.ChangedFiles)
+            {
+                sb.Append(apache.RevertedFiles.Contains(file) ? "! apache " : "~ apache ").Append(file)
+                    .AppendLine(apache.RevertedFiles.Contains(file) ? " (Blech had written D back)" : string.Empty);
+            }
+
+            foreach (var warning in apache.Warnings)
+            {
+                sb.Append("warning apache ").AppendLine(warning);
+            }
+
+            if (apache.Reason is not null)
+            {
+                sb.Append("apache ").Append(apache.Outcome).Append(": ").AppendLine(apache.Reason);
+            }
+        }
+
         sb.AppendLine(Summary());
         return sb.ToString();
     }
@@ -181,6 +231,13 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             parts.Add($"skipped {Plan.Skipped.Count}");
         }
 
+        if (Apache is { ChangedFiles.Count: > 0 } apache)
+        {
+            parts.Add(apache.RevertedFiles.Count > 0
+                ? $"apache {apache.ChangedFiles.Count} files ({apache.RevertedFiles.Count} reverted)"
+                : $"apache {apache.ChangedFiles.Count} files");
+        }
+
         var verb = DryRun || !Applied ? "pending" : "applied";
         return parts.Count == 0 ? "no changes" : $"{verb}: {string.Join("; ", parts)}";
     }
@@ -191,4 +248,13 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
         PlanAction.Update => "update",
         _ => "delete",
     };
+}
+
+/// <summary>What the Apache step of a run did (or, dry, would do) to the standby's vhost files.</summary>
+public sealed record ApacheSummary(string Outcome, IReadOnlyList<string> ChangedFiles, IReadOnlyList<string> RevertedFiles, IReadOnlyList<string> Warnings, string? Reason, bool Reloaded)
+{
+    public bool Succeeded => Outcome is "applied" or "unchanged" or "dry-run" or "skipped";
+
+    /// <summary>The unified diff of a dry run.</summary>
+    public string Diff { get; init; } = string.Empty;
 }

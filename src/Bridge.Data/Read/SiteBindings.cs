@@ -1,0 +1,26 @@
+using Bridge.Data.Run;
+
+namespace Bridge.Data.Read;
+
+/// <summary>The standby's <c>main_ip</c> and the address each site is bound to, as Blech's database says.</summary>
+public sealed record SiteBindings(string MainIp, IReadOnlyList<(string Domain, string Address)> Sites)
+{
+    public static async Task<SiteBindings> ReadAsync(Side side, CancellationToken ct)
+    {
+        await using var connection = side.Dialect.CreateConnection(side.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT main_ip FROM server ORDER BY id";
+        var mainIp = (string?)await command.ExecuteScalarAsync(ct)
+            ?? throw new InvalidDataException("Blech's server table is empty: this does not look like a Blech database");
+        command.CommandText = "SELECT domain, ip_address FROM site WHERE active = " + (side.Dialect.Name == "postgres" ? "true" : "1");
+        var sites = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            sites.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return new SiteBindings(mainIp, sites);
+    }
+}

@@ -1,0 +1,2 @@
+global using Bridge.Core.Model;
+global using NUnit.Framework;
