@@ -38,7 +38,15 @@ public static class BridgeApp
         var watch = new Command("watch", "Keep the standby's Apache files on V: rewrite within seconds of Blech regenerating them") { configOption };
         watch.SetAction((r, token) => ApacheCommands.WatchAsync(r.GetValue(configOption)!, stdout, stderr, token));
 
-        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { sync, diff, check, rewrite, watch };
+        var requestedBy = new Option<string?>("--requested-by") { Description = "Who asked (for the run log); default: the user" };
+        var promote = new Command("promote", "This machine takes V: vhosts on V, every zone serial past anything served, role active") { configOption, requestedBy };
+        promote.SetAction((r, token) => RoleCommands.PromoteAsync(r.GetValue(configOption)!, r.GetValue(requestedBy) ?? Environment.UserName, stdout, stderr, token));
+        var demote = new Command("demote", "This machine gives V up: role standby; the next sync pulls from the peer") { configOption, requestedBy };
+        demote.SetAction((r, token) => RoleCommands.DemoteAsync(r.GetValue(configOption)!, r.GetValue(requestedBy) ?? Environment.UserName, stdout, stderr, token));
+        var status = new Command("status", "Roles, last sync, zones whose serials differ, pending changes; exit 1 when both machines claim to be active") { configOption, format };
+        status.SetAction((r, token) => RoleCommands.StatusAsync(r.GetValue(configOption)!, r.GetValue(format)!, stdout, stderr, token));
+
+        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { sync, diff, check, rewrite, watch, promote, demote, status };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -120,9 +120,12 @@ public sealed class ApacheEndToEndTests
         var watch = Task.Run(() => Bridge.Cli.BridgeApp.RunAsync(["watch", "--config", _pair.ConfigPath], stdout, stderr, stop.Token));
         await Task.Delay(2000);
 
+        var reloadsBefore = File.ReadAllLines(_reloads).Length;
         await _pair.Dale.RegenerateAsync(_generated);
         var clock = Stopwatch.StartNew();
-        while (PortsConf.Contains(PairAddresses.D, StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(20))
+
+        // Done means checked and reloaded: the file shows V already while apache2ctl is still testing it.
+        while (File.ReadAllLines(_reloads).Length == reloadsBefore && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(100);
         }

@@ -1,10 +1,11 @@
 namespace Bridge.Core.Model;
 
 // Rows as read from one Blech database. Parents are named by natural key (read through a join), never by id:
-// ids differ between the two machines. Each row keeps its own id for the side it was read from.
+// ids differ between the two machines. Each row keeps its own id for the side it was read from, and its updated_at (UTC)
+// so that edits made on the standby behind the active machine's back can be told apart.
 
 /// <summary>A <c>client</c> row.</summary>
-public sealed record ClientRow(int Id, string Login, string Name, string Email, string PasswordHash, bool Active);
+public sealed record ClientRow(int Id, string Login, string Name, string Email, string PasswordHash, bool Active, DateTime? UpdatedAt = null);
 
 /// <summary>A <c>site</c> row.</summary>
 public sealed record SiteRow(
@@ -20,7 +21,8 @@ public sealed record SiteRow(
     string? SslKeyPath,
     string? PhpVersion,
     string? CustomDirectives,
-    bool Active);
+    bool Active,
+    DateTime? UpdatedAt = null);
 
 /// <summary>A <c>dns_zone</c> row.</summary>
 public sealed record ZoneRow(
@@ -35,19 +37,20 @@ public sealed record ZoneRow(
     int Expire,
     int Minimum,
     int DefaultTtl,
-    bool Active);
+    bool Active,
+    DateTime? UpdatedAt = null);
 
 /// <summary>A <c>dns_record</c> row; <see cref="ZoneOrigin"/> is its zone's origin as stored.</summary>
-public sealed record RecordRow(int Id, string ZoneOrigin, string Name, string Type, int? Ttl, int? Priority, string Data, bool Active);
+public sealed record RecordRow(int Id, string ZoneOrigin, string Name, string Type, int? Ttl, int? Priority, string Data, bool Active, DateTime? UpdatedAt = null);
 
 /// <summary>A <c>mail_domain</c> row.</summary>
-public sealed record MailDomainRow(int Id, string ClientLogin, string Domain, bool Active);
+public sealed record MailDomainRow(int Id, string ClientLogin, string Domain, bool Active, DateTime? UpdatedAt = null);
 
 /// <summary>A <c>mailbox</c> row; <see cref="Domain"/> is its mail domain as stored.</summary>
-public sealed record MailboxRow(int Id, string Domain, string LocalPart, string PasswordHash, int QuotaMb, string? ForwardTo, bool Active);
+public sealed record MailboxRow(int Id, string Domain, string LocalPart, string PasswordHash, int QuotaMb, string? ForwardTo, bool Active, DateTime? UpdatedAt = null);
 
 /// <summary>A <c>mail_alias</c> row; <see cref="Domain"/> is its mail domain as stored.</summary>
-public sealed record AliasRow(int Id, string Domain, string Source, string Destination, bool Active);
+public sealed record AliasRow(int Id, string Domain, string Source, string Destination, bool Active, DateTime? UpdatedAt = null);
 
 /// <summary>Everything Bridge compares, read from one Blech database in one consistent snapshot.</summary>
 public sealed record BlechSnapshot(

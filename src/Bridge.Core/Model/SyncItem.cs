@@ -29,6 +29,19 @@ public sealed record SyncItem(ObjectKind Kind, string Key, string? ParentKey, IR
         AliasRow r => r.Id,
         _ => throw new InvalidOperationException($"unexpected row type {Row.GetType().Name}"),
     };
+
+    /// <summary>When the row was last written on the side it was read from, when known.</summary>
+    public DateTime? UpdatedAt => Row switch
+    {
+        ClientRow r => r.UpdatedAt,
+        SiteRow r => r.UpdatedAt,
+        ZoneRow r => r.UpdatedAt,
+        RecordRow r => r.UpdatedAt,
+        MailDomainRow r => r.UpdatedAt,
+        MailboxRow r => r.UpdatedAt,
+        AliasRow r => r.UpdatedAt,
+        _ => null,
+    };
 }
 
 /// <summary>A peer object left out of the run, with the reason. Nothing of it reaches the standby.</summary>

@@ -4,7 +4,11 @@ using Bridge.Core.Normalize;
 namespace Bridge.Core.Plan;
 
 /// <summary>What the planner needs besides the two sides: the standby's registered addresses and what Bridge wrote last time.</summary>
-public sealed record PlanContext(IReadOnlyCollection<string> LocalIpAddresses, IReadOnlyDictionary<string, string> LastSiteAddresses);
+/// <summary>
+/// What the planner needs besides the two sides: the standby's registered addresses, what Bridge wrote last time, and when
+/// Bridge's last successful run ended (standby rows written after it were edited on the standby).
+/// </summary>
+public sealed record PlanContext(IReadOnlyCollection<string> LocalIpAddresses, IReadOnlyDictionary<string, string> LastSiteAddresses, DateTime? LastSync = null);
 
 /// <summary>Compares the peer's objects with the standby's and orders the changes for the standby's foreign keys.</summary>
 public static class Planner
@@ -52,6 +56,11 @@ public static class Planner
         }
 
         KeepReferencedClients(deletes, updates, local);
+        if (context.LastSync is { } lastSync)
+        {
+            updates = [.. updates.Select(u => u.Revert || !(u.Target!.UpdatedAt > lastSync) ? u : u with { Conflict = true })];
+            deletes = [.. deletes.Select(d => d.Target!.UpdatedAt > lastSync ? d with { Conflict = true } : d)];
+        }
 
         // Children go before parents when deleting; ObjectKind is declared parents first.
         deletes = [.. deletes.OrderByDescending(d => d.Kind)];

@@ -12,9 +12,14 @@ public enum PlanAction
 
 /// <summary>
 /// One change to one standby object. <see cref="Source"/> is the peer's object (insert, update), <see cref="Target"/> the standby's
-/// (update, delete). A revert is an update that only puts back what Bridge wrote before and Blech undid.
+/// (update, delete). A revert is an update that only puts back what Bridge wrote before and Blech undid. A conflict is an
+/// update or delete of a standby object that someone edited on the standby since Bridge's last run: the active machine wins,
+/// and the report names it.
 /// </summary>
-public sealed record PlanStep(ObjectKind Kind, PlanAction Action, string Key, SyncItem? Source, SyncItem? Target, IReadOnlyList<FieldChange> Changes, bool Revert = false);
+public sealed record PlanStep(ObjectKind Kind, PlanAction Action, string Key, SyncItem? Source, SyncItem? Target, IReadOnlyList<FieldChange> Changes, bool Revert = false)
+{
+    public bool Conflict { get; init; }
+}
 
 /// <summary>Everything a run would do to the standby, in the order it is applied, with what it leaves out.</summary>
 public sealed record SyncPlan(
@@ -33,4 +38,6 @@ public sealed record SyncPlan(
     public int CountOf(ObjectKind kind, PlanAction action, bool reverts = false) => Steps.Count(s => s.Kind == kind && s.Action == action && s.Revert == reverts);
 
     public IEnumerable<PlanStep> Reverts => Steps.Where(s => s.Revert);
+
+    public IEnumerable<PlanStep> Conflicts => Steps.Where(s => s.Conflict);
 }

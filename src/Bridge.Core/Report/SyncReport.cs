@@ -8,6 +8,12 @@ namespace Bridge.Core.Report;
 /// <summary>What a run did (or, dry, would do): the plan's counts, skipped rows, reverts, and how it ended.</summary>
 public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadOnlyList<string> Refusals)
 {
+    /// <summary>Zone serials raised on the active machine so that none goes backwards (or, dry, that would be).</summary>
+    public IReadOnlyList<SerialRaise> SerialRaises { get; init; } = [];
+
+    /// <summary>A sentence about the run as a whole, shown first.</summary>
+    public string? Note { get; init; }
+
     /// <summary>The Apache step, when the run had one.</summary>
     public ApacheSummary? Apache { get; init; }
 
@@ -22,6 +28,22 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             w.WriteStartObject();
             w.WriteBoolean("dryRun", DryRun);
             w.WriteBoolean("applied", Applied);
+            if (Note is not null)
+            {
+                w.WriteString("note", Note);
+            }
+
+            w.WriteStartArray("serialRaises");
+            foreach (var r in SerialRaises)
+            {
+                w.WriteStartObject();
+                w.WriteString("zone", r.Zone);
+                w.WriteNumber("from", r.From);
+                w.WriteNumber("to", r.To);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteStartObject("summary");
             foreach (var kind in ObjectKinds.All)
             {
@@ -42,7 +64,35 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             w.WriteNumber("reverted", Plan.Reverts.Count());
             w.WriteNumber("revertedFiles", Apache?.RevertedFiles.Count ?? 0);
             w.WriteNumber("skipped", Plan.Skipped.Count);
+            w.WriteNumber("conflicts", Plan.Conflicts.Count());
             w.WriteEndObject();
+
+            w.WriteStartArray("conflicts");
+            foreach (var c in Plan.Conflicts)
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", c.Kind.Name());
+                w.WriteString("key", c.Key);
+                w.WriteString("action", ActionName(c.Action));
+                w.WriteStartArray("fields");
+                foreach (var f in c.Changes)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", f.Name);
+                    if (!f.Secret)
+                    {
+                        w.WriteString("standby", f.From);
+                        w.WriteString("active", f.To);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
 
             w.WriteStartArray("skipped");
             foreach (var s in Plan.Skipped)
@@ -153,6 +203,16 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
     public string ToText()
     {
         var sb = new StringBuilder();
+        if (Note is not null)
+        {
+            sb.AppendLine(Note);
+        }
+
+        foreach (var r in SerialRaises)
+        {
+            sb.Append("^ zone ").Append(r.Zone).Append(" serial ").Append(r.From).Append(" -> ").Append(r.To)
+                .AppendLine(" on the active machine (the standby already served its serial)");
+        }
         foreach (var a in Plan.AddressesToRegister)
         {
             sb.Append("+ ip_address ").Append(a).AppendLine(" (registered so that Blech's repair rule keeps sites on it)");
@@ -169,6 +229,19 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             else if (step.Changes.Count > 0)
             {
                 sb.Append(": ").AppendJoin("; ", step.Changes.Select(c => c.ToString()));
+            }
+
+            sb.AppendLine();
+        }
+
+        foreach (var c in Plan.Conflicts)
+        {
+            sb.Append("conflict ").Append(c.Kind.Name()).Append(' ').Append(c.Key).Append(": ")
+                .Append(c.Action == PlanAction.Delete ? "made on the standby, not on the active machine" : "edited on the standby")
+                .Append("; the active machine's version wins");
+            if (c.Changes.Count > 0)
+            {
+                sb.Append(" (standby -> active: ").AppendJoin("; ", c.Changes.Select(f => f.ToString())).Append(')');
             }
 
             sb.AppendLine();
@@ -231,6 +304,12 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             parts.Add($"skipped {Plan.Skipped.Count}");
         }
 
+        var conflicts = Plan.Conflicts.Count();
+        if (conflicts > 0)
+        {
+            parts.Add($"conflicts {conflicts}");
+        }
+
         if (Apache is { ChangedFiles.Count: > 0 } apache)
         {
             parts.Add(apache.RevertedFiles.Count > 0
@@ -249,6 +328,9 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
         _ => "delete",
     };
 }
+
+/// <summary>A zone serial raised on the active machine.</summary>
+public sealed record SerialRaise(string Zone, long From, long To);
 
 /// <summary>What the Apache step of a run did (or, dry, would do) to the standby's vhost files.</summary>
 public sealed record ApacheSummary(string Outcome, IReadOnlyList<string> ChangedFiles, IReadOnlyList<string> RevertedFiles, IReadOnlyList<string> Warnings, string? Reason, bool Reloaded)

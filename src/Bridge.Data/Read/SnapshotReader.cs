@@ -15,47 +15,47 @@ public static class SnapshotReader
         var ips = await ReadListAsync(connection, transaction, "SELECT address FROM ip_address ORDER BY id", r => r.GetString(0), ct);
 
         var clients = await ReadListAsync(connection, transaction,
-            "SELECT id, login, name, email, password_hash, active FROM client ORDER BY id",
-            r => new ClientRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5)), ct);
+            "SELECT id, login, name, email, password_hash, active, updated_at FROM client ORDER BY id",
+            r => new ClientRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5), Utc(r, 6)), ct);
 
         var sites = await ReadListAsync(connection, transaction,
             """
             SELECT s.id, c.login, s.domain, s.aliases, s.ip_address, s.http_port, s.https_port, s.document_root,
-                   s.ssl_cert_path, s.ssl_key_path, s.php_version, s.custom_directives, s.active
+                   s.ssl_cert_path, s.ssl_key_path, s.php_version, s.custom_directives, s.active, s.updated_at
             FROM site s JOIN client c ON c.id = s.client_id ORDER BY s.id
             """,
             r => new SiteRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableInt(r, 6),
-                r.GetString(7), NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), NullableString(r, 11), r.GetBoolean(12)), ct);
+                r.GetString(7), NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), NullableString(r, 11), r.GetBoolean(12), Utc(r, 13)), ct);
 
         var zones = await ReadListAsync(connection, transaction,
             """
-            SELECT z.id, c.login, z.origin, z.primary_ns, z.hostmaster, z.serial, z.refresh, z.retry, z.expire, z.minimum, z.default_ttl, z.active
+            SELECT z.id, c.login, z.origin, z.primary_ns, z.hostmaster, z.serial, z.refresh, z.retry, z.expire, z.minimum, z.default_ttl, z.active, z.updated_at
             FROM dns_zone z JOIN client c ON c.id = z.client_id ORDER BY z.id
             """,
             r => new ZoneRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6), r.GetInt32(7),
-                r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11)), ct);
+                r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11), Utc(r, 12)), ct);
 
         var records = await ReadListAsync(connection, transaction,
             """
-            SELECT r.id, z.origin, r.name, r.type, r.ttl, r.priority, r.data, r.active
+            SELECT r.id, z.origin, r.name, r.type, r.ttl, r.priority, r.data, r.active, r.updated_at
             FROM dns_record r JOIN dns_zone z ON z.id = r.zone_id ORDER BY r.id
             """,
-            r => new RecordRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7)), ct);
+            r => new RecordRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7), Utc(r, 8)), ct);
 
         var mailDomains = await ReadListAsync(connection, transaction,
-            "SELECT d.id, c.login, d.domain, d.active FROM mail_domain d JOIN client c ON c.id = d.client_id ORDER BY d.id",
-            r => new MailDomainRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetBoolean(3)), ct);
+            "SELECT d.id, c.login, d.domain, d.active, d.updated_at FROM mail_domain d JOIN client c ON c.id = d.client_id ORDER BY d.id",
+            r => new MailDomainRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), Utc(r, 4)), ct);
 
         var mailboxes = await ReadListAsync(connection, transaction,
             """
-            SELECT m.id, d.domain, m.local_part, m.password_hash, m.quota_mb, m.forward_to, m.active
+            SELECT m.id, d.domain, m.local_part, m.password_hash, m.quota_mb, m.forward_to, m.active, m.updated_at
             FROM mailbox m JOIN mail_domain d ON d.id = m.mail_domain_id ORDER BY m.id
             """,
-            r => new MailboxRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), NullableString(r, 5), r.GetBoolean(6)), ct);
+            r => new MailboxRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), NullableString(r, 5), r.GetBoolean(6), Utc(r, 7)), ct);
 
         var aliases = await ReadListAsync(connection, transaction,
-            "SELECT a.id, d.domain, a.source, a.destination, a.active FROM mail_alias a JOIN mail_domain d ON d.id = a.mail_domain_id ORDER BY a.id",
-            r => new AliasRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4)), ct);
+            "SELECT a.id, d.domain, a.source, a.destination, a.active, a.updated_at FROM mail_alias a JOIN mail_domain d ON d.id = a.mail_domain_id ORDER BY a.id",
+            r => new AliasRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Utc(r, 5)), ct);
 
         if (mainIp.Count == 0)
         {
@@ -79,6 +79,9 @@ public static class SnapshotReader
 
         return list;
     }
+
+    // timestamptz arrives as UTC; MariaDB's DATETIME(6) holds UTC by Blech's convention but arrives unspecified.
+    private static DateTime Utc(DbDataReader r, int i) => DateTime.SpecifyKind(r.GetDateTime(i), DateTimeKind.Utc);
 
     private static int? NullableInt(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
 

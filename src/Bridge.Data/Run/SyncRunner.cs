@@ -6,6 +6,7 @@ using Bridge.Core.Model;
 using Bridge.Core.Normalize;
 using Bridge.Core.Plan;
 using Bridge.Core.Report;
+using Bridge.Core.Serials;
 using Bridge.Data.Apply;
 using Bridge.Data.Engine;
 using Bridge.Data.Read;
@@ -90,6 +91,11 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             return false;
         }
 
+        if (e is ConcurrentChangeException)
+        {
+            return true;
+        }
+
         var side = e.Data[SideKey] as string;
         var dialect = side == peer.Role ? peer.Dialect : local.Dialect;
         return dialect.IsTransient(e) || (side is null && peer.Dialect.IsTransient(e));
@@ -97,6 +103,22 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     private async Task<SyncOutcome> AttemptAsync(SyncRequest request, DateTime started, CancellationToken ct)
     {
+        var role = await OnSide(local, async () =>
+        {
+            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+            await connection.OpenAsync(ct);
+            if (!request.DryRun)
+            {
+                await new StateStore(local.Dialect).EnsureAsync(connection, ct);
+            }
+
+            return await RoleStore.ReadRoleAsync(connection, null, ct);
+        });
+        if (role.IsActive)
+        {
+            return await OnSide(local, () => ActiveAsync(request, started, ct));
+        }
+
         var timer = Stopwatch.StartNew();
         var peerSnapshot = await OnSide(peer, async () =>
         {
@@ -114,24 +136,37 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var state = new StateStore(local.Dialect);
             await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
             await connection.OpenAsync(ct);
-            if (!request.DryRun)
-            {
-                await state.EnsureAsync(connection, ct);
-            }
-
             await using var tx = request.DryRun ? await local.Dialect.BeginSnapshotAsync(connection, ct) : await local.Dialect.BeginApplyAsync(connection, ct);
             timer.Restart();
             var localSnapshot = await SnapshotReader.ReadAsync(connection, tx, ct);
             var lastAddresses = await StateStore.ReadSiteAddressesAsync(connection, tx, ct);
+            var zoneSerials = await RoleStore.ReadZoneSerialsAsync(connection, tx, ct);
+            var lastSync = await StateStore.LastSuccessAsync(connection, tx, ct);
             logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", localSnapshot.TotalObjects, local.Role, local.Dialect.Name, timer.ElapsedMilliseconds);
 
             var map = request.Addresses.Build(peerSnapshot.MainIp, localSnapshot.MainIp);
-            var peerSet = Normalizer.Peer(peerSnapshot, map);
             var localSet = Normalizer.Local(localSnapshot);
-            var plan = Planner.Plan(peerSet, localSet, new PlanContext(localSnapshot.IpAddresses, lastAddresses));
+            var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync);
+            var peerSet = Normalizer.Peer(peerSnapshot, map);
+            var plan = Planner.Plan(peerSet, localSet, context);
+
+            // A zone whose new content would carry a serial the standby already served (or one older than the standby's) gets a
+            // serial newer than anything either machine served, on the active machine first, so that both stay equal.
+            var raises = SerialRules.Raises(plan, peerSet, localSet, zoneSerials);
+            if (raises.Count > 0)
+            {
+                peerSnapshot = SerialRules.WithSerials(peerSnapshot, raises);
+                plan = Planner.Plan(Normalizer.Peer(peerSnapshot, map), localSet, context);
+            }
+
             foreach (var s in plan.Skipped)
             {
                 logger.LogWarning("Skipped {Kind} {Key}: {Reason}", s.Kind.Name(), s.Key, s.Reason);
+            }
+
+            foreach (var c in plan.Conflicts)
+            {
+                logger.LogWarning("Conflict: {Kind} {Key} was changed on the standby since the last run; the active machine's version wins", c.Kind.Name(), c.Key);
             }
 
             var verdict = DeleteGuard.Check(plan, request.MaxDeleteShare, request.Force);
@@ -152,14 +187,25 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 return new SyncOutcome(ExitCodes.Refused, refused, "refused by the guard: " + string.Join("; ", verdict.Reasons));
             }
 
+            var raised = raises.Select(r => new SerialRaise(r.Key, r.Value.From, r.Value.To)).OrderBy(r => r.Zone, StringComparer.Ordinal).ToList();
             if (request.DryRun)
             {
                 await tx.RollbackAsync(ct);
-                return new SyncOutcome(ExitCodes.Success, new SyncReport(plan, DryRun: true, Applied: false, []), null);
+                return new SyncOutcome(ExitCodes.Success, new SyncReport(plan, DryRun: true, Applied: false, []) { SerialRaises = raised }, null);
+            }
+
+            var now = DateTime.UtcNow;
+            if (raises.Count > 0)
+            {
+                await OnSide(peer, async () =>
+                {
+                    await SerialRaiser.RaiseOnActiveAsync(peer, raises, now, ct);
+                    return true;
+                });
+                logger.LogWarning("Raised the serial of {Zones} zones on the {Role} so that no serial goes backwards", raises.Count, peer.Role);
             }
 
             timer.Restart();
-            var now = DateTime.UtcNow;
             if (plan.HasChanges)
             {
                 var result = await new PlanApplier(local.Dialect, onProgress).ApplyAsync(connection, tx, plan, localSet, now, ct);
@@ -167,14 +213,56 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                     plan.Steps.Count, result.Statements, result.QueueRows, timer.ElapsedMilliseconds);
             }
 
-            var report = new SyncReport(plan, DryRun: false, Applied: true, []);
+            var report = new SyncReport(plan, DryRun: false, Applied: true, []) { SerialRaises = raised };
             await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
             await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
+            await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
             await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("{Summary}", report.Summary());
             return new SyncOutcome(ExitCodes.Success, report, null);
         });
+    }
+
+    // On the active machine a sync changes no Blech data: it registers V (so the repair rule keeps sites on it) and remembers
+    // the serials it serves; the CLI reconciles the Apache files.
+    private async Task<SyncOutcome> ActiveAsync(SyncRequest request, DateTime started, CancellationToken ct)
+    {
+        await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var tx = request.DryRun ? await local.Dialect.BeginSnapshotAsync(connection, ct) : await local.Dialect.BeginApplyAsync(connection, ct);
+        var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct);
+        var v = request.Addresses.ServiceAddress.ToString();
+        var register = snapshot.IpAddresses.Any(a => Addresses.Canonical(a) == v) ? [] : new List<string> { v };
+        var empty = ObjectKinds.All.ToDictionary(k => k, _ => 0);
+        var plan = new SyncPlan([], [], register, new Dictionary<string, string>(), empty, empty);
+        var report = new SyncReport(plan, request.DryRun, Applied: !request.DryRun, []) { Note = $"this machine is the active one: nothing to pull from the {peer.Role}" };
+        if (request.DryRun)
+        {
+            await tx.RollbackAsync(ct);
+            return new SyncOutcome(ExitCodes.Success, report, null);
+        }
+
+        var now = DateTime.UtcNow;
+        if (register.Count > 0)
+        {
+            await new PlanApplier(local.Dialect).ApplyAsync(connection, tx, plan, Normalizer.Local(snapshot), now, ct);
+        }
+
+        var serials = await RoleStore.ReadZoneSerialsAsync(connection, tx, ct);
+        var after = new Dictionary<string, ZoneSerialState>(serials, StringComparer.Ordinal);
+        foreach (var z in snapshot.Zones)
+        {
+            var origin = HostNames.Origin(z.Origin);
+            after[origin] = (after.GetValueOrDefault(origin) ?? new ZoneSerialState(null, null)).WithLocal(z.Serial);
+        }
+
+        await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, serials, after, now, ct);
+        var state = new StateStore(local.Dialect);
+        await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
+        await tx.CommitAsync(ct);
+        logger.LogInformation("{Note}", report.Note);
+        return new SyncOutcome(ExitCodes.Success, report, null);
     }
 
     private static RunRecord Run(SyncRequest request, DateTime started, string outcome, int exitCode, string? summary, string? error) =>

@@ -94,6 +94,21 @@ public sealed class StateStore(IEngineDialect dialect)
             desired.Select(d => new object?[] { d.Key, d.Value, now }).ToList(), null, null, ct);
     }
 
+    /// <summary>When Bridge's last successful run that wrote this database ended; null when there was none.</summary>
+    public static async Task<DateTime?> LastSuccessAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (!await ExistsAsync(connection, transaction, ct))
+        {
+            return null;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT MAX(finished_at) FROM bridge.run WHERE outcome = 'ok'";
+        var value = await command.ExecuteScalarAsync(ct);
+        return value is DateTime d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : null;
+    }
+
     /// <summary>Logs the reverts a run put back, one row each.</summary>
     public async Task RecordRevertsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PlanStep> reverts, DateTime now, CancellationToken ct)
     {
