@@ -59,6 +59,32 @@ public sealed class Pair
 
     public Task<CliResult> BridgeAsync(params string[] args) => CliResult.RunAsync([.. args, "--config", ConfigPath]);
 
+    /// <summary>The configuration as chip's Bridge sees it: chip is local, dale the peer.</summary>
+    public string ChipConfigPath => Path.Combine(Folder, "bridge-chip.json");
+
+    public void WriteChipConfig(string? daleConnectionString = null)
+    {
+        var config = new Dictionary<string, object?>
+        {
+            ["serviceAddress"] = PairAddresses.V,
+            ["peer"] = new Dictionary<string, object?> { ["engine"] = EngineName(DaleServer), ["connectionString"] = daleConnectionString ?? DaleServer.ConnectionStringFor("blech"), ["address"] = PairAddresses.D },
+            ["local"] = new Dictionary<string, object?> { ["engine"] = EngineName(ChipServer), ["connectionString"] = ChipServer.ConnectionStringFor("blech"), ["address"] = PairAddresses.C },
+            ["retry"] = new Dictionary<string, object?> { ["maxAttempts"] = 1, ["baseDelaySeconds"] = 0.1, ["totalTimeoutSeconds"] = 60 },
+        };
+        File.WriteAllText(ChipConfigPath, JsonSerializer.Serialize(config));
+    }
+
+    /// <summary>The connection string with its port replaced by one nobody listens on (9, discard).</summary>
+    public static string Unreachable(string connectionString) =>
+        System.Text.RegularExpressions.Regex.Replace(connectionString, "Port=[0-9]+", "Port=9");
+
+    /// <summary>Runs bridge on chip.</summary>
+    public Task<CliResult> ChipBridgeAsync(params string[] args) => CliResult.RunAsync([.. args, "--config", ChipConfigPath]);
+
+    /// <summary>Zone origin → serial on one machine.</summary>
+    public static async Task<Dictionary<string, long>> SerialsAsync(BlechInstance blech) =>
+        (await blech.QueryAsync<(string Origin, long Serial)>("SELECT origin, serial FROM dns_zone")).ToDictionary(z => z.Origin, z => z.Serial);
+
     /// <summary>What Blech's hourly push does to dale: every site copied with dale's own address D.</summary>
     public Task PushAsync() => Chip.PushToAsync(Dale);
 }

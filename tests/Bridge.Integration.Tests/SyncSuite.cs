@@ -209,7 +209,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
         await FillAndPushAsync();
         var before = await P.Dale.DumpAsync();
         var password = Environment.GetEnvironmentVariable("BRIDGE_TEST_PASSWORD") ?? "devpass";
-        var closed = P.ChipServer.ConnectionStringFor("blech").Replace("Port=", "Port=1", StringComparison.Ordinal);
+        var closed = Pair.Unreachable(P.ChipServer.ConnectionStringFor("blech"));
         P.WriteConfig(c => c["retry"] = new Dictionary<string, object?> { ["maxAttempts"] = 1, ["baseDelaySeconds"] = 0.05, ["totalTimeoutSeconds"] = 20 }, peerConnectionString: closed);
 
         var run = await P.BridgeAsync("sync");

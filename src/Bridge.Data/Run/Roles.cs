@@ -135,7 +135,7 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         {
             (peerRole, peerSerials) = await ReadPeerAsync(withSerials: true, ct, throwOnError: true);
         }
-        catch (Exception e) when (e is DbException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException or InvalidOperationException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             peerError = SyncRunner.OneLine(e);
         }
@@ -168,7 +168,7 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
             var role = await RoleStore.ReadRoleAsync(connection, null, timeout.Token);
             return (role, withSerials ? await ZoneSerialsAsync(connection, timeout.Token) : null);
         }
-        catch (Exception e) when (!throwOnError && !ct.IsCancellationRequested && e is DbException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException or InvalidOperationException)
+        catch (Exception e) when (!throwOnError && !ct.IsCancellationRequested)
         {
             logger.LogWarning("The {Role} did not answer ({Reason}); going on without it", peer.Role, SyncRunner.OneLine(e));
             return (null, null);
