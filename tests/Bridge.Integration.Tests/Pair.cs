@@ -78,6 +78,9 @@ public sealed class Pair
     public static string Unreachable(string connectionString) =>
         System.Text.RegularExpressions.Regex.Replace(connectionString, "Port=[0-9]+", "Port=9");
 
+    /// <summary>The <c>Port=N</c> part of a connection string.</summary>
+    public static string PortOf(string connectionString) => System.Text.RegularExpressions.Regex.Match(connectionString, "Port=[0-9]+").Value;
+
     /// <summary>Runs bridge on chip.</summary>
     public Task<CliResult> ChipBridgeAsync(params string[] args) => CliResult.RunAsync([.. args, "--config", ChipConfigPath]);
 
