@@ -6,6 +6,8 @@ command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&
 command -v mariadbd >/dev/null || command -v mysqld >/dev/null || need+=(mariadb-server mariadb-client)
 command -v apache2ctl >/dev/null || need+=(apache2)
 command -v named-checkzone >/dev/null || need+=(bind9-utils)
+[ -x /usr/sbin/named ] || need+=(bind9)
+command -v dig >/dev/null || need+=(bind9-dnsutils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v dotnet >/dev/null || { echo "install-deps: the .NET SDK (dotnet) is not on PATH; see global.json for the version" >&2; exit 1; }
 if [ ${#need[@]} -gt 0 ]; then
