@@ -19,11 +19,16 @@ public static class BridgeApp
         format.AcceptOnlyFromAmong("text", "json");
         var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when changes are pending, like git diff" };
 
-        var sync = new Command("sync", "Bring the standby's Blech database (local) in line with the active one (peer)") { configOption, dryRun, force, format };
-        sync.SetAction((r, token) => RunSyncAsync(r.GetValue(configOption)!, r.GetValue(dryRun), r.GetValue(force), r.GetValue(format)!, false, "sync", stdout, stderr, token));
+        var wait = new Option<double>("--wait") { Description = "Seconds to wait for another run's lock before giving up with exit code 4", DefaultValueFactory = _ => 0 };
+        var requestedBy = new Option<string?>("--requested-by") { Description = "Who asked (for the run log); default: the user" };
+        var sync = new Command("sync", "Bring the standby's Blech database (local) in line with the active one (peer)") { configOption, dryRun, force, format, wait, requestedBy };
+        sync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(dryRun), r.GetValue(force), r.GetValue(format)!, false, "sync", r.GetValue(wait), r.GetValue(requestedBy), Full: false), stdout, stderr, token));
+
+        var resync = new Command("resync", "The full job: compare everything, apply, rewrite Apache, queue regeneration of every synced object") { configOption, format, wait, requestedBy };
+        resync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, false, false, r.GetValue(format)!, false, "resync", r.GetValue(wait), r.GetValue(requestedBy), Full: true), stdout, stderr, token));
 
         var diff = new Command("diff", "Show what sync would do, changing nothing") { configOption, format, exitCode };
-        diff.SetAction((r, token) => RunSyncAsync(r.GetValue(configOption)!, true, false, r.GetValue(format)!, r.GetValue(exitCode), "diff", stdout, stderr, token));
+        diff.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, true, false, r.GetValue(format)!, r.GetValue(exitCode), "diff", 0, null, Full: false), stdout, stderr, token));
 
         var check = new Command("check", "Check that both databases are reachable, their schemas as expected and V registered") { configOption };
         check.SetAction((r, token) => RunCheckAsync(r.GetValue(configOption)!, stdout, stderr, token));
@@ -38,7 +43,6 @@ public static class BridgeApp
         var watch = new Command("watch", "Keep the standby's Apache files on V: rewrite within seconds of Blech regenerating them") { configOption };
         watch.SetAction((r, token) => ApacheCommands.WatchAsync(r.GetValue(configOption)!, stdout, stderr, token));
 
-        var requestedBy = new Option<string?>("--requested-by") { Description = "Who asked (for the run log); default: the user" };
         var promote = new Command("promote", "This machine takes V: vhosts on V, every zone serial past anything served, role active") { configOption, requestedBy };
         promote.SetAction((r, token) => RoleCommands.PromoteAsync(r.GetValue(configOption)!, r.GetValue(requestedBy) ?? Environment.UserName, stdout, stderr, token));
         var demote = new Command("demote", "This machine gives V up: role standby; the next sync pulls from the peer") { configOption, requestedBy };
@@ -46,7 +50,18 @@ public static class BridgeApp
         var status = new Command("status", "Roles, last sync, zones whose serials differ, pending changes; exit 1 when both machines claim to be active") { configOption, format };
         status.SetAction((r, token) => RoleCommands.StatusAsync(r.GetValue(configOption)!, r.GetValue(format)!, stdout, stderr, token));
 
-        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { sync, diff, check, rewrite, watch, promote, demote, status };
+        var spool = new Option<string>("--spool") { Description = "The request spool folder", DefaultValueFactory = _ => "/var/spool/bridge" };
+        var admin = new Option<string>("--admin") { Description = "The Blech admin who clicked (BLECH_ADMIN)", Required = true };
+        var waitResult = new Option<double>("--wait") { Description = "Seconds to wait for the result before answering that the resync goes on in the background", DefaultValueFactory = _ => 280 };
+        var once = new Option<bool>("--once") { Description = "Take the pending requests, then exit" };
+        var resyncRequest = new Command("resync-request", "Ask the Bridge service for a resync and wait for its result (the Blech button's hook)") { spool, admin, waitResult };
+        resyncRequest.SetAction((r, token) => Requests.RequestCommands.RequestAsync(r.GetValue(spool)!, r.GetValue(admin)!, r.GetValue(waitResult), stdout, stderr, token));
+        var serveRequests = new Command("serve-requests", "Take resync requests from the spool and run them (the privileged service)") { configOption, spool, once };
+        serveRequests.SetAction((r, token) => Requests.RequestCommands.ServeAsync(r.GetValue(configOption)!, r.GetValue(spool)!, r.GetValue(once), stdout, stderr, token));
+        var lastResync = new Command("last-resync", "Print the result of the last resync in plain words") { spool };
+        lastResync.SetAction((r, token) => Requests.RequestCommands.LastAsync(r.GetValue(spool)!, stdout, stderr, token));
+
+        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { resyncRequest, serveRequests, lastResync, sync, resync, diff, check, rewrite, watch, promote, demote, status };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -62,8 +77,11 @@ public static class BridgeApp
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
     }
 
-    private static async Task<int> RunSyncAsync(string configPath, bool dry, bool force, string format, bool exitCodeOnChanges, string command, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private sealed record SyncArgs(string ConfigPath, bool DryRun, bool Force, string Format, bool ExitCodeOnChanges, string Command, double WaitSeconds, string? RequestedBy, bool Full);
+
+    private static async Task<int> RunSyncAsync(SyncArgs a, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
+        var (configPath, dry, force, format, exitCodeOnChanges, command) = (a.ConfigPath, a.DryRun, a.Force, a.Format, a.ExitCodeOnChanges, a.Command);
         var secrets = new Secrets();
         SyncRunner runner;
         SyncRequest request;
@@ -75,7 +93,7 @@ public static class BridgeApp
             config = BridgeConfig.Load(configPath);
             var peer = config.BuildSide("peer", secrets);
             local = config.BuildSide("local", secrets);
-            request = new SyncRequest(config.BuildAddressPolicy(), config.MaxDeleteShare, force, dry, command, Environment.GetEnvironmentVariable("BLECH_ADMIN") ?? Environment.UserName);
+            request = new SyncRequest(config.BuildAddressPolicy(), config.MaxDeleteShare, force, dry, command, a.RequestedBy ?? Environment.UserName) { Full = a.Full };
             runner = new SyncRunner(peer, local, config.BuildRetry(), secrets, loggerFactory.CreateLogger("bridge"));
         }
         catch (ConfigException e)
@@ -84,6 +102,29 @@ public static class BridgeApp
             return ExitCodes.Usage;
         }
 
+        RunLock? runLock = null;
+        if (!dry)
+        {
+            string? heldBy;
+            try
+            {
+                (runLock, heldBy) = await RunLock.TryAcquireAsync(config.LockFile, local, TimeSpan.FromSeconds(a.WaitSeconds), ct);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                await stderr.WriteLineAsync($"bridge {command}: cannot take the run lock: {secrets.Redact(SyncRunner.OneLine(e))}");
+                return ExitCodes.Failure;
+            }
+
+            if (runLock is null)
+            {
+                await stderr.WriteLineAsync($"bridge {command}: {heldBy}; nothing done");
+                await SyncRunner.RecordRunAsync(local, new Data.State.RunRecord(command, request.RequestedBy, DateTime.UtcNow, DateTime.UtcNow, "locked", ExitCodes.Locked, null, heldBy), ct);
+                return ExitCodes.Locked;
+            }
+        }
+
+        await using var heldLock = runLock;
         var outcome = await runner.RunAsync(request, ct);
         if (outcome.ExitCode == ExitCodes.Success && outcome.Report is not null && config.Apache.Enabled)
         {

@@ -92,6 +92,9 @@ public sealed class BridgeConfig
 
     public ApacheConfig Apache { get; set; } = new();
 
+    /// <summary>The file lock that keeps two runs on this machine apart.</summary>
+    public string LockFile { get; set; } = "/var/lib/bridge/bridge.lock";
+
     public static BridgeConfig Load(string path)
     {
         if (!File.Exists(path))

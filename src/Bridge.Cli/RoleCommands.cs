@@ -21,6 +21,7 @@ public static class RoleCommands
 
         using var loggerFactory = BridgeApp.CreateLoggerFactory(stderr);
         var logger = loggerFactory.CreateLogger("bridge");
+        await using var runLock = await WaitForLockAsync(config, local, logger, ct);
 
         // Vhosts first: once V is here, Apache must answer on it.
         var apache = config.Apache.Enabled
@@ -52,12 +53,13 @@ public static class RoleCommands
     public static async Task<int> DemoteAsync(string configPath, string requestedBy, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var secrets = new Secrets();
-        if (!TryLoad(configPath, secrets, stderr, out _, out var local, out var peer))
+        if (!TryLoad(configPath, secrets, stderr, out var config, out var local, out var peer))
         {
             return ExitCodes.Usage;
         }
 
         using var loggerFactory = BridgeApp.CreateLoggerFactory(stderr);
+        await using var runLock = await WaitForLockAsync(config, local, loggerFactory.CreateLogger("bridge"), ct);
         try
         {
             var role = await new Roles(local, peer, loggerFactory.CreateLogger("bridge")).DemoteAsync(requestedBy, ct);
@@ -110,6 +112,27 @@ public static class RoleCommands
         }
 
         return ExitCodes.Success;
+    }
+
+    // A role change must not wait behind a long sync for ever: keepalived is waiting. After a few seconds it goes on without
+    // the lock; the sync that holds it reads the role at its start and finishes as the role it began with.
+    private static async Task<RunLock?> WaitForLockAsync(BridgeConfig config, Side local, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            var (runLock, heldBy) = await RunLock.TryAcquireAsync(config.LockFile, local, TimeSpan.FromSeconds(10), ct);
+            if (runLock is null)
+            {
+                logger.LogWarning("Going on without the run lock: {HeldBy}", heldBy);
+            }
+
+            return runLock;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            logger.LogWarning("Going on without the run lock: {Reason}", e.Message);
+            return null;
+        }
     }
 
     private static string Text(StatusReport s, int? pending)

@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>The guard refused the run: it would delete too much of the standby.</summary>
     public const int Refused = 3;
+
+    /// <summary>Another Bridge run holds the lock; this one changed nothing.</summary>
+    public const int Locked = 4;
 }

@@ -44,6 +44,10 @@ public sealed class MySqlDialect : IEngineDialect
 
     public string ColumnsSql => "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = DATABASE()";
 
+    public string TryLockSql => "SELECT GET_LOCK(CONCAT('bridge_run:', DATABASE()), 0)";
+
+    public string UnlockSql => "SELECT RELEASE_LOCK(CONCAT('bridge_run:', DATABASE()))";
+
     public string Describe(string connectionString)
     {
         var b = new MySqlConnectionStringBuilder(connectionString);

@@ -51,6 +51,10 @@ public sealed class PostgresDialect : IEngineDialect
         WHERE table_schema = (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('server'))
         """;
 
+    public string TryLockSql => "SELECT pg_try_advisory_lock(7319815573493473)";
+
+    public string UnlockSql => "SELECT pg_advisory_unlock(7319815573493473)";
+
     public string Describe(string connectionString)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);

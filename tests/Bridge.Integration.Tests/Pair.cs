@@ -52,6 +52,7 @@ public sealed class Pair
             ["peer"] = new Dictionary<string, object?> { ["engine"] = EngineName(ChipServer), ["connectionString"] = peerConnectionString ?? ChipServer.ConnectionStringFor("blech"), ["address"] = PairAddresses.C },
             ["local"] = new Dictionary<string, object?> { ["engine"] = EngineName(DaleServer), ["connectionString"] = DaleServer.ConnectionStringFor("blech"), ["address"] = PairAddresses.D },
             ["retry"] = new Dictionary<string, object?> { ["maxAttempts"] = 2, ["baseDelaySeconds"] = 0.1, ["totalTimeoutSeconds"] = 60 },
+            ["lockFile"] = Path.Combine(Folder, "dale.lock"),
         };
         change?.Invoke(config);
         File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config));
@@ -70,6 +71,7 @@ public sealed class Pair
             ["peer"] = new Dictionary<string, object?> { ["engine"] = EngineName(DaleServer), ["connectionString"] = daleConnectionString ?? DaleServer.ConnectionStringFor("blech"), ["address"] = PairAddresses.D },
             ["local"] = new Dictionary<string, object?> { ["engine"] = EngineName(ChipServer), ["connectionString"] = ChipServer.ConnectionStringFor("blech"), ["address"] = PairAddresses.C },
             ["retry"] = new Dictionary<string, object?> { ["maxAttempts"] = 1, ["baseDelaySeconds"] = 0.1, ["totalTimeoutSeconds"] = 60 },
+            ["lockFile"] = Path.Combine(Folder, "chip.lock"),
         };
         File.WriteAllText(ChipConfigPath, JsonSerializer.Serialize(config));
     }

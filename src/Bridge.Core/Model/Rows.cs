@@ -62,7 +62,8 @@ public sealed record BlechSnapshot(
     IReadOnlyList<RecordRow> Records,
     IReadOnlyList<MailDomainRow> MailDomains,
     IReadOnlyList<MailboxRow> Mailboxes,
-    IReadOnlyList<AliasRow> Aliases)
+    IReadOnlyList<AliasRow> Aliases,
+    string? Hostname = null)
 {
     public int Count(ObjectKind kind) => kind switch
     {

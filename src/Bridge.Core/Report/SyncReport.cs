@@ -11,6 +11,9 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
     /// <summary>Zone serials raised on the active machine so that none goes backwards (or, dry, that would be).</summary>
     public IReadOnlyList<SerialRaise> SerialRaises { get; init; } = [];
 
+    /// <summary>Blech's host names of the machine read from and the machine written to, when known.</summary>
+    public (string? Peer, string? Local) Machines { get; init; }
+
     /// <summary>A sentence about the run as a whole, shown first.</summary>
     public string? Note { get; init; }
 
@@ -32,6 +35,11 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             {
                 w.WriteString("note", Note);
             }
+
+            w.WriteStartObject("machines");
+            w.WriteString("peer", Machines.Peer);
+            w.WriteString("local", Machines.Local);
+            w.WriteEndObject();
 
             w.WriteStartArray("serialRaises");
             foreach (var r in SerialRaises)

@@ -18,6 +18,9 @@ public sealed record ApplyResult(int QueueRows, int Statements);
 /// </summary>
 public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, CancellationToken, Task>? onProgress = null)
 {
+    /// <summary>Queue regeneration of every object the peer has, changed or not (a full resync), not only of those touched.</summary>
+    public bool QueueAll { get; init; }
+
     public async Task<ApplyResult> ApplyAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, CancellationToken ct)
     {
         var sql = new Statements(connection, transaction, dialect);
@@ -232,6 +235,20 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
             await Progress($"{Table(group.Key)} delete", list.Count);
         }
 
+        if (QueueAll)
+        {
+            foreach (var (kind, type) in new[] { (ObjectKind.Site, "site"), (ObjectKind.Zone, "zone"), (ObjectKind.MailDomain, "mail") })
+            {
+                foreach (var key in SourceKeys(plan, local, kind))
+                {
+                    if (ids.TryGetValue((kind, key), out var id))
+                    {
+                        queue.Add((type, id, "write"));
+                    }
+                }
+            }
+        }
+
         // Removals first: a zone deleted and re-created under a new id must not have its fresh file removed after it is written.
         var queueRows = queue
             .OrderBy(q => q.Action == "remove" ? 0 : 1)
@@ -246,6 +263,13 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         }
 
         return new ApplyResult(queueRows.Count, statements);
+    }
+
+    // The peer's keys of a kind: every standby object that is not being deleted, and every one being inserted.
+    private static IEnumerable<string> SourceKeys(SyncPlan plan, SyncSet local, ObjectKind kind)
+    {
+        var deleted = plan.Of(kind, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        return local[kind].Keys.Where(k => !deleted.Contains(k)).Concat(plan.Of(kind, PlanAction.Insert).Select(s => s.Key));
     }
 
     public static string Table(ObjectKind kind) => kind switch

@@ -36,6 +36,12 @@ public interface IEngineDialect
     /// <summary>Scripts that create and upgrade Bridge's own state; script <c>i</c> brings the state to version <c>i + 1</c>.</summary>
     IReadOnlyList<string> StateMigrations { get; }
 
+    /// <summary>SQL that takes Bridge's run lock on this database without waiting; one row, true or 1 when taken.</summary>
+    string TryLockSql { get; }
+
+    /// <summary>SQL that releases the run lock.</summary>
+    string UnlockSql { get; }
+
     /// <summary>SQL listing (table_name, column_name) of the tables in the connection's own schema or database.</summary>
     string ColumnsSql { get; }
 

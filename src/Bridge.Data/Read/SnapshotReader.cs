@@ -11,7 +11,7 @@ public static class SnapshotReader
 {
     public static async Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
-        var mainIp = await ReadListAsync(connection, transaction, "SELECT main_ip FROM server ORDER BY id", r => r.GetString(0), ct);
+        var server = await ReadListAsync(connection, transaction, "SELECT main_ip, hostname FROM server ORDER BY id", r => (MainIp: r.GetString(0), Hostname: r.GetString(1)), ct);
         var ips = await ReadListAsync(connection, transaction, "SELECT address FROM ip_address ORDER BY id", r => r.GetString(0), ct);
 
         var clients = await ReadListAsync(connection, transaction,
@@ -57,12 +57,12 @@ public static class SnapshotReader
             "SELECT a.id, d.domain, a.source, a.destination, a.active, a.updated_at FROM mail_alias a JOIN mail_domain d ON d.id = a.mail_domain_id ORDER BY a.id",
             r => new AliasRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Utc(r, 5)), ct);
 
-        if (mainIp.Count == 0)
+        if (server.Count == 0)
         {
             throw new InvalidDataException("Blech's server table is empty: this does not look like a Blech database");
         }
 
-        return new BlechSnapshot(mainIp[0], ips, clients, sites, zones, records, mailDomains, mailboxes, aliases);
+        return new BlechSnapshot(server[0].MainIp, ips, clients, sites, zones, records, mailDomains, mailboxes, aliases, server[0].Hostname);
     }
 
     private static async Task<List<T>> ReadListAsync<T>(DbConnection connection, DbTransaction transaction, string sql, Func<DbDataReader, T> map, CancellationToken ct)

@@ -32,7 +32,11 @@ public sealed record RetryOptions
 }
 
 /// <summary>What to run: the address rules, the guard's limit, and whether to write.</summary>
-public sealed record SyncRequest(AddressPolicy Addresses, double MaxDeleteShare = DeleteGuard.DefaultMaxDeleteShare, bool Force = false, bool DryRun = false, string Command = "sync", string RequestedBy = "cli");
+public sealed record SyncRequest(AddressPolicy Addresses, double MaxDeleteShare = DeleteGuard.DefaultMaxDeleteShare, bool Force = false, bool DryRun = false, string Command = "sync", string RequestedBy = "cli")
+{
+    /// <summary>Compare everything even when nothing seems to have changed, and queue regeneration of every synced object.</summary>
+    public bool Full { get; init; }
+}
 
 /// <summary>How a run ended: its exit code, its report (when it got as far as a plan) and a one-line error.</summary>
 public sealed record SyncOutcome(int ExitCode, SyncReport? Report, string? Error);
@@ -120,14 +124,20 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
 
         var timer = Stopwatch.StartNew();
-        var peerSnapshot = await OnSide(peer, async () =>
+        if (!request.Full && await NothingChangedAsync(ct))
+        {
+            return await OnSide(local, () => NoChangeAsync(request, started, ct));
+        }
+
+        var (peerSnapshot, peerFingerprint) = await OnSide(peer, async () =>
         {
             await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
             await connection.OpenAsync(ct);
             await using var tx = await peer.Dialect.BeginSnapshotAsync(connection, ct);
             var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct);
+            var fingerprint = await Fingerprint.ReadAsync(connection, tx, ct);
             await tx.CommitAsync(ct);
-            return snapshot;
+            return (snapshot, fingerprint);
         });
         logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, timer.ElapsedMilliseconds);
 
@@ -173,7 +183,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             if (!verdict.Allowed)
             {
                 await tx.RollbackAsync(ct);
-                var refused = new SyncReport(plan, request.DryRun, Applied: false, verdict.Reasons);
+                var refused = new SyncReport(plan, request.DryRun, Applied: false, verdict.Reasons) { Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
                 foreach (var reason in verdict.Reasons)
                 {
                     logger.LogError("Refused: {Reason}", reason);
@@ -191,7 +201,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             if (request.DryRun)
             {
                 await tx.RollbackAsync(ct);
-                return new SyncOutcome(ExitCodes.Success, new SyncReport(plan, DryRun: true, Applied: false, []) { SerialRaises = raised }, null);
+                return new SyncOutcome(ExitCodes.Success, new SyncReport(plan, DryRun: true, Applied: false, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) }, null);
             }
 
             var now = DateTime.UtcNow;
@@ -206,22 +216,63 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             }
 
             timer.Restart();
-            if (plan.HasChanges)
+            if (plan.HasChanges || request.Full)
             {
-                var result = await new PlanApplier(local.Dialect, onProgress).ApplyAsync(connection, tx, plan, localSet, now, ct);
+                var result = await new PlanApplier(local.Dialect, onProgress) { QueueAll = request.Full }.ApplyAsync(connection, tx, plan, localSet, now, ct);
                 logger.LogInformation("Applied {Steps} changes in {Statements} statements, queued {Queue} regenerations, in {Ms} ms",
                     plan.Steps.Count, result.Statements, result.QueueRows, timer.ElapsedMilliseconds);
             }
 
-            var report = new SyncReport(plan, DryRun: false, Applied: true, []) { SerialRaises = raised };
+            var report = new SyncReport(plan, DryRun: false, Applied: true, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
             await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
             await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
             await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
+            await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 ? null : peerFingerprint, await Fingerprint.ReadAsync(connection, tx, ct), now, ct);
             await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("{Summary}", report.Summary());
             return new SyncOutcome(ExitCodes.Success, report, null);
         });
+    }
+
+    // Both fingerprints as stored after the last successful sync: nothing changed on either side, nothing to read.
+    private async Task<bool> NothingChangedAsync(CancellationToken ct)
+    {
+        var stored = await OnSide(local, async () =>
+        {
+            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+            await connection.OpenAsync(ct);
+            var (p, l) = await StateStore.ReadFingerprintsAsync(connection, null, ct);
+            return (Peer: p, Local: l, Now: l is null ? null : await Fingerprint.ReadAsync(connection, null, ct));
+        });
+        if (stored.Peer is null || stored.Local is null || stored.Now != stored.Local)
+        {
+            return false;
+        }
+
+        var peerNow = await OnSide(peer, async () =>
+        {
+            await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
+            await connection.OpenAsync(ct);
+            return await Fingerprint.ReadAsync(connection, null, ct);
+        });
+        return peerNow == stored.Peer;
+    }
+
+    private async Task<SyncOutcome> NoChangeAsync(SyncRequest request, DateTime started, CancellationToken ct)
+    {
+        var empty = ObjectKinds.All.ToDictionary(k => k, _ => 0);
+        var plan = new SyncPlan([], [], [], new Dictionary<string, string>(), empty, empty);
+        var report = new SyncReport(plan, request.DryRun, Applied: !request.DryRun, []) { Note = "nothing changed on either machine since the last sync" };
+        if (!request.DryRun)
+        {
+            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+            await connection.OpenAsync(ct);
+            await new StateStore(local.Dialect).RecordRunAsync(connection, null, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
+        }
+
+        logger.LogInformation("{Note}", report.Note);
+        return new SyncOutcome(ExitCodes.Success, report, null);
     }
 
     // On the active machine a sync changes no Blech data: it registers V (so the repair rule keeps sites on it) and remembers
@@ -267,6 +318,26 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     private static RunRecord Run(SyncRequest request, DateTime started, string outcome, int exitCode, string? summary, string? error) =>
         new(request.Command, request.RequestedBy, started, DateTime.UtcNow, outcome, exitCode, summary, error);
+
+    /// <summary>Records a run that never got to start (for example: the lock was taken); best effort, never throws.</summary>
+    public static async Task RecordRunAsync(Side local, RunRecord run, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+            await connection.OpenAsync(timeout.Token);
+            if (await StateStore.ExistsAsync(connection, null, timeout.Token))
+            {
+                await new StateStore(local.Dialect).RecordRunAsync(connection, null, run, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is DbException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            // The run log is a convenience; the run's own outcome has been reported already.
+        }
+    }
 
     private async Task RecordFailureAsync(SyncRequest request, DateTime started, string message)
     {

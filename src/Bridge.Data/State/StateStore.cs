@@ -109,6 +109,44 @@ public sealed class StateStore(IEngineDialect dialect)
         return value is DateTime d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : null;
     }
 
+    /// <summary>The fingerprints stored after the last successful sync: (peer, local), or nulls.</summary>
+    public static async Task<(string? Peer, string? Local)> ReadFingerprintsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (await VersionAsync(connection, transaction, ct) < 3)
+        {
+            return (null, null);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT side, value FROM bridge.fingerprint";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        string? peer = null, local = null;
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.GetString(0) == "peer")
+            {
+                peer = reader.GetString(1);
+            }
+            else
+            {
+                local = reader.GetString(1);
+            }
+        }
+
+        return (peer, local);
+    }
+
+    public async Task WriteFingerprintsAsync(DbConnection connection, DbTransaction transaction, string? peer, string? local, DateTime now, CancellationToken ct)
+    {
+        var sql = new Statements(connection, transaction, dialect);
+        await sql.ExecuteAsync("DELETE FROM bridge.fingerprint", [], ct);
+        if (peer is not null && local is not null)
+        {
+            await sql.InsertManyAsync("bridge.fingerprint", ["side", "value", "taken_at"], [["peer", peer, now], ["local", local, now]], null, null, ct);
+        }
+    }
+
     /// <summary>Logs the reverts a run put back, one row each.</summary>
     public async Task RecordRevertsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PlanStep> reverts, DateTime now, CancellationToken ct)
     {
