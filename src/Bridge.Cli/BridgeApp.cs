@@ -61,7 +61,12 @@ public static class BridgeApp
         var lastResync = new Command("last-resync", "Print the result of the last resync in plain words") { spool };
         lastResync.SetAction((r, token) => Requests.RequestCommands.LastAsync(r.GetValue(spool)!, stdout, stderr, token));
 
-        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { resyncRequest, serveRequests, lastResync, sync, resync, diff, check, rewrite, watch, promote, demote, status };
+        var email = new Option<bool>("--email") { Description = "Send the report by email (the configuration's mail section)" };
+        var outFile = new Option<string?>("--out") { Description = "Write the report to this file (HTML when it ends in .html, else text)" };
+        var report = new Command("report", "The daily dry-run report: pending changes, reverts, skipped rows, serials, runs since the last report") { configOption, email, outFile };
+        report.SetAction((r, token) => ReportCommand.RunAsync(r.GetValue(configOption)!, r.GetValue(email), r.GetValue(outFile), stdout, stderr, token));
+
+        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { resyncRequest, serveRequests, lastResync, report, sync, resync, diff, check, rewrite, watch, promote, demote, status };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -73,6 +73,29 @@ public sealed class ApacheConfig
     public double WatchIntervalSeconds { get; set; } = 60;
 }
 
+/// <summary>Where the daily report goes: the SMTP server, its TLS mode and login, sender and recipients.</summary>
+public sealed class MailConfig
+{
+    public string Host { get; set; } = "localhost";
+
+    public int Port { get; set; } = 25;
+
+    /// <summary><c>none</c>, <c>starttls</c>, <c>starttls-when-available</c> or <c>tls</c>.</summary>
+    public string Tls { get; set; } = "starttls-when-available";
+
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+
+    public string? From { get; set; }
+
+    public List<string> To { get; set; } = [];
+
+    public int MaxAttempts { get; set; } = 3;
+
+    public double BaseDelaySeconds { get; set; } = 2;
+}
+
 /// <summary>The configuration file, with every key overridable from <c>BRIDGE__SECTION__KEY</c> environment variables.</summary>
 public sealed class BridgeConfig
 {
@@ -91,6 +114,8 @@ public sealed class BridgeConfig
     public RetryConfig Retry { get; set; } = new();
 
     public ApacheConfig Apache { get; set; } = new();
+
+    public MailConfig Mail { get; set; } = new();
 
     /// <summary>The file lock that keeps two runs on this machine apart.</summary>
     public string LockFile { get; set; } = "/var/lib/bridge/bridge.lock";

@@ -1,3 +1,4 @@
+using Bridge.Emulator;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;

@@ -8,10 +8,10 @@ using SmtpServer.ComponentModel;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace Bridge.Mail.Tests;
+namespace Bridge.Emulator;
 
 /// <summary>A real SMTP server (the SmtpServer package) on 127.0.0.1 and a free port, keeping every message it accepts.</summary>
-internal sealed class TestSmtpServer : IAsyncDisposable
+public sealed class TestSmtpServer : IAsyncDisposable
 {
     private readonly SmtpServer.SmtpServer server;
     private readonly CancellationTokenSource stop = new();
