@@ -331,6 +331,67 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
         Assert.That(after.Stdout, Does.Not.Contain("FAIL"));
     }
 
+    [Test]
+    public async Task A_run_that_finds_the_database_lock_taken_exits_4_and_changes_nothing()
+    {
+        await FillAndPushAsync();
+        var before = await P.Dale.DumpAsync();
+        var dialect = Dialect(P.DaleServer);
+        await using (var holder = dialect.CreateConnection(P.DaleServer.ConnectionStringFor("blech")))
+        {
+            await holder.OpenAsync();
+            await using (var take = holder.CreateCommand())
+            {
+                take.CommandText = dialect.TryLockSql;
+                Assert.That(Convert.ToInt64(await take.ExecuteScalarAsync() is bool b ? (b ? 1 : 0) : 1, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(1));
+            }
+
+            var locked = await P.BridgeAsync("sync");
+            Assert.That(locked.ExitCode, Is.EqualTo(ExitCodes.Locked), locked.ToString());
+            Assert.That(locked.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1), "one log line");
+            Assert.That(locked.Stderr, Does.Contain("holds the lock on the local database"));
+            Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(before));
+            await using var release = holder.CreateCommand();
+            release.CommandText = dialect.UnlockSql;
+            await release.ExecuteScalarAsync();
+        }
+
+        // The holder has let go.
+        var run = await P.BridgeAsync("sync");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM bridge.run WHERE outcome = 'locked'"), Is.EqualTo(0), "no state existed yet when the locked run ended");
+    }
+
+    [Test]
+    public async Task A_run_waits_for_the_file_lock_or_exits_4()
+    {
+        await FillAndPushAsync();
+        var lockFile = Path.Combine(P.Folder, "dale.lock");
+        var holder = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var locked = await P.BridgeAsync("sync");
+        Assert.That(locked.ExitCode, Is.EqualTo(ExitCodes.Locked), locked.ToString());
+        Assert.That(locked.Stderr, Does.Contain($"another Bridge run on this machine holds {lockFile}"));
+
+        var waiting = P.BridgeAsync("sync", "--wait", "20");
+        await Task.Delay(1500);
+        Assert.That(waiting.IsCompleted, Is.False, "it waits while the lock is held");
+        await holder.DisposeAsync();
+        var run = await waiting;
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
+    }
+
+    [Test]
+    public async Task Two_syncs_at_once_never_interleave()
+    {
+        await FillAndPushAsync();
+        var results = await Task.WhenAll(P.BridgeAsync("sync"), P.BridgeAsync("sync"));
+        Assert.That(results.Select(r => r.ExitCode), Is.SubsetOf(new[] { ExitCodes.Success, ExitCodes.Locked }), string.Join("\n", results.Select(r => r.ToString())));
+        Assert.That(results.Count(r => r.ExitCode == ExitCodes.Success), Is.GreaterThanOrEqualTo(1));
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM regen_queue WHERE object_type = 'zone'"), Is.EqualTo(Sites), "one sync's worth of zone regenerations, not two");
+    }
+
     private SyncRunner Runner(int retries, Func<Bridge.Data.Apply.ApplyProgress, CancellationToken, Task> onProgress)
     {
         var secrets = new Secrets();
