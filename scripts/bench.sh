@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Measures Bridge on a PostgreSQL pair and a MariaDB pair on 127.0.0.1 against the floor (the servers' own clients reading
+# the same tables) and pt-table-sync, and writes tests/Bridge.Benchmarks/RESULTS.md and results-SIZE.json. Not part of CI.
+#
+#   scripts/bench.sh SIZE [RUNS]     SIZE small|large|huge, RUNS (default 5) counted runs after one warm-up
+#
+# Installs what is missing, starts four throw-away servers on free ports from 45000 in a temporary folder (removed on exit),
+# builds Release, runs tests/Bridge.Benchmarks (bridge-bench). BENCH_ENGINES=postgres or mysql measures one engine only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:?usage: scripts/bench.sh small|large|huge [RUNS]}
+runs=${2:-5}
+case $size in small|large|huge) ;; *) echo "SIZE must be small, large or huge, not '$size'" >&2; exit 2 ;; esac
+case $runs in ''|*[!0-9]*) echo "RUNS must be a whole number, not '$runs'" >&2; exit 2 ;; esac
+
+scripts/install-deps.sh
+need=()
+command -v pt-table-sync >/dev/null || need+=(percona-toolkit)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "bench: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+source scripts/lib/servers.sh
+
+run=$(mktemp -d /tmp/bridge-bench.XXXXXX)
+chmod 755 "$run"
+cleanup() {
+  pg_down "$run/pg-chip"; pg_down "$run/pg-dale"; mariadb_down "$run/my-chip"; mariadb_down "$run/my-dale"
+  rm -rf "$run"
+}
+trap cleanup EXIT
+
+p1=$(free_port 45000); p2=$(free_port $((p1 + 1))); p3=$(free_port $((p2 + 1))); p4=$(free_port $((p3 + 1)))
+pg_up "$run/pg-chip" "$p1" & a=$!
+pg_up "$run/pg-dale" "$p2" & b=$!
+mariadb_up "$run/my-chip" "$p3" & c=$!
+mariadb_up "$run/my-dale" "$p4" & d=$!
+wait $a && wait $b && wait $c && wait $d
+
+# A huge dataset is some 1.5 GB on MariaDB: with servers.sh's 256 MB buffer pool both the floor and Bridge would read from
+# disk. A production server would size its pool to its data, so both are given 2 GB (a dynamic setting in MariaDB 10.11).
+for p in "$p3" "$p4"; do
+  MYSQL_PWD=$BRIDGE_TEST_PASSWORD mariadb --no-defaults -h 127.0.0.1 -P "$p" -u bridge -e 'SET GLOBAL innodb_buffer_pool_size = 2147483648'
+done
+
+dotnet build src/Bridge.Cli -c Release --nologo -v q -clp:NoSummary
+dotnet build tests/Bridge.DatasetGen -c Release --nologo -v q -clp:NoSummary
+dotnet build tests/Bridge.Benchmarks -c Release --nologo -v q -clp:NoSummary
+
+out=tests/Bridge.Benchmarks
+mkdir -p "$run/work"
+dotnet tests/Bridge.Benchmarks/bin/Release/net10.0/bridge-bench.dll run --size "$size" --runs "$runs" \
+  --work "$run/work" --out "$out" \
+  --bridge src/Bridge.Cli/bin/Release/net10.0/bridge.dll --dataset tests/Bridge.DatasetGen/bin/Release/net10.0/bridge-dataset.dll \
+  --pg-chip "$p1" --pg-dale "$p2" --my-chip "$p3" --my-dale "$p4" --engines "${BENCH_ENGINES:-postgres,mysql}"
