@@ -156,4 +156,21 @@ public sealed class DeleteGuardTests
 
         return local.Local();
     }
+
+    [Test]
+    public void Editing_a_records_data_is_a_replacement_not_a_loss()
+    {
+        Snap Side(string www) => new Snap().Client("alice").Zone("example.com.")
+            .Record("example.com.", "@", "NS", "ns1.example.net.").Record("example.com.", "@", "A", "192.0.2.1").Record("example.com.", "www", "A", www);
+
+        var edited = Planner.Plan(Side("192.0.2.20").Peer(), Side("192.0.2.10").Local(), Net.Context());
+        Assert.That(edited.CountOf(ObjectKind.Record, PlanAction.Delete), Is.EqualTo(1), "the key holds the data: delete and insert");
+        Assert.That(DeleteGuard.Check(edited, DeleteGuard.DefaultMaxDeleteShare, force: false).Allowed, Is.True);
+
+        var lost = Planner.Plan(new Snap().Client("alice").Zone("example.com.").Record("example.com.", "@", "NS", "ns1.example.net.").Record("example.com.", "@", "A", "192.0.2.1").Peer(),
+            Side("192.0.2.10").Local(), Net.Context());
+        var verdict = DeleteGuard.Check(lost, DeleteGuard.DefaultMaxDeleteShare, force: false);
+        Assert.That(verdict.Allowed, Is.False);
+        Assert.That(verdict.Reasons[0], Does.StartWith("would delete 1 of the standby's 3 record objects"));
+    }
 }

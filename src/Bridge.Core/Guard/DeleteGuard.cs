@@ -37,7 +37,7 @@ public static class DeleteGuard
         var reasons = new List<string>();
         foreach (var kind in ObjectKinds.All)
         {
-            var deletes = plan.CountOf(kind, PlanAction.Delete);
+            var deletes = kind == ObjectKind.Record ? RecordDeletesNotReplaced(plan) : plan.CountOf(kind, PlanAction.Delete);
             var total = plan.LocalCounts[kind];
             // In decimal: as doubles, 0.29 * 100 is 28.999999999999996, and deleting exactly the allowed share would be refused.
             if (deletes > 0 && deletes > (decimal)maxDeleteShare * total)
@@ -48,5 +48,41 @@ public static class DeleteGuard
         }
 
         return reasons.Count == 0 ? GuardVerdict.Allow : new GuardVerdict(false, reasons);
+    }
+
+    // A record's data is part of its key, so editing it is a delete and an insert of the same owner name and type: that is a
+    // replacement, not a loss, and it must not trip the guard on a small zone.
+    private static int RecordDeletesNotReplaced(SyncPlan plan)
+    {
+        var inserted = plan.Of(ObjectKind.Record, PlanAction.Insert)
+            .GroupBy(s => OwnerAndType(s.Key))
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var count = 0;
+        foreach (var delete in plan.Of(ObjectKind.Record, PlanAction.Delete))
+        {
+            var owner = OwnerAndType(delete.Key);
+            if (inserted.TryGetValue(owner, out var n) && n > 0)
+            {
+                inserted[owner] = n - 1;
+            }
+            else
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    // "zone name TYPE data": the first three fields.
+    private static string OwnerAndType(string recordKey)
+    {
+        var end = 0;
+        for (var i = 0; i < 3 && end >= 0; i++)
+        {
+            end = recordKey.IndexOf(' ', end + (i == 0 ? 0 : 1));
+        }
+
+        return end < 0 ? recordKey : recordKey[..end];
     }
 }

@@ -1,4 +1,0 @@
-using System.Runtime.Versioning;
-
-// The tests run a real Debian Apache, symlinks and Unix file modes: Linux only.
-[assembly: SupportedOSPlatform("linux")]
