@@ -22,6 +22,10 @@ public sealed class MySqlDialect : IEngineDialect
 
     public DbParameter CreateParameter(int index, object? value) => new MySqlParameter(Placeholder(index), value ?? DBNull.Value);
 
+    // MySqlBulkCopy needs LOAD DATA LOCAL INFILE, which servers disable by default: multi-row INSERTs it is.
+    public Task<bool> BulkCopyAsync(DbConnection connection, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct) =>
+        Task.FromResult(false);
+
     public async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct)
     {
         var tx = await ((MySqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, isReadOnly: true, ct);

@@ -23,6 +23,44 @@ public sealed class PostgresDialect : IEngineDialect
 
     public DbParameter CreateParameter(int index, object? value) => new NpgsqlParameter { Value = value ?? DBNull.Value };
 
+    public async Task<bool> BulkCopyAsync(DbConnection connection, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        await using var writer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await writer.StartRowAsync(ct);
+            foreach (var value in row)
+            {
+                switch (value)
+                {
+                    case null:
+                        await writer.WriteNullAsync(ct);
+                        break;
+                    case string s:
+                        await writer.WriteAsync(s, NpgsqlTypes.NpgsqlDbType.Text, ct);
+                        break;
+                    case int i:
+                        await writer.WriteAsync(i, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                        break;
+                    case long l:
+                        await writer.WriteAsync(l, NpgsqlTypes.NpgsqlDbType.Bigint, ct);
+                        break;
+                    case bool b:
+                        await writer.WriteAsync(b, NpgsqlTypes.NpgsqlDbType.Boolean, ct);
+                        break;
+                    case DateTime d:
+                        await writer.WriteAsync(DateTime.SpecifyKind(d, DateTimeKind.Utc), NpgsqlTypes.NpgsqlDbType.TimestampTz, ct);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"COPY into {table}: no binary type for {value.GetType().Name}");
+                }
+            }
+        }
+
+        await writer.CompleteAsync(ct);
+        return true;
+    }
+
     public async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct)
     {
         var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);

@@ -9,6 +9,9 @@ internal sealed class Statements(DbConnection connection, DbTransaction transact
 {
     private const int MaxBatchCommands = 500;
 
+    // Below this many rows a multi-row INSERT is as quick as a bulk copy and simpler to read in a server log.
+    private const int BulkThreshold = 200;
+
     public async Task<int> ExecuteAsync(string sql, IReadOnlyList<object?> args, CancellationToken ct)
     {
         await using var command = Command(sql, args);
@@ -21,6 +24,11 @@ internal sealed class Statements(DbConnection connection, DbTransaction transact
     /// </summary>
     public async Task InsertManyAsync(string table, string[] columns, IReadOnlyList<object?[]> rows, string? returning, Action<DbDataReader>? onReturned, CancellationToken ct)
     {
+        if (returning is null && rows.Count >= BulkThreshold && await dialect.BulkCopyAsync(connection, table, columns, rows, ct))
+        {
+            return;
+        }
+
         var perStatement = Math.Max(1, dialect.MaxParameters / columns.Length);
         for (var start = 0; start < rows.Count; start += perStatement)
         {

@@ -21,6 +21,12 @@ public interface IEngineDialect
 
     DbParameter CreateParameter(int index, object? value);
 
+    /// <summary>
+    /// Writes many rows with the engine's bulk path (PostgreSQL: binary COPY) inside the connection's transaction; false when
+    /// the engine has none, and the caller falls back to multi-row INSERTs.
+    /// </summary>
+    Task<bool> BulkCopyAsync(DbConnection connection, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct);
+
     /// <summary>Starts a read-only transaction in which every statement sees the same snapshot.</summary>
     Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct);
 
