@@ -34,7 +34,9 @@ cat > "$run/bridge.json" <<JSON
 {
   "serviceAddress": "192.0.2.100",
   "local": { "engine": "postgres", "connectionString": "$(pg_conn "$dale_port" blech)", "address": "192.0.2.2" },
-  "peer":  { "engine": "postgres", "connectionString": "$(pg_conn "$chip_port" blech)", "address": "192.0.2.1" }
+  "peer":  { "engine": "postgres", "connectionString": "$(pg_conn "$chip_port" blech)", "address": "192.0.2.1" },
+  "lockFile": "$run/bridge.lock",
+  "apache": { "enabled": false }
 }
 JSON
 chmod 600 "$run/bridge.json"
@@ -55,5 +57,13 @@ cat "$run/generated/apache/sites/site000.example.conf"
 
 step "bridge diff --exit-code (nothing left to do)"
 bridge diff --config "$run/bridge.json" --exit-code
+
+step "Blech's hourly push undoes the addresses; the next sync puts them back and counts reverts"
+demo push "$(pg_conn "$chip_port")" "$(pg_conn "$dale_port")"
+bridge sync --config "$run/bridge.json" | tail -n 1
+
+step "bridge report (the daily dry-run report, as mailed)"
+demo edit "$(pg_conn "$chip_port")"
+bridge report --config "$run/bridge.json" 2>/dev/null
 echo
 echo "Demo done: dale's sites are bound to the service address 192.0.2.100 and its zones match chip's."

@@ -3,7 +3,9 @@ using Bridge.Emulator;
 // Drives the Blech emulator for scripts/demo.sh. Not part of the product.
 //   bridge-demo setup CHIP_ADMIN DALE_ADMIN   create both Blech databases, fill chip, run Blech's push to dale
 //   bridge-demo regen DALE_ADMIN ROOT          run blechd's regeneration on dale into ROOT
-if (args.Length < 3)
+//   bridge-demo push CHIP_ADMIN DALE_ADMIN     run Blech's standby push from chip to dale
+//   bridge-demo edit CHIP_ADMIN                a few edits on chip through Blech
+if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: bridge-demo setup CHIP_ADMIN_CONN DALE_ADMIN_CONN | regen DALE_ADMIN_CONN CONFIG_ROOT");
     return 2;
@@ -20,6 +22,25 @@ switch (args[0])
             var sites = await dale.GetSitesAsync();
             Console.WriteLine($"chip: Blech database filled with {(await chip.GetSitesAsync()).Count} sites, their zones and 4 mail domains (main_ip {PairAddresses.V})");
             Console.WriteLine($"dale: Blech's push copied {sites.Count} sites, all bound to {sites[0].IpAddress} (dale's own address), and no zones");
+            return 0;
+        }
+
+    case "push":
+        {
+            var chip = new BlechServer(BlechEngine.Postgres, args[1]).Open("chip");
+            var dale = new BlechServer(BlechEngine.Postgres, args[2]).Open("dale");
+            await chip.PushToAsync(dale);
+            Console.WriteLine($"Blech's push: dale's sites are on {(await dale.GetSitesAsync())[0].IpAddress} again");
+            return 0;
+        }
+
+    case "edit":
+        {
+            var chip = new BlechServer(BlechEngine.Postgres, args[1]).Open("chip");
+            await chip.UpdateSiteAsync(SampleData.SiteDomain(3), s => s with { DocumentRoot = "/srv/www/site003" });
+            await chip.UpdateMailboxAsync("mail00.example", "user1", m => m with { PasswordHash = "$6$rounds=5000$new$newhash" });
+            await chip.AddRecordAsync(new RecordSpec(SampleData.SiteDomain(5) + ".", "blog", "CNAME", "www"));
+            Console.WriteLine("chip: a document root moved, a password changed, a DNS record added (not yet synced)");
             return 0;
         }
 
