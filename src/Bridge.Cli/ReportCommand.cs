@@ -4,6 +4,7 @@ using Bridge.Core.Model;
 using Bridge.Core.Plan;
 using Bridge.Core.Report;
 using Bridge.Data.Engine;
+using Bridge.Data.Read;
 using Bridge.Data.Run;
 using Bridge.Data.State;
 using Bridge.Mail;
@@ -126,13 +127,13 @@ public static class ReportCommand
             {
                 since = await ScalarDateAsync(connection, "SELECT MAX(started_at) FROM bridge.run WHERE command = 'report' AND outcome = 'ok'", ct);
                 var after = since ?? DateTime.UtcNow.AddDays(-1);
-                runs = await ListAsync(connection, to.Dialect,
-                    "SELECT started_at, finished_at, command, requested_by, outcome, summary, error FROM bridge.run WHERE started_at > {0} AND command <> 'report' ORDER BY id",
-                    after, r => new RunEntry(Utc(r.GetDateTime(0)), r.IsDBNull(1) ? null : Utc(r.GetDateTime(1)), r.GetString(2), r.GetString(3), r.GetString(4),
-                        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)), ct);
-                reverts = await ListAsync(connection, to.Dialect,
-                    "SELECT at, kind, object_key, field, from_value, to_value FROM bridge.revert WHERE at > {0} ORDER BY id",
-                    after, r => new RevertEntry(Utc(r.GetDateTime(0)), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)), ct);
+                runs = await Query.ListAsync(connection, null,
+                    $"SELECT started_at, finished_at, command, requested_by, outcome, summary, error FROM bridge.run WHERE started_at > {to.Dialect.Placeholder(0)} AND command <> 'report' ORDER BY id",
+                    r => new RunEntry(Utc(r.GetDateTime(0)), r.IsDBNull(1) ? null : Utc(r.GetDateTime(1)), r.GetString(2), r.GetString(3), r.GetString(4),
+                        r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)), ct, to.Dialect.CreateParameter(0, after));
+                reverts = await Query.ListAsync(connection, null,
+                    $"SELECT at, kind, object_key, field, from_value, to_value FROM bridge.revert WHERE at > {to.Dialect.Placeholder(0)} ORDER BY id",
+                    r => new RevertEntry(Utc(r.GetDateTime(0)), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)), ct, to.Dialect.CreateParameter(0, after));
             }
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
@@ -184,20 +185,5 @@ public static class ReportCommand
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteScalarAsync(ct) is DateTime d ? Utc(d) : null;
-    }
-
-    private static async Task<List<T>> ListAsync<T>(DbConnection connection, IEngineDialect dialect, string sql, DateTime after, Func<DbDataReader, T> map, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, dialect.Placeholder(0));
-        command.Parameters.Add(dialect.CreateParameter(0, after));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var list = new List<T>();
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(map(reader));
-        }
-
-        return list;
     }
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net;
 using Bridge.Core.Normalize;
 using Bridge.Data.Engine;
+using Bridge.Data.Read;
 using Bridge.Data.State;
 
 namespace Bridge.Data.Run;
@@ -43,7 +44,7 @@ public static class Checker
                 results.Add(await CheckSchemaAsync(connection, side, name, timeout.Token));
                 if (side == local)
                 {
-                    var addresses = await ListAsync(connection, "SELECT address FROM ip_address", timeout.Token);
+                    var addresses = await Query.ListAsync(connection, null, "SELECT address FROM ip_address", r => r.GetString(0), timeout.Token);
                     var registered = addresses.Any(a => Addresses.Canonical(a) == serviceAddress.ToString());
                     results.Add(new CheckResult(registered, registered
                         ? $"{name}: service address {serviceAddress} is registered in ip_address"
@@ -82,19 +83,5 @@ public static class Checker
         return missing.Count == 0
             ? new CheckResult(true, $"{name}: Blech's schema has every table and column Bridge uses")
             : new CheckResult(false, $"{name}: Blech's schema lacks {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? $" and {missing.Count - 10} more" : string.Empty)}");
-    }
-
-    private static async Task<List<string>> ListAsync(DbConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var list = new List<string>();
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(reader.GetString(0));
-        }
-
-        return list;
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using Bridge.Core.Normalize;
 using Bridge.Core.Serials;
 using Bridge.Data.Apply;
+using Bridge.Data.Read;
 using Bridge.Data.State;
 using Microsoft.Extensions.Logging;
 
@@ -47,8 +48,8 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         await using var tx = await local.Dialect.BeginApplyAsync(connection, ct);
         var role = await RoleStore.ReadRoleAsync(connection, tx, ct);
         var known = await RoleStore.ReadZoneSerialsAsync(connection, tx, ct);
-        var zones = await ListAsync(connection, tx, "SELECT id, origin, serial FROM dns_zone", r => (Id: r.GetInt32(0), Origin: r.GetString(1), Serial: r.GetInt64(2)), ct);
-        var addresses = await ListAsync(connection, tx, "SELECT address FROM ip_address", r => r.GetString(0), ct);
+        var zones = await Query.ListAsync(connection, tx, "SELECT id, origin, serial FROM dns_zone", r => (Id: r.GetInt32(0), Origin: r.GetString(1), Serial: r.GetInt64(2)), ct);
+        var addresses = await Query.ListAsync(connection, tx, "SELECT address FROM ip_address", r => r.GetString(0), ct);
         var now = DateTime.UtcNow;
         var sql = new Statements(connection, tx, local.Dialect);
 
@@ -123,8 +124,8 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
             const string select = "SELECT command, requested_by, started_at, finished_at, outcome, summary, error FROM bridge.run";
             static RunSummary Map(DbDataReader r) => new(r.GetString(0), r.GetString(1), DateTime.SpecifyKind(r.GetDateTime(2), DateTimeKind.Utc),
                 r.IsDBNull(3) ? null : DateTime.SpecifyKind(r.GetDateTime(3), DateTimeKind.Utc), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
-            last = (await ListAsync(connection, null, select + " WHERE command IN ('sync', 'resync') ORDER BY id DESC LIMIT 1", Map, ct)).FirstOrDefault();
-            success = (await ListAsync(connection, null, select + " WHERE command IN ('sync', 'resync') AND outcome = 'ok' ORDER BY id DESC LIMIT 1", Map, ct)).FirstOrDefault();
+            last = (await Query.ListAsync(connection, null, select + " WHERE command IN ('sync', 'resync') ORDER BY id DESC LIMIT 1", Map, ct)).FirstOrDefault();
+            success = (await Query.ListAsync(connection, null, select + " WHERE command IN ('sync', 'resync') AND outcome = 'ok' ORDER BY id DESC LIMIT 1", Map, ct)).FirstOrDefault();
         }
 
         var localSerials = await ZoneSerialsAsync(connection, ct);
@@ -176,21 +177,6 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
     }
 
     private static async Task<Dictionary<string, long>> ZoneSerialsAsync(DbConnection connection, CancellationToken ct) =>
-        (await ListAsync(connection, null, "SELECT origin, serial FROM dns_zone", r => (Origin: HostNames.Origin(r.GetString(0)), Serial: r.GetInt64(1)), ct))
+        (await Query.ListAsync(connection, null, "SELECT origin, serial FROM dns_zone", r => (Origin: HostNames.Origin(r.GetString(0)), Serial: r.GetInt64(1)), ct))
             .GroupBy(z => z.Origin).ToDictionary(g => g.Key, g => g.First().Serial, StringComparer.Ordinal);
-
-    private static async Task<List<T>> ListAsync<T>(DbConnection connection, DbTransaction? tx, string sql, Func<DbDataReader, T> map, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var list = new List<T>();
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(map(reader));
-        }
-
-        return list;
-    }
 }
