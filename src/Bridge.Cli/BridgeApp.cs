@@ -67,7 +67,8 @@ public static class BridgeApp
         report.SetAction((r, token) => ReportCommand.RunAsync(r.GetValue(configOption)!, r.GetValue(email), r.GetValue(outFile), stdout, stderr, token));
 
         var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { resyncRequest, serveRequests, lastResync, report, sync, resync, diff, check, rewrite, watch, promote, demote, status };
-        var parsed = root.Parse(args);
+        // No response files: a Blech login may start with '@', and "@name" must stay a value, never a file to read.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)

@@ -51,6 +51,14 @@ public sealed class ConfigTests
         Assert.That(result.Stderr, Does.Contain("absent.json' does not exist"));
     }
 
+    [Test]
+    public async Task A_value_starting_with_an_at_sign_is_a_value_not_a_response_file()
+    {
+        var result = await CliResult.RunAsync(["diff", "--config", "@nowhere.json"]);
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(result.Stderr, Does.Contain("config file '@nowhere.json' does not exist"));
+    }
+
     [TestCase("sync", "--bogus")]
     [TestCase("sync")]
     [TestCase("frobnicate")]
