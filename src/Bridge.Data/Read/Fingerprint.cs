@@ -19,7 +19,8 @@ public static class Fingerprint
 
     public static async Task<string> ReadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
-        var text = new StringBuilder();
+        // UNION ALL promises no order (PostgreSQL's parallel append mixes it): one line per table, sorted here.
+        var lines = new List<string>();
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
@@ -27,21 +28,26 @@ public static class Fingerprint
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
+                var text = new StringBuilder();
                 text.Append(reader.GetString(0)).Append(':')
                     .Append(Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture)).Append(':')
                     .Append(Convert.ToString(reader.GetValue(2), CultureInfo.InvariantCulture)).Append(':')
                     .Append(Convert.ToString(reader.GetValue(3), CultureInfo.InvariantCulture)).Append(':')
                     .Append(reader.IsDBNull(4) ? "-" : reader.GetDateTime(4).ToString("yyyyMMddHHmmss.ffffff", CultureInfo.InvariantCulture)).Append(';');
+                lines.Add(text.ToString());
             }
         }
+
+        lines.Sort(StringComparer.Ordinal);
+        var result = new StringBuilder(string.Concat(lines));
 
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
             command.CommandText = "SELECT main_ip FROM server ORDER BY id";
-            text.Append("main_ip:").Append(await command.ExecuteScalarAsync(ct));
+            result.Append("main_ip:").Append(await command.ExecuteScalarAsync(ct));
         }
 
-        return text.ToString();
+        return result.ToString();
     }
 }
