@@ -8,6 +8,12 @@ namespace Bridge.Core.Report;
 /// <summary>What a run did (or, dry, would do): the plan's counts, skipped rows, reverts, and how it ended.</summary>
 public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadOnlyList<string> Refusals)
 {
+    /// <summary>
+    /// How many changes a report lists one by one; a first sync of a large host has hundreds of thousands, and the counts in
+    /// the summary say everything a person or a script needs about the rest.
+    /// </summary>
+    public const int MaxListed = 10_000;
+
     /// <summary>Zone serials raised on the active machine so that none goes backwards (or, dry, that would be).</summary>
     public IReadOnlyList<SerialRaise> SerialRaises { get; init; } = [];
 
@@ -164,7 +170,7 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             w.WriteEndArray();
 
             w.WriteStartArray("changes");
-            foreach (var step in Plan.Steps.Where(s => !s.Revert))
+            foreach (var step in Plan.Steps.Where(s => !s.Revert).Take(MaxListed))
             {
                 w.WriteStartObject();
                 w.WriteString("kind", step.Kind.Name());
@@ -193,6 +199,8 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             }
 
             w.WriteEndArray();
+
+            w.WriteNumber("changesNotListed", Math.Max(0, Plan.Steps.Count(s => !s.Revert) - MaxListed));
 
             w.WriteStartArray("refused");
             foreach (var r in Refusals)
@@ -226,7 +234,7 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             sb.Append("+ ip_address ").Append(a).AppendLine(" (registered so that Blech's repair rule keeps sites on it)");
         }
 
-        foreach (var step in Plan.Steps)
+        foreach (var step in Plan.Steps.Take(MaxListed))
         {
             var mark = step.Revert ? '!' : step.Action switch { PlanAction.Insert => '+', PlanAction.Update => '~', _ => '-' };
             sb.Append(mark).Append(' ').Append(step.Kind.Name()).Append(' ').Append(step.Key);
@@ -240,6 +248,11 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             }
 
             sb.AppendLine();
+        }
+
+        if (Plan.Steps.Count > MaxListed)
+        {
+            sb.Append("... and ").Append(Plan.Steps.Count - MaxListed).AppendLine(" more changes (the summary below counts them all)");
         }
 
         foreach (var c in Plan.Conflicts)

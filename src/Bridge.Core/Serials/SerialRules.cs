@@ -59,7 +59,8 @@ public static class SerialRules
 
         // Zone rows equal on both sides, serial included, but records differ: the standby already served this serial with
         // other content, so the new content needs a new serial.
-        foreach (var origin in changedZones.Where(o => !raises.ContainsKey(o) && !plan.Steps.Any(s => s.Kind == ObjectKind.Zone && s.Key == o)))
+        var zoneSteps = plan.Steps.Where(s => s.Kind == ObjectKind.Zone).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var origin in changedZones.Where(o => !raises.ContainsKey(o) && !zoneSteps.Contains(o)))
         {
             if (!local[ObjectKind.Zone].ContainsKey(origin) || !peer[ObjectKind.Zone].TryGetValue(origin, out var source))
             {
