@@ -53,8 +53,15 @@ mariadb_up() {
   mkdir -p "$dir"
   local fresh=0
   if [ ! -d "$dir/data/mysql" ]; then
-    mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" --auth-root-authentication-method=socket \
-      --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
+    # mariadb-install-db has been seen to crash (signal 11) under memory pressure; one clean retry, then give up loudly.
+    local try
+    for try in 1 2; do
+      mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" --auth-root-authentication-method=socket \
+        --skip-test-db >"$dir/install.log" 2>&1 && break
+      [ "$try" = 2 ] && { cat "$dir/install.log" >&2; return 1; }
+      echo "mariadb_up: mariadb-install-db failed in $dir; retrying once" >&2
+      rm -rf "$dir/data"
+    done
     fresh=1
   fi
   "$server" --no-defaults --datadir="$dir/data" --user="$(id -un)" --bind-address=127.0.0.1 --port="$port" \
