@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Bridge.Emulator;
+
+namespace Bridge.Benchmarks;
+
+/// The measurements of one size on both engine pairs, in the order the brief gives, each after its own reset.
+public sealed class Bench(BenchOptions o, TextWriter log)
+{
+    public const string ServiceAddress = "192.0.2.100";
+    public const string DaleAddress = "192.0.2.2";
+    public const string ChipAddress = "192.0.2.1";
+
+    private readonly Child child = new(o.WorkFolder, new Dictionary<string, string>
+    {
+        ["PGPASSWORD"] = o.Password,
+        ["MYSQL_PWD"] = o.Password,
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+    });
+
+    private BenchResults results = null!;
+
+    public async Task<BenchResults> RunAsync(CancellationToken ct)
+    {
+        results = new BenchResults
+        {
+            Size = o.Size,
+            Runs = o.Runs,
+            StartedAt = DateTime.UtcNow,
+            Machine = await Machine.DescribeAsync(o, ct),
+        };
+        // Measuring some engines only keeps the other engines' samples of this size from an earlier run of the script.
+        if (ResultsFile.TryRead(o.OutputFolder, o.Size) is { } earlier)
+        {
+            results.Samples.AddRange(earlier.Samples.Where(s => !o.Engines.Contains(s.Engine)));
+            foreach (var (engine, rows) in earlier.Rows.Where(r => !o.Engines.Contains(r.Key)))
+            {
+                results.Rows[engine] = rows;
+            }
+
+            results.Setup.AddRange(earlier.Setup.Where(s => !o.Engines.Contains(s.Engine)));
+            results.Notes.AddRange(earlier.Notes.Where(n => !n.StartsWith("Each figure", StringComparison.Ordinal)).Select(n => n));
+            if (earlier.Samples.Any(s => !o.Engines.Contains(s.Engine)))
+            {
+                results.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{string.Join(", ", earlier.Samples.Select(s => s.Engine).Distinct().Where(e => !o.Engines.Contains(e)))} measured by an earlier run of the script ({earlier.StartedAt:yyyy-MM-dd HH:mm} UTC); {string.Join(", ", o.Engines)} by this one."));
+            }
+        }
+
+        if (o.Skip.Count > 0)
+        {
+            results.Notes.Add($"{string.Join(", ", o.Engines)}: phases left out of this run: {string.Join(", ", o.Skip)}.");
+        }
+
+        results.Notes.Add(o.Warmup
+            ? $"Each figure: {o.Runs} runs after one warm-up run (run 0, not counted)."
+            : $"Each figure: {o.Runs} run(s), no warm-up run (each run takes minutes, so the JIT's fixed cost is small beside it).");
+        var queries = FloorQueries();
+        try
+        {
+            foreach (var engine in o.Engines)
+            {
+                EnginePair pair = engine == "postgres"
+                    ? new PostgresPair(o.PgChip, o.PgDale, o.Password)
+                    : new MariaDbPair(o.MyChip, o.MyDale, o.Password);
+                await MeasureAsync(pair, queries, ct);
+                Save();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            results.Notes.Add($"The run stopped early: {e.Message}");
+            Save();
+            throw;
+        }
+
+        return results;
+    }
+
+    private async Task MeasureAsync(EnginePair pair, IReadOnlyList<string> queries, CancellationToken ct)
+    {
+        var floorScript = Path.Combine(o.WorkFolder, $"floor-{pair.Name}.sql");
+        await File.WriteAllTextAsync(floorScript, pair.FloorScript(queries), ct);
+        var config = await WriteConfigAsync(pair, ct);
+        var runs = o.Runs;
+        var first = o.Warmup ? 0 : 1;
+
+        Say($"{pair.Title}: creating chip's {o.Size} dataset (seed 1)");
+        await DatasetAsync(pair, "create chip", ["create", "--engine", pair.Name, "--admin", pair.AdminConnection(pair.ChipPort), "--size", o.Size, "--seed", "1"], ct);
+        results.Rows[pair.Name] = await CountAsync(pair, pair.ChipPort, ct);
+
+        if (pair is MariaDbPair my && !o.Skip.Contains("pt"))
+        {
+            // pt-table-sync needs the ids to align: dale gets the same dataset from the same seed, then chip changes 1%.
+            Say($"{pair.Title}: creating dale's copy (seed 1) for pt-table-sync");
+            await DatasetAsync(pair, "create dale (same seed)",
+                ["create", "--engine", pair.Name, "--admin", pair.AdminConnection(pair.DalePort), "--size", o.Size, "--seed", "1", "--hostname", "dale", "--main-ip", DaleAddress, "--site-ip", ServiceAddress], ct);
+            await ChangeAsync(pair, 2, ct);
+            for (var i = first; i <= runs; i++)
+            {
+                Say($"{pair.Title}: pt-table-sync run {i}/{runs}");
+                await FloorAsync(pair, "pt.floor", i, floorScript, ct);
+                Add(Sample.From(pair.Name, "pt.dry-run", i, await child.ShellAsync(PtCommand(my, "--dry-run"), ct)));
+                Add(Sample.From(pair.Name, "pt.print", i, await child.ShellAsync(PtCommand(my, "--print"), ct)));
+                if (o.PtBridge)
+                {
+                    await BridgeAsync(pair, "pt.diff", i, ["diff", "--config", config, "--format", "json"], ct);
+                }
+            }
+
+            // One sync on exactly the tables pt-table-sync compared: it changes dale, so it can run only once.
+            if (o.PtBridge)
+            {
+                await BridgeAsync(pair, "pt.sync", 1, ["sync", "--config", config, "--format", "json", "--force"], ct);
+            }
+        }
+        else
+        {
+            // The same 1% change as the MariaDB chip gets, so both engines' chips hold the same rows.
+            await ChangeAsync(pair, 2, ct);
+        }
+
+        for (var i = first; i <= runs && !o.Skip.Contains("full"); i++)
+        {
+            Say($"{pair.Title}: full sync into an empty standby, run {i}/{runs}");
+            var sw = Stopwatch.StartNew();
+            await new BlechServer(pair.Engine, pair.AdminConnection(pair.DalePort)).CreateAsync("dale", DaleAddress, EnginePair.Database, "bridge", ct);
+            Setup(pair, "recreate empty dale", sw.Elapsed.TotalMilliseconds);
+            await FloorAsync(pair, "full.floor", i, floorScript, ct);
+            await BridgeAsync(pair, "full.diff", i, ["diff", "--config", config, "--format", "json"], ct);
+            await BridgeAsync(pair, "full.sync", i, ["sync", "--config", config, "--format", "json", "--force"], ct);
+        }
+
+        if (o.Skip.Contains("full"))
+        {
+            // The later phases need dale in step with chip: one unmeasured sync, from pt-table-sync's copy when there is one
+            // (a 1% sync), else into an empty dale.
+            if (pair is not MariaDbPair || o.Skip.Contains("pt"))
+            {
+                await new BlechServer(pair.Engine, pair.AdminConnection(pair.DalePort)).CreateAsync("dale", DaleAddress, EnginePair.Database, "bridge", ct);
+            }
+
+            var sw = Stopwatch.StartNew();
+            var r = await child.RunAsync("dotnet", [o.BridgeDll, "sync", "--config", config, "--format", "json", "--force"], null, ct, measure: false);
+            if (r.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"the set-up sync ({pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
+            }
+
+            Setup(pair, "full sync (set-up, not measured)", sw.Elapsed.TotalMilliseconds);
+        }
+
+        for (var i = first; i <= runs && !o.Skip.Contains("noop"); i++)
+        {
+            Say($"{pair.Title}: no-op sync, run {i}/{runs}");
+            await FloorAsync(pair, "noop.floor", i, floorScript, ct);
+            // The fixed cost every bridge run pays: the .NET runtime and the command line, no database touched.
+            Add(Sample.From(pair.Name, "startup", i, await child.RunAsync("dotnet", [o.BridgeDll, "--version"], null, ct)));
+            var s = await BridgeAsync(pair, "noop.sync", i, ["sync", "--config", config, "--format", "json", "--force"], ct);
+            if (i > 0 && s.NothingChanged != true)
+            {
+                results.Notes.Add($"{pair.Title} no-op sync run {i} did not take the fingerprint shortcut.");
+            }
+        }
+
+        for (var i = first; i <= runs && !o.Skip.Contains("change"); i++)
+        {
+            Say($"{pair.Title}: 1% change then sync, run {i}/{runs}");
+            await ChangeAsync(pair, 100 + i, ct);
+            await FloorAsync(pair, "change.floor", i, floorScript, ct);
+            await BridgeAsync(pair, "change.diff", i, ["diff", "--config", config, "--format", "json"], ct);
+            await BridgeAsync(pair, "change.sync", i, ["sync", "--config", config, "--format", "json", "--force"], ct);
+        }
+    }
+
+    private async Task<Sample> BridgeAsync(EnginePair pair, string scenario, int run, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var stdout = Path.Combine(o.WorkFolder, $"{pair.Name}-{scenario}.json");
+        var r = await child.RunAsync("dotnet", [o.BridgeDll, .. args], stdout, ct);
+        var sample = Sample.FromBridge(pair.Name, scenario, run, r);
+        Add(sample);
+        await File.WriteAllTextAsync(Path.Combine(o.WorkFolder, $"{pair.Name}-{scenario}-{run}.log"), r.StderrText, ct);
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"bridge {string.Join(' ', args.Take(1))} ({scenario}, {pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
+        }
+
+        if (sample.SerialsRaised == true)
+        {
+            results.Notes.Add($"{pair.Title} {scenario} run {run} raised zone serials on chip.");
+        }
+
+        return sample;
+    }
+
+    // The peer's read, then the standby's, one after the other: the floor is their sum.
+    private async Task FloorAsync(EnginePair pair, string scenario, int run, string script, CancellationToken ct)
+    {
+        var peer = await child.ShellAsync(pair.FloorCommand(pair.ChipPort, script), ct);
+        var local = await child.ShellAsync(pair.FloorCommand(pair.DalePort, script), ct);
+        foreach (var r in new[] { peer, local })
+        {
+            if (r.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"the floor read ({scenario}, {pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
+            }
+        }
+
+        Add(new Sample
+        {
+            Engine = pair.Name,
+            Scenario = scenario,
+            Run = run,
+            WallMs = Math.Round(peer.WallMs + local.WallMs, 1),
+            ExitCode = 0,
+            MaxRssKb = Math.Max(peer.MaxRssKb ?? 0, local.MaxRssKb ?? 0),
+            UserSeconds = (peer.UserSeconds ?? 0) + (local.UserSeconds ?? 0),
+            SystemSeconds = (peer.SystemSeconds ?? 0) + (local.SystemSeconds ?? 0),
+            Phases = new() { ["peer"] = Math.Round(peer.WallMs, 1), ["local"] = Math.Round(local.WallMs, 1) },
+        });
+    }
+
+    private static string PtCommand(MariaDbPair pair, string mode) =>
+        "exec pt-table-sync " + string.Join(' ', pair.PtTableSyncArgs(mode).Select(a => "'" + a + "'")) + " > /dev/null";
+
+    private async Task ChangeAsync(EnginePair pair, int seed, CancellationToken ct) =>
+        await DatasetAsync(pair, "change 1%",
+            ["change", "--engine", pair.Name, "--conn", pair.BlechConnection(pair.ChipPort), "--percent", "1", "--seed", seed.ToString(CultureInfo.InvariantCulture)], ct);
+
+    private async Task DatasetAsync(EnginePair pair, string step, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var r = await child.RunAsync("dotnet", [o.DatasetDll, .. args], null, ct, measure: false);
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"bridge-dataset {args[0]} ({pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
+        }
+
+        Setup(pair, step, r.WallMs);
+    }
+
+    private async Task<Dictionary<string, long>> CountAsync(EnginePair pair, int port, CancellationToken ct)
+    {
+        var output = Path.Combine(o.WorkFolder, "count.txt");
+        var r = await child.RunAsync("dotnet", [o.DatasetDll, "count", "--engine", pair.Name, "--conn", pair.BlechConnection(port)], output, ct, measure: false);
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"bridge-dataset count exited {r.ExitCode}");
+        }
+
+        return (await File.ReadAllLinesAsync(output, ct))
+            .Select(l => l.Split(' '))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+    }
+
+    private async Task<string> WriteConfigAsync(EnginePair pair, CancellationToken ct)
+    {
+        var path = Path.Combine(o.WorkFolder, $"bridge-{pair.Name}.json");
+        var config = new
+        {
+            serviceAddress = ServiceAddress,
+            local = new { engine = pair.Name, connectionString = pair.BlechConnection(pair.DalePort), address = DaleAddress },
+            peer = new { engine = pair.Name, connectionString = pair.BlechConnection(pair.ChipPort), address = ChipAddress },
+            lockFile = Path.Combine(o.WorkFolder, $"bridge-{pair.Name}.lock"),
+            apache = new { enabled = false },
+            guard = new { maxDeleteShare = 0.10 },
+            // No retries: a retried run would be timed as one; the limit is far above any run here.
+            retry = new { maxAttempts = 0, totalTimeoutSeconds = 7200 },
+        };
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }), ct);
+        return path;
+    }
+
+    private static IReadOnlyList<string> FloorQueries() =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sql", "floor.sql"))
+            .Split('\n')
+            .Where(l => !l.StartsWith("--", StringComparison.Ordinal))
+            .Aggregate(string.Empty, (a, l) => a + l + "\n")
+            .Split(';')
+            .Select(q => q.Trim())
+            .Where(q => q.Length > 0)
+            .ToList();
+
+    private void Add(Sample s)
+    {
+        results.Samples.Add(s);
+        var extra = s.ApplyRowsPerSecond is { } rps ? $", apply {rps:N0} rows/s" : string.Empty;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {s.Engine,-8} {s.Scenario,-14} run {s.Run}: {s.WallMs,9:F0} ms, max RSS {(s.MaxRssKb ?? 0) / 1024.0,6:F0} MB{extra}"));
+    }
+
+    private void Setup(EnginePair pair, string step, double ms) => results.Setup.Add(new SetupStep(pair.Name, step, Math.Round(ms)));
+
+    private void Say(string message) => log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] {message}"));
+
+    private void Save()
+    {
+        results.FinishedAt = DateTime.UtcNow;
+        ResultsFile.Write(o.OutputFolder, results);
+    }
+
+    private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(15));
+}

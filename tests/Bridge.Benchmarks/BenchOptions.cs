@@ -1,0 +1,25 @@
+namespace Bridge.Benchmarks;
+
+/// What <c>bridge-bench run</c> was asked to do; bench.sh passes all of it.
+public sealed record BenchOptions(string Size, int Runs, string WorkFolder, string OutputFolder, string BridgeDll, string DatasetDll, string Password)
+{
+    public int PgChip { get; init; }
+
+    public int PgDale { get; init; }
+
+    public int MyChip { get; init; }
+
+    public int MyDale { get; init; }
+
+    /// One uncounted warm-up run before the counted ones.
+    public bool Warmup { get; init; } = true;
+
+    /// Also time bridge diff and sync on pt-table-sync's own pair (MariaDB); the 1% runs measure the same work.
+    public bool PtBridge { get; init; } = true;
+
+    /// Phases left out: any of <c>full</c>, <c>noop</c>, <c>change</c>, <c>pt</c>.
+    public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
+
+    /// Engines to measure, in order: postgres, mysql or both.
+    public IReadOnlyList<string> Engines { get; init; } = ["postgres", "mysql"];
+}
