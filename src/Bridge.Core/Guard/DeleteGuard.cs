@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bridge.Core.Model;
+using Bridge.Core.Normalize;
 using Bridge.Core.Plan;
 
 namespace Bridge.Core.Guard;
@@ -74,15 +75,5 @@ public static class DeleteGuard
         return count;
     }
 
-    // "zone name TYPE data": the first three fields.
-    private static string OwnerAndType(string recordKey)
-    {
-        var end = 0;
-        for (var i = 0; i < 3 && end >= 0; i++)
-        {
-            end = recordKey.IndexOf(' ', end + (i == 0 ? 0 : 1));
-        }
-
-        return end < 0 ? recordKey : recordKey[..end];
-    }
+    private static string OwnerAndType(string recordKey) => Normalizer.RecordOwnerAndType(recordKey) ?? recordKey;
 }

@@ -37,6 +37,25 @@ public static class Normalizer
 
     public static string ClientKey(string login) => login.Trim().ToLowerInvariant();
 
+    /// <summary>
+    /// The "zone name TYPE " prefix of a record key ("zone name TYPE data", whose first three fields never hold a space),
+    /// with its trailing space; null for a key that has fewer fields.
+    /// </summary>
+    public static string? RecordOwnerAndType(string recordKey)
+    {
+        var end = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            end = recordKey.IndexOf(' ', end) + 1;
+            if (end == 0)
+            {
+                return null;
+            }
+        }
+
+        return recordKey[..end];
+    }
+
     public static string MailboxKey(string domain, string localPart) => $"{localPart.Trim().ToLowerInvariant()}@{HostNames.Domain(domain)}";
 
     private static SyncSet Build(BlechSnapshot s, AddressMap? map)

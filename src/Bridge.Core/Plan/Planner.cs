@@ -110,7 +110,7 @@ public static class Planner
         {
             keys.Add((s.Kind, s.Key));
             parents.Add((s.Kind, s.Key));
-            if (s.Kind == ObjectKind.Record && NameAndType(s.Key) is { } prefix)
+            if (s.Kind == ObjectKind.Record && Normalizer.RecordOwnerAndType(s.Key) is { } prefix)
             {
                 recordPrefixes.Add(prefix);
             }
@@ -131,22 +131,6 @@ public static class Planner
         }
 
         return keys;
-    }
-
-    // A record key is "zone name TYPE data"; its first three fields never hold a space.
-    private static string? NameAndType(string recordKey)
-    {
-        var end = 0;
-        for (var i = 0; i < 3; i++)
-        {
-            end = recordKey.IndexOf(' ', end) + 1;
-            if (end == 0)
-            {
-                return null;
-            }
-        }
-
-        return recordKey[..end];
     }
 
     public static ObjectKind? ParentKind(ObjectKind kind) => kind switch
