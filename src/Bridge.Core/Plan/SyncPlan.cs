@@ -30,6 +30,13 @@ public sealed record SyncPlan(
     IReadOnlyDictionary<ObjectKind, int> PeerCounts,
     IReadOnlyDictionary<ObjectKind, int> LocalCounts)
 {
+    /// <summary>A plan with no object steps: only <paramref name="addressesToRegister"/>, if any.</summary>
+    public static SyncPlan Nothing(IReadOnlyList<string> addressesToRegister)
+    {
+        var zero = ObjectKinds.All.ToDictionary(k => k, _ => 0);
+        return new SyncPlan([], [], addressesToRegister, new Dictionary<string, string>(), zero, zero);
+    }
+
     /// <summary>True when applying the plan would change the standby's Blech data.</summary>
     public bool HasChanges => Steps.Count > 0 || AddressesToRegister.Count > 0;
 

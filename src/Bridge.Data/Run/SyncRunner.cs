@@ -63,7 +63,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             logger.LogError("{Command} failed: {Reason}", request.Command, message);
             if (!request.DryRun)
             {
-                await RecordFailureAsync(request, started, message);
+                await RecordRunAsync(local, Run(request, started, "failed", ExitCodes.Failure, null, message), CancellationToken.None);
             }
 
             return new SyncOutcome(ExitCodes.Failure, null, message);
@@ -261,8 +261,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     private async Task<SyncOutcome> NoChangeAsync(SyncRequest request, DateTime started, CancellationToken ct)
     {
-        var empty = ObjectKinds.All.ToDictionary(k => k, _ => 0);
-        var plan = new SyncPlan([], [], [], new Dictionary<string, string>(), empty, empty);
+        var plan = SyncPlan.Nothing([]);
         var report = new SyncReport(plan, request.DryRun, Applied: !request.DryRun, []) { Note = "nothing changed on either machine since the last sync" };
         if (!request.DryRun)
         {
@@ -285,8 +284,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct);
         var v = request.Addresses.ServiceAddress.ToString();
         var register = snapshot.IpAddresses.Any(a => Addresses.Canonical(a) == v) ? [] : new List<string> { v };
-        var empty = ObjectKinds.All.ToDictionary(k => k, _ => 0);
-        var plan = new SyncPlan([], [], register, new Dictionary<string, string>(), empty, empty);
+        var plan = SyncPlan.Nothing(register);
         var report = new SyncReport(plan, request.DryRun, Applied: !request.DryRun, []) { Note = $"this machine is the active one: nothing to pull from the {peer.Role}" };
         if (request.DryRun)
         {
@@ -336,24 +334,6 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         catch (Exception e) when (e is DbException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             // The run log is a convenience; the run's own outcome has been reported already.
-        }
-    }
-
-    private async Task RecordFailureAsync(SyncRequest request, DateTime started, string message)
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
-            await connection.OpenAsync(cts.Token);
-            if (await StateStore.ExistsAsync(connection, null, cts.Token))
-            {
-                await new StateStore(local.Dialect).RecordRunAsync(connection, null, Run(request, started, "failed", ExitCodes.Failure, null, message), cts.Token);
-            }
-        }
-        catch (Exception e) when (e is DbException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            logger.LogDebug("Could not record the failed run: {Reason}", secrets.Redact(e.Message));
         }
     }
 
