@@ -47,7 +47,7 @@ public static class ReportCommand
         using var loggerFactory = BridgeApp.CreateLoggerFactory(stderr);
         var logger = loggerFactory.CreateLogger("bridge");
         var started = DateTime.UtcNow;
-        var report = await BuildAsync(config, local, peer, secrets, logger, ct);
+        var (report, standby) = await BuildAsync(config, local, peer, secrets, logger, ct);
         var rendered = ReportRenderer.Render(report);
 
         if (outPath is not null)
@@ -74,8 +74,7 @@ public static class ReportCommand
             }
         }
 
-        // The report's own run: the next report starts where this one ended.
-        var standby = await StandbyAsync(local, peer, ct);
+        // The report's own run, in the standby's log: the next report starts where this one ended.
         await SyncRunner.RecordRunAsync(standby, new RunRecord("report", Environment.UserName, started, DateTime.UtcNow, error is null ? "ok" : "failed",
             error is null ? ExitCodes.Success : ExitCodes.Failure, rendered.Subject, error), ct);
         return error is null ? ExitCodes.Success : ExitCodes.Failure;
@@ -94,7 +93,7 @@ public static class ReportCommand
         BaseDelay = TimeSpan.FromSeconds(mail.BaseDelaySeconds),
     };
 
-    private static async Task<DailyReport> BuildAsync(BridgeConfig config, Side local, Side peer, Secrets secrets, ILogger logger, CancellationToken ct)
+    private static async Task<(DailyReport Report, Side Standby)> BuildAsync(BridgeConfig config, Side local, Side peer, Secrets secrets, ILogger logger, CancellationToken ct)
     {
         // The report is about the standby, whichever machine runs it.
         var localIsActive = false;
@@ -156,27 +155,13 @@ public static class ReportCommand
             s.Changes.Select(c => new FieldDifference(c.Name, c.From, c.To, c.Secret)).ToList())).ToList() ?? [];
         var skipped = sync?.Plan.Skipped.Select(s => new SkippedEntry(s.Kind.Name(), s.Key, s.Reason)).ToList() ?? [];
         var error = outcome.ExitCode is ExitCodes.Success or ExitCodes.Refused ? null : PlainError(outcome.Error, names.Active);
-        return new DailyReport(names.Standby, names.Active, DateTime.UtcNow, since, pending, reverts, skipped, serials, runs, error);
+        return (new DailyReport(names.Standby, names.Active, DateTime.UtcNow, since, pending, reverts, skipped, serials, runs, error), to);
     }
 
     private static string? PlainError(string? error, string active) =>
         error is null ? null
         : error.StartsWith("peer database:", StringComparison.Ordinal) ? $"cannot reach {active}'s database ({error["peer database:".Length..].Trim()})"
         : error;
-
-    private static async Task<Side> StandbyAsync(Side local, Side peer, CancellationToken ct)
-    {
-        try
-        {
-            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
-            await connection.OpenAsync(ct);
-            return (await RoleStore.ReadRoleAsync(connection, null, ct)).IsActive ? peer : local;
-        }
-        catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
-        {
-            return local;
-        }
-    }
 
     private static DateTime Utc(DateTime d) => DateTime.SpecifyKind(d, DateTimeKind.Utc);
 
