@@ -2,6 +2,7 @@ using System.Net;
 using Bridge.Apache;
 using Bridge.Core.Normalize;
 using Bridge.Core.Report;
+using Bridge.Data.Run;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Cli;
@@ -121,14 +122,17 @@ public sealed class ApacheStep(ApacheConfig config, ILogger logger)
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            try
+            if (RunLock.TryOpenFile(path) is { } file)
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return file;
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+
+            if (DateTime.UtcNow >= deadline)
             {
-                await Task.Delay(200, ct);
+                throw new IOException($"{path} is still held by another Bridge run after 60 s");
             }
+
+            await Task.Delay(200, ct);
         }
     }
 }

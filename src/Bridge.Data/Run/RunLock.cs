@@ -28,7 +28,7 @@ public sealed class RunLock : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(lockFile))!);
         while (true)
         {
-            var file = TryOpen(lockFile);
+            var file = TryOpenFile(lockFile);
             if (file is not null)
             {
                 var connection = side.Dialect.CreateConnection(side.ConnectionString);
@@ -74,7 +74,8 @@ public sealed class RunLock : IAsyncDisposable
         }
     }
 
-    private static FileStream? TryOpen(string path)
+    /// <summary>An exclusive lock on a file (flock, released when the stream is disposed or the process dies); null while another holds it.</summary>
+    public static FileStream? TryOpenFile(string path)
     {
         try
         {
