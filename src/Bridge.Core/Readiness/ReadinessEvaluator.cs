@@ -95,9 +95,10 @@ public static class ReadinessEvaluator
             Add(ReadyIssue.RegenerationBehind, "regen_queue", $"a regen_queue row has waited {Age(input.Now - queued)} (since {queued:yyyy-MM-dd HH:mm:ss}Z): blechd is not keeping up, so the config files may be stale");
         }
 
+        var pendingText = facts.PendingChanges is { } n ? Count(n, "change", "changes") : "unknown changes";
         return facts.LastSuccessfulSync is { } ok
-            ? $"{facts.PendingChanges?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} changes pending; last successful sync {Age(input.Now - ok)} ago"
-            : $"{facts.PendingChanges?.ToString(CultureInfo.InvariantCulture) ?? "unknown"} changes pending; never synced";
+            ? $"{pendingText} pending; last successful sync {Age(input.Now - ok)} ago"
+            : $"{pendingText} pending; never synced";
     }
 
     private static string Apache(ApacheFacts facts, IReadOnlyList<SiteRow> sites, ReadinessInput input, List<ReadyProblem> problems)
@@ -172,7 +173,7 @@ public static class ReadinessEvaluator
             }
         }
 
-        return $"{sites.Count} sites, {vhosts.Count} vhosts";
+        return $"{Count(sites.Count, "site", "sites")}, {Count(vhosts.Count, "vhost", "vhosts")}";
     }
 
     private static string Dns(DnsFacts facts, IReadOnlyList<ZoneRow> zones, BlechSnapshot standby, List<ReadyProblem> problems)
@@ -224,7 +225,7 @@ public static class ReadinessEvaluator
             }
         }
 
-        return $"{zones.Count} zones";
+        return Count(zones.Count, "zone", "zones");
     }
 
     private static string Mail(MailFacts facts, IReadOnlySet<string> activeDomains, IReadOnlyList<MailboxRow> mailboxes, IReadOnlyList<AliasRow> aliases, List<ReadyProblem> problems)
@@ -263,7 +264,7 @@ public static class ReadinessEvaluator
             }
         }
 
-        return $"{activeDomains.Count} mail domains, {mailboxes.Count} mailboxes, {aliases.Count} aliases";
+        return $"{Count(activeDomains.Count, "mail domain", "mail domains")}, {Count(mailboxes.Count, "mailbox", "mailboxes")}, {Count(aliases.Count, "alias", "aliases")}";
     }
 
     /// <summary>The key a mail map is looked up by: <c>local@domain</c>, lower case.</summary>
@@ -288,6 +289,8 @@ public static class ReadinessEvaluator
         var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(no output)";
         return line.Length > 300 ? line[..300] + "…" : line;
     }
+
+    private static string Count(int n, string one, string many) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} {(n == 1 ? one : many)}";
 
     private static string Age(TimeSpan t) => t.TotalSeconds < 120
         ? $"{Math.Max(0, (int)t.TotalSeconds)} s"
