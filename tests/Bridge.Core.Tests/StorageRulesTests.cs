@@ -91,4 +91,24 @@ public sealed class StorageRulesTests
         Assert.That(skipped.Select(s => s.Key), Is.EqualTo(new[] { $"example.com. big.example.com. TXT {new string('k', 100_000)}" }));
         Assert.That(RecordData.TxtWireLength(new string('k', 65_279)), Is.EqualTo(65_535));
     }
+
+    [TestCase("Header set X 1\n</VirtualHost>\n<VirtualHost *:80>\nServerName evil.example", "close the site's <VirtualHost>")]
+    [TestCase("  <virtualhost 192.0.2.9:80>", "open another <VirtualHost>")]
+    public void Custom_directives_that_leave_the_vhost_are_carried_verbatim_with_a_warning(string directives, string warning)
+    {
+        var snap = Snap.Sample();
+        snap.Sites[0] = snap.Sites[0] with { CustomDirectives = directives };
+        var peer = snap.Peer();
+        Assert.That(peer.Skipped, Is.Empty);
+        Assert.That(peer.Warnings.Single().Reason, Does.Contain(warning));
+        Assert.That(peer[ObjectKind.Site]["example.com"].Fields.Single(f => f.Name == "custom_directives").Value, Is.EqualTo(directives));
+
+        var report = new Report.SyncReport(Plan.Planner.Plan(peer, new Snap().Local(), Net.Context()), DryRun: true, Applied: false, []);
+        Assert.That(report.ToText(), Does.Contain("warning site example.com: custom_directives"));
+        Assert.That(report.ToJson(), Does.Contain("\"warnings\""));
+    }
+
+    [Test]
+    public void Ordinary_custom_directives_give_no_warning() =>
+        Assert.That(Normalizer.CustomDirectivesWarning("<Directory /var/www>\n  Require all granted\n</Directory>"), Is.Null);
 }

@@ -11,6 +11,9 @@ public sealed class SyncSet
     /// <summary>Peer rows left out, with the reason.</summary>
     public List<SkippedObject> Skipped { get; } = [];
 
+    /// <summary>Peer rows carried as they are, but worth an admin's look (custom directives that leave their vhost).</summary>
+    public List<SkippedObject> Warnings { get; } = [];
+
     /// <summary>Standby rows that repeat the natural key of an earlier row; the plan deletes them.</summary>
     public List<SyncItem> Duplicates { get; } = [];
 
@@ -150,6 +153,10 @@ public static class Normalizer
                 }
 
                 row = site with { IpAddress = mapped! };
+                if (CustomDirectivesWarning(site.CustomDirectives) is { } warning)
+                {
+                    set.Warnings.Add(new SkippedObject(ObjectKind.Site, key, warning));
+                }
             }
 
             Add(new SyncItem(ObjectKind.Site, key, client,
@@ -408,6 +415,34 @@ public static class Normalizer
 
         mapped = map.Map(canonical);
         return mapped is null ? $"ip_address {canonical} is not in addressMap (add an entry for it, or move the site to the service address)" : null;
+    }
+
+    /// <summary>
+    /// Why a site's custom directives deserve a look: blechd writes them verbatim inside the site's vhost, so a line that closes
+    /// the <c>&lt;VirtualHost&gt;</c> or opens another changes what Apache serves for other names too. Null when they do neither.
+    /// </summary>
+    public static string? CustomDirectivesWarning(string? directives)
+    {
+        if (directives is null)
+        {
+            return null;
+        }
+
+        foreach (var line in directives.Split('\n'))
+        {
+            var t = line.Trim();
+            if (t.StartsWith("</VirtualHost", StringComparison.OrdinalIgnoreCase))
+            {
+                return "custom_directives close the site's <VirtualHost>: what follows applies outside it (carried verbatim, as chip serves it)";
+            }
+
+            if (t.StartsWith("<VirtualHost", StringComparison.OrdinalIgnoreCase))
+            {
+                return "custom_directives open another <VirtualHost> inside the site's (carried verbatim, as chip serves it)";
+            }
+        }
+
+        return null;
     }
 
     private static string? CheckClient(ClientRow c)

@@ -29,7 +29,12 @@ public static class ReadinessEvaluator
             Check(ReadyArea.Dns, input.Dns, problems, facts => Dns(facts, zones, input.Standby, problems)),
             Check(ReadyArea.Mail, input.Mail, problems, facts => Mail(facts, activeDomains, mailboxes, aliases, problems)),
         };
-        return new ReadinessReport(input.Machine, input.ServiceAddress.ToString(), counts, checks, problems);
+        var warnings = sites
+            .Select(site => (Domain: HostNames.Domain(site.Domain), Warning: Normalizer.CustomDirectivesWarning(site.CustomDirectives)))
+            .Where(x => x.Warning is not null)
+            .Select(x => new ReadyProblem(ReadyArea.Apache, ReadyIssue.CustomDirectivesLeaveVhost, x.Domain, $"site {x.Domain}: {x.Warning}"))
+            .ToList();
+        return new ReadinessReport(input.Machine, input.ServiceAddress.ToString(), counts, checks, problems) { Warnings = warnings };
     }
 
     private static ReadyCheck Check<T>(ReadyArea area, Observation<T> observation, List<ReadyProblem> problems, Func<T, string> check)

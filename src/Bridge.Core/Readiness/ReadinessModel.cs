@@ -51,6 +51,9 @@ public enum ReadyIssue
     MailboxHashDiffers,
     AliasMissing,
     AliasDestinationDiffers,
+
+    /// <summary>A warning, never a problem: a site's custom directives close its vhost or open another.</summary>
+    CustomDirectivesLeaveVhost,
 }
 
 /// <summary>One problem: the area, what kind of problem, the object it concerns and why, in words an admin acts on.</summary>
@@ -66,6 +69,9 @@ public sealed record ReadyCounts(int Sites, int Zones, int Mailboxes, int Aliase
 /// <summary>The answer of <c>bridge ready</c>: would this standby serve what the active machine serves if V moved here now.</summary>
 public sealed record ReadinessReport(string Machine, string ServiceAddress, ReadyCounts Counts, IReadOnlyList<ReadyCheck> Checks, IReadOnlyList<ReadyProblem> Problems)
 {
+    /// <summary>What deserves a look but does not keep the standby from taking over.</summary>
+    public IReadOnlyList<ReadyProblem> Warnings { get; init; } = [];
+
     public bool Ready => Problems.Count == 0 && Checks.All(c => c.State is CheckState.Passed or CheckState.NotChecked);
 
     /// <summary>One line, first in every rendering: <c>dale is ready to take over: 1,204 sites on V, ...</c> or what is missing.</summary>
@@ -132,6 +138,7 @@ public sealed record ReadinessReport(string Machine, string ServiceAddress, Read
         ReadyIssue.MailboxHashDiffers => "mailbox-hash-differs",
         ReadyIssue.AliasMissing => "alias-missing",
         ReadyIssue.AliasDestinationDiffers => "alias-destination-differs",
+        ReadyIssue.CustomDirectivesLeaveVhost => "custom-directives-leave-vhost",
         _ => throw new ArgumentOutOfRangeException(nameof(issue), issue, null),
     };
 
@@ -163,6 +170,7 @@ public sealed record ReadinessReport(string Machine, string ServiceAddress, Read
         ReadyIssue.MailboxHashDiffers => Plural(n, "mailbox with another password hash", "mailboxes with another password hash"),
         ReadyIssue.AliasMissing => Plural(n, "mail alias missing from mail/aliases", "mail aliases missing from mail/aliases"),
         ReadyIssue.AliasDestinationDiffers => Plural(n, "mail alias with other destinations", "mail aliases with other destinations"),
+        ReadyIssue.CustomDirectivesLeaveVhost => Plural(n, "site whose custom directives leave its vhost", "sites whose custom directives leave their vhost"),
         _ => throw new ArgumentOutOfRangeException(nameof(issue), issue, null),
     };
 

@@ -20,6 +20,11 @@ public static class ReadinessRendering
             b.Append("  ... and ").Append(report.Problems.Count - maxProblems).Append(" more (--format json lists them all)\n");
         }
 
+        foreach (var w in report.Warnings)
+        {
+            b.Append("  warning  ").Append(w.Reason).Append('\n');
+        }
+
         foreach (var c in report.Checks)
         {
             b.Append("check ").Append(ReadinessReport.Name(c.Area)).Append(": ").Append(ReadinessReport.Name(c.State)).Append(" (").Append(c.Detail).Append(")\n");
@@ -37,6 +42,7 @@ public static class ReadinessRendering
         counts = new { sites = report.Counts.Sites, zones = report.Counts.Zones, mailboxes = report.Counts.Mailboxes, aliases = report.Counts.Aliases, mailDomains = report.Counts.MailDomains },
         checks = report.Checks.Select(c => new { area = ReadinessReport.Name(c.Area), state = ReadinessReport.Name(c.State), detail = c.Detail }),
         problems = report.Problems.Select(p => new { area = ReadinessReport.Name(p.Area), issue = ReadinessReport.Code(p.Issue), key = p.Key, reason = p.Reason, count = p.Count }),
+        warnings = report.Warnings.Select(p => new { area = ReadinessReport.Name(p.Area), issue = ReadinessReport.Code(p.Issue), key = p.Key, reason = p.Reason }),
     };
 
     public static string Json(ReadinessReport report) =>
