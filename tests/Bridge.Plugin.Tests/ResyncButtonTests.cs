@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bridge.Cli;
 using Bridge.Cli.Requests;
+using Bridge.Runtime.Requests;
 using Bridge.Emulator;
 
 namespace Bridge.Plugin.Tests;

@@ -1,4 +1,5 @@
 using Bridge.Cli.Requests;
+using Bridge.Runtime.Requests;
 using Bridge.Core;
 
 namespace Bridge.Plugin.Tests;

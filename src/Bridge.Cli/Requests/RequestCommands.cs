@@ -4,6 +4,8 @@ using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Text;
 using Bridge.Core;
+using Bridge.Runtime;
+using Bridge.Runtime.Requests;
 
 namespace Bridge.Cli.Requests;
 
@@ -121,13 +123,9 @@ public static class RequestCommands
     public static async Task<int> ServeAsync(string configPath, string spool, bool once, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         // A wrong configuration does not stop the service: every click then hears that the settings are wrong.
-        try
+        if (!BridgeRuntime.TryLoad(configPath, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, out _, out var invalid))
         {
-            _ = BridgeConfig.Load(configPath);
-        }
-        catch (ConfigException e)
-        {
-            await stderr.WriteLineAsync($"serve-requests: warning: {e.Message}; every resync will fail until it is corrected");
+            await stderr.WriteLineAsync($"serve-requests: warning: {invalid.Message}; every resync will fail until it is corrected");
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -21,9 +21,6 @@ public sealed record StatusReport(RoleState Local, RoleState? Peer, string? Peer
     public bool BothActive => Local.IsActive && Peer is { IsActive: true };
 }
 
-/// <summary>One run of Bridge's run log.</summary>
-public sealed record RunSummary(string Command, string RequestedBy, DateTime StartedAt, DateTime? FinishedAt, string Outcome, string? Summary, string? Error);
-
 /// <summary>
 /// Roles: <c>promote</c> when this machine takes V, <c>demote</c> when it gives V up. The epoch grows at every change and is
 /// one more than the larger of both machines' epochs, so the newer claim is always recognizable.
@@ -118,16 +115,8 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
         await connection.OpenAsync(ct);
         var role = await RoleStore.ReadRoleAsync(connection, null, ct);
-        RunSummary? last = null, success = null;
-        if (await StateStore.ExistsAsync(connection, null, ct))
-        {
-            const string select = "SELECT command, requested_by, started_at, finished_at, outcome, summary, error FROM bridge.run";
-            static RunSummary Map(DbDataReader r) => new(r.GetString(0), r.GetString(1), DateTime.SpecifyKind(r.GetDateTime(2), DateTimeKind.Utc),
-                r.IsDBNull(3) ? null : DateTime.SpecifyKind(r.GetDateTime(3), DateTimeKind.Utc), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
-            last = (await Query.ListAsync(connection, null, select + " WHERE command IN ('sync', 'resync') ORDER BY id DESC LIMIT 1", Map, ct)).FirstOrDefault();
-            success = (await Query.ListAsync(connection, null, select + " WHERE command IN ('sync', 'resync') AND outcome = 'ok' ORDER BY id DESC LIMIT 1", Map, ct)).FirstOrDefault();
-        }
-
+        var last = await StateStore.LastSyncAsync(connection, successful: false, ct);
+        var success = await StateStore.LastSyncAsync(connection, successful: true, ct);
         var localSerials = await ZoneSerialsAsync(connection, ct);
         string? peerError = null;
         RoleState? peerRole = null;

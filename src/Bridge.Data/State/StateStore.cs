@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Bridge.Core.Model;
+using Dapper;
 using Bridge.Core.Plan;
 using Bridge.Data.Apply;
 using Bridge.Data.Engine;
@@ -8,6 +9,12 @@ namespace Bridge.Data.State;
 
 /// <summary>One row of Bridge's run log.</summary>
 public sealed record RunRecord(string Command, string RequestedBy, DateTime StartedAt, DateTime FinishedAt, string Outcome, int ExitCode, string? Summary, string? Error);
+
+/// <summary>One run of Bridge's run log, as read back.</summary>
+public sealed record RunSummary(string Command, string RequestedBy, DateTime StartedAt, DateTime? FinishedAt, string Outcome, string? Summary, string? Error);
+
+/// <summary>One row of Bridge's revert log: a field Blech changed back after Bridge had written it.</summary>
+public sealed record RevertRecord(DateTime At, string Kind, string ObjectKey, string Field, string? FromValue, string? ToValue);
 
 /// <summary>
 /// Bridge's own state on the standby (schema <c>bridge</c> in Blech's PostgreSQL database, database <c>bridge</c> beside Blech's on
@@ -173,4 +180,41 @@ public sealed class StateStore(IEngineDialect dialect)
 
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    // The small reads of Bridge's own tables go through Dapper: a few rows each, where the SQL reads best on its own.
+    private const string SelectRun = "SELECT command AS Command, requested_by AS RequestedBy, started_at AS StartedAt, finished_at AS FinishedAt, "
+        + "outcome AS Outcome, summary AS Summary, error AS Error FROM bridge.run";
+
+    /// <summary>The last sync or resync, or the last successful one; null when there was none (or no state yet).</summary>
+    public static async Task<RunSummary?> LastSyncAsync(DbConnection connection, bool successful, CancellationToken ct)
+    {
+        if (!await ExistsAsync(connection, null, ct))
+        {
+            return null;
+        }
+
+        var sql = SelectRun + " WHERE command IN ('sync', 'resync')" + (successful ? " AND outcome = 'ok'" : string.Empty) + " ORDER BY id DESC LIMIT 1";
+        return (await connection.QueryAsync<RunSummary>(new CommandDefinition(sql, cancellationToken: ct))).Select(Utc).FirstOrDefault();
+    }
+
+    /// <summary>When the last successful report started; null when there was none.</summary>
+    public static async Task<DateTime?> LastReportAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            "SELECT MAX(started_at) FROM bridge.run WHERE command = 'report' AND outcome = 'ok'", cancellationToken: ct)) is { } d ? Utc(d) : null;
+
+    /// <summary>The runs other than reports that started after <paramref name="after"/>, oldest first.</summary>
+    public static async Task<List<RunSummary>> RunsSinceAsync(DbConnection connection, DateTime after, CancellationToken ct) =>
+        (await connection.QueryAsync<RunSummary>(new CommandDefinition(SelectRun + " WHERE started_at > @after AND command <> 'report' ORDER BY id", new { after }, cancellationToken: ct)))
+            .Select(Utc).ToList();
+
+    /// <summary>The reverts recorded after <paramref name="after"/>, oldest first.</summary>
+    public static async Task<List<RevertRecord>> RevertsSinceAsync(DbConnection connection, DateTime after, CancellationToken ct) =>
+        (await connection.QueryAsync<RevertRecord>(new CommandDefinition(
+            "SELECT at AS At, kind AS Kind, object_key AS ObjectKey, field AS Field, from_value AS FromValue, to_value AS ToValue FROM bridge.revert WHERE at > @after ORDER BY id",
+            new { after }, cancellationToken: ct)))
+            .Select(r => r with { At = Utc(r.At) }).ToList();
+
+    private static DateTime Utc(DateTime d) => DateTime.SpecifyKind(d, DateTimeKind.Utc);
+
+    private static RunSummary Utc(RunSummary r) => r with { StartedAt = Utc(r.StartedAt), FinishedAt = r.FinishedAt is { } f ? Utc(f) : null };
 }

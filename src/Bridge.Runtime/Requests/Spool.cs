@@ -3,7 +3,7 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Bridge.Cli.Requests;
+namespace Bridge.Runtime.Requests;
 
 /// <summary>A request a Blech admin made, as the service took it from the spool.</summary>
 public sealed record SpoolRequest(string Id, string Admin, DateTime RequestedAt, string FileName);

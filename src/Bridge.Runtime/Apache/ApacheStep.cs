@@ -5,7 +5,7 @@ using Bridge.Core.Report;
 using Bridge.Data.Run;
 using Microsoft.Extensions.Logging;
 
-namespace Bridge.Cli;
+namespace Bridge.Runtime;
 
 /// <summary>
 /// The Apache part of a run: D becomes V in the standby's vhost files, checked by Apache itself, except for sites the standby's
