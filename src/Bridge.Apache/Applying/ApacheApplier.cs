@@ -1,3 +1,4 @@
+using Bridge.Core.Files;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -69,15 +69,14 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         if (updates.Count > 0)
         {
             await sql.ExecuteBatchAsync(updates, ct);
-            await sql.InsertManyAsync("regen_queue", ["object_type", "object_id", "action", "queued_at"],
-                zones.Select(z => new object?[] { "zone", z.Id, "write", now }).ToList(), null, null, ct);
+            await BlechWrites.QueueRegenerationAsync(sql, zones.Select(z => ("zone", (int?)z.Id, "write")).ToList(), now, ct);
         }
 
         var v = serviceAddress.ToString();
         var register = !addresses.Any(a => Addresses.Canonical(a) == v);
         if (register)
         {
-            await sql.ExecuteAsync($"INSERT INTO ip_address (address, kind, note) VALUES ({sql.Placeholder(0)}, 'shared', {sql.Placeholder(1)})", [v, "service address, registered by Bridge"], ct);
+            await BlechWrites.RegisterAddressAsync(sql, v, ct);
         }
 
         var newRole = new RoleState(RoleState.Active, Math.Max(role.Epoch, peerRole?.Epoch ?? 0) + 1, now, requestedBy);

@@ -4,6 +4,7 @@ using Bridge.Core.Normalize;
 using Bridge.Core.Report;
 using Bridge.Data.Run;
 using Microsoft.Extensions.Logging;
+using Bridge.Core.Files;
 
 namespace Bridge.Runtime;
 
@@ -109,30 +110,14 @@ public sealed class ApacheStep(ApacheConfig config, ILogger logger)
     private void WriteRewritten(HashSet<string> files)
     {
         Directory.CreateDirectory(config.BackupRoot);
-        var path = Path.Combine(config.BackupRoot, RewrittenList);
-        File.WriteAllLines(path + ".tmp", files.Order(StringComparer.Ordinal));
-        File.Move(path + ".tmp", path, overwrite: true);
+        var text = string.Concat(files.Order(StringComparer.Ordinal).Select(f => f + Environment.NewLine));
+        AtomicFile.Write(Path.Combine(config.BackupRoot, RewrittenList), System.Text.Encoding.UTF8.GetBytes(text));
     }
 
     // One Apache rewrite at a time on this machine: sync, watch and the administrator's command may meet.
-    private async Task<FileStream> AcquireLockAsync(CancellationToken ct)
+    private Task<FileStream> AcquireLockAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(config.BackupRoot);
-        var path = Path.Combine(config.BackupRoot, ".lock");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (RunLock.TryOpenFile(path) is { } file)
-            {
-                return file;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new IOException($"{path} is still held by another Bridge run after 60 s");
-            }
-
-            await Task.Delay(200, ct);
-        }
+        return FileLock.TakeAsync(Path.Combine(config.BackupRoot, ".lock"), TimeSpan.FromSeconds(60), ct);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.Versioning;
 using Bridge.Core;
 using Bridge.Data.Run;
+using Bridge.Core.Files;
 
 namespace Bridge.Runtime.Requests;
 
@@ -239,23 +240,7 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
         }
     }
 
-    private FileStream? TryLock()
-    {
-        try
-        {
-            return new FileStream(spool.LockFile, new FileStreamOptions
-            {
-                Mode = FileMode.OpenOrCreate,
-                Access = FileAccess.ReadWrite,
-                Share = FileShare.None,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private FileStream? TryLock() => FileLock.TryTake(spool.LockFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
     private static List<string> Admins(IEnumerable<SpoolRequest> requests) => [.. requests.Select(r => r.Admin).Distinct(StringComparer.Ordinal)];
 
