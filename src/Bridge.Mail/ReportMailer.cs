@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Bridge.Core;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -166,9 +167,14 @@ public sealed partial class ReportMailer
             SocketException s => $"{s.Message} ({s.SocketErrorCode})",
             _ => e.Message,
         };
-        reason = reason.ReplaceLineEndings(" ").Trim();
         // Never echo the password, even if a server or library quoted it back.
-        return string.IsNullOrEmpty(options.Password) ? reason : reason.Replace(options.Password, "***", StringComparison.Ordinal);
+        var secrets = new Secrets();
+        if (!string.IsNullOrEmpty(options.Password))
+        {
+            secrets.Add(options.Password);
+        }
+
+        return secrets.Redact(reason.ReplaceLineEndings(" ").Trim());
     }
 
     private static TextPart Part(TextFormat format, string text)

@@ -1,4 +1,5 @@
 using System.Net;
+using Bridge.Core;
 using Bridge.Core.Guard;
 using Bridge.Core.Normalize;
 using Bridge.Data.Engine;
