@@ -41,16 +41,16 @@ public sealed class SerialTests
     [TestCase(7L, 2026112501L, TestName = "a small serial becomes today's first")]
     [TestCase(4294967295L, 0L, TestName = "the largest serial wraps, still newer")]
     public void BlechBump_follows_Blechs_rule(long serial, long expected) =>
-        Assert.That(Serial.BlechBump(serial, new DateTime(2026, 11, 25, 23, 59, 0, DateTimeKind.Utc)), Is.EqualTo(expected));
+        Assert.That(SerialPlans.BlechBump(serial, new DateTime(2026, 11, 25, 23, 59, 0, DateTimeKind.Utc)), Is.EqualTo(expected));
 
     [Test]
     public void A_hundred_edits_in_a_day_never_go_backwards()
     {
         var now = new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
-        var s = Serial.BlechBump(2026112401, now);
+        var s = SerialPlans.BlechBump(2026112401, now);
         for (var i = 0; i < 150; i++)
         {
-            var next = Serial.BlechBump(s, now);
+            var next = SerialPlans.BlechBump(s, now);
             Assert.That(Serial.IsNewer(next, s), Is.True, $"edit {i}: {next} after {s}");
             s = next;
         }
@@ -65,7 +65,7 @@ public sealed class SerialTests
     [Test]
     public void A_serial_going_up_needs_one_step()
     {
-        var plan = Serial.PlanReset(100, 5000, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
+        var plan = SerialPlans.PlanReset(100, 5000, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
         Assert.That(plan.Steps, Is.EqualTo(new[] { 5000L }));
         Assert.That(plan.WaitBetweenSteps, Is.EqualTo(TimeSpan.Zero));
     }
@@ -76,7 +76,7 @@ public sealed class SerialTests
     [TestCase(3000000000L, 852516352L, TestName = "exactly half-way away")]
     public void A_serial_coming_down_takes_steps_each_newer_than_the_last(long from, long to)
     {
-        var plan = Serial.PlanReset(from, to, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
+        var plan = SerialPlans.PlanReset(from, to, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
         Assert.That(plan.Steps, Has.Count.GreaterThanOrEqualTo(2));
         Assert.That(plan.Steps[^1], Is.EqualTo(to));
         var previous = from;
@@ -91,9 +91,9 @@ public sealed class SerialTests
 
     [Test]
     public void Down_by_one_is_three_steps() =>
-        Assert.That(Serial.PlanReset(1000, 999, TimeSpan.FromHours(1), TimeSpan.Zero).Steps, Has.Count.EqualTo(3));
+        Assert.That(SerialPlans.PlanReset(1000, 999, TimeSpan.FromHours(1), TimeSpan.Zero).Steps, Has.Count.EqualTo(3));
 
     [Test]
     public void The_same_serial_needs_no_step() =>
-        Assert.That(Serial.PlanReset(42, 42, TimeSpan.FromHours(1), TimeSpan.Zero).Steps, Is.Empty);
+        Assert.That(SerialPlans.PlanReset(42, 42, TimeSpan.FromHours(1), TimeSpan.Zero).Steps, Is.Empty);
 }
