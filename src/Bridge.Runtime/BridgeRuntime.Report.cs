@@ -61,7 +61,7 @@ public sealed partial class BridgeRuntime
         }
 
         // The report's own run, in the standby's log: the next report starts where this one ended.
-        await SyncRunner.RecordRunAsync(standby, new RunRecord("report", job.RequestedBy, started, DateTime.UtcNow, failure is null ? "ok" : "failed",
+        await StateStore.TryRecordRunAsync(standby, new RunRecord("report", job.RequestedBy, started, DateTime.UtcNow, failure is null ? "ok" : "failed",
             failure?.ExitCode ?? ExitCodes.Success, rendered.Subject, failure?.Message), ct);
         return new ReportOutcome(rendered, job.Email && failure is null ? Config.Mail.To : [], failure);
     }

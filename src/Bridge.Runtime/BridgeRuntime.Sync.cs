@@ -68,7 +68,7 @@ public sealed partial class BridgeRuntime
 
             if (runLock is null)
             {
-                await SyncRunner.RecordRunAsync(local, new RunRecord(job.Command, job.RequestedBy, DateTime.UtcNow, DateTime.UtcNow, "locked", ExitCodes.Locked, null, heldBy), ct);
+                await StateStore.TryRecordRunAsync(local, new RunRecord(job.Command, job.RequestedBy, DateTime.UtcNow, DateTime.UtcNow, "locked", ExitCodes.Locked, null, heldBy), ct);
                 return SyncOutcome.Failed(new Failure(FailureReason.LockHeld, $"{heldBy}; nothing done") { Side = local.Role });
             }
         }

@@ -83,7 +83,7 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         await RoleStore.WriteRoleAsync(connection, tx, local.Dialect, newRole, ct);
         await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, known, after, now, ct);
         var summary = $"promoted to active (epoch {newRole.Epoch}); {zones.Count} zone serials raised";
-        await state.RecordRunAsync(connection, tx, new RunRecord("promote", requestedBy, started, DateTime.UtcNow, "ok", 0, summary, null), ct);
+        await StateStore.RecordRunAsync(connection, tx, new RunRecord("promote", requestedBy, started, DateTime.UtcNow, "ok", 0, summary, null), ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Promoted to active (epoch {Epoch}): {Zones} zone serials raised{Peer}", newRole.Epoch, zones.Count, peerRole is null ? "; the peer did not answer" : string.Empty);
         return new PromoteResult(newRole, zones.Count, peerRole is not null, register);
@@ -103,7 +103,7 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         var now = DateTime.UtcNow;
         var newRole = new RoleState(RoleState.Standby, Math.Max(role.Epoch, peerRole?.Epoch ?? 0) + 1, now, requestedBy);
         await RoleStore.WriteRoleAsync(connection, tx, local.Dialect, newRole, ct);
-        await state.RecordRunAsync(connection, tx, new RunRecord("demote", requestedBy, started, DateTime.UtcNow, "ok", 0, $"demoted to standby (epoch {newRole.Epoch})", null), ct);
+        await StateStore.RecordRunAsync(connection, tx, new RunRecord("demote", requestedBy, started, DateTime.UtcNow, "ok", 0, $"demoted to standby (epoch {newRole.Epoch})", null), ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Demoted to standby (epoch {Epoch})", newRole.Epoch);
         return newRole;

@@ -67,7 +67,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             logger.LogError("{Command} failed: {Reason}", request.Command, failure.Message);
             if (!request.DryRun)
             {
-                await RecordRunAsync(local, Run(request, started, "failed", ExitCodes.Failure, null, failure.Message), CancellationToken.None);
+                await StateStore.TryRecordRunAsync(local, Run(request, started, "failed", ExitCodes.Failure, null, failure.Message), CancellationToken.None);
             }
 
             return new SyncOutcome(ExitCodes.Failure, null, failure);
@@ -195,7 +195,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
                 if (!request.DryRun)
                 {
-                    await state.RecordRunAsync(connection, null, Run(request, started, "refused", ExitCodes.Refused, refused.Summary(), string.Join("; ", verdict.Reasons)), ct);
+                    await StateStore.RecordRunAsync(connection, null, Run(request, started, "refused", ExitCodes.Refused, refused.Summary(), string.Join("; ", verdict.Reasons)), ct);
                 }
 
                 return SyncOutcome.Failed(new Failure(FailureReason.GuardRefused, "refused by the guard: " + string.Join("; ", verdict.Reasons)) { Refusals = verdict.Refusals }, refused);
@@ -232,7 +232,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
             await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
             await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 ? null : peerFingerprint, await Fingerprint.ReadAsync(connection, tx, ct), now, ct);
-            await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
+            await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("{Summary}", report.Summary());
             return new SyncOutcome(ExitCodes.Success, report, null);
@@ -271,7 +271,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         {
             await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
             await connection.OpenAsync(ct);
-            await new StateStore(local.Dialect).RecordRunAsync(connection, null, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
+            await StateStore.RecordRunAsync(connection, null, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
         }
 
         logger.LogInformation("{Note}", report.Note);
@@ -311,8 +311,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
 
         await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, serials, after, now, ct);
-        var state = new StateStore(local.Dialect);
-        await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
+        await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("{Note}", report.Note);
         return new SyncOutcome(ExitCodes.Success, report, null);
@@ -320,26 +319,6 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     private static RunRecord Run(SyncRequest request, DateTime started, string outcome, int exitCode, string? summary, string? error) =>
         new(request.Command, request.RequestedBy, started, DateTime.UtcNow, outcome, exitCode, summary, error);
-
-    /// <summary>Records a run that never got to start (for example: the lock was taken); best effort, never throws.</summary>
-    public static async Task RecordRunAsync(Side local, RunRecord run, CancellationToken ct)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
-            await connection.OpenAsync(timeout.Token);
-            if (await StateStore.ExistsAsync(connection, null, timeout.Token))
-            {
-                await new StateStore(local.Dialect).RecordRunAsync(connection, null, run, timeout.Token);
-            }
-        }
-        catch (Exception e) when (e is DbException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            // The run log is a convenience; the run's own outcome has been reported already.
-        }
-    }
 
     private static async Task<T> OnSide<T>(Side side, Func<Task<T>> action)
     {

@@ -2,7 +2,7 @@ using System.Net;
 using Bridge.Apache;
 using Bridge.Core.Normalize;
 using Bridge.Core.Report;
-using Bridge.Data.Run;
+using Bridge.Data.State;
 using Microsoft.Extensions.Logging;
 using Bridge.Core.Files;
 
@@ -14,8 +14,6 @@ namespace Bridge.Runtime;
 /// </summary>
 public sealed class ApacheStep(ApacheConfig config, ILogger logger)
 {
-    private const string RewrittenList = "rewritten-files";
-
     public ApacheApplierOptions Options(bool dryRun)
     {
         static ApacheCommand? Command(List<string> argv, Dictionary<string, string> env) =>
@@ -60,12 +58,13 @@ public sealed class ApacheStep(ApacheConfig config, ILogger logger)
             return new ApacheSummary("failed", [], [], [], e.Message, false);
         }
 
-        var rewritten = ReadRewritten();
+        var state = new RewrittenFiles(config.BackupRoot);
+        var rewritten = state.Read();
         var reverted = result.ChangedFiles.Where(rewritten.Contains).ToList();
         if (result.Outcome == ApacheApplyOutcome.Applied || result.Outcome == ApacheApplyOutcome.ReloadFailed)
         {
             rewritten.UnionWith(result.ChangedFiles);
-            WriteRewritten(rewritten);
+            state.Write(rewritten);
         }
 
         var outcome = result.Outcome switch
@@ -100,19 +99,6 @@ public sealed class ApacheStep(ApacheConfig config, ILogger logger)
     }
 
     private static IReadOnlyDictionary<string, string?> Env(Dictionary<string, string> env) => env.ToDictionary(e => e.Key, e => (string?)e.Value);
-
-    private HashSet<string> ReadRewritten()
-    {
-        var path = Path.Combine(config.BackupRoot, RewrittenList);
-        return File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
-    }
-
-    private void WriteRewritten(HashSet<string> files)
-    {
-        Directory.CreateDirectory(config.BackupRoot);
-        var text = string.Concat(files.Order(StringComparer.Ordinal).Select(f => f + Environment.NewLine));
-        AtomicFile.Write(Path.Combine(config.BackupRoot, RewrittenList), System.Text.Encoding.UTF8.GetBytes(text));
-    }
 
     // One Apache rewrite at a time on this machine: sync, watch and the administrator's command may meet.
     private Task<FileStream> AcquireLockAsync(CancellationToken ct)
