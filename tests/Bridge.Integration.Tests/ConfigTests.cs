@@ -35,7 +35,7 @@ public sealed class ConfigTests
     [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"addressMap\": [ { \"from\": \"192.0.2.1\", \"to\": \"nowhere\" } ] }", "addressMap[0].to 'nowhere' is not an IP address")]
     [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"guard\": { \"maxDeleteShare\": 2 } }", "guard.maxDeleteShare 2 must be between 0 and 1")]
     [TestCase("{ \"serviceAddress\": ", "is not valid JSON")]
-    public async Task A_bad_configuration_exits_2_naming_the_key(string json, string message)
+    public async Task ABadConfigurationExits2NamingTheKey(string json, string message)
     {
         var result = await CliResult.RunAsync(["sync", "--config", Write(json)]);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
@@ -44,7 +44,7 @@ public sealed class ConfigTests
     }
 
     [Test]
-    public async Task A_missing_config_file_exits_2()
+    public async Task AMissingConfigFileExits2()
     {
         var result = await CliResult.RunAsync(["diff", "--config", Path.Combine(_folder, "absent.json")]);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
@@ -52,7 +52,7 @@ public sealed class ConfigTests
     }
 
     [Test]
-    public async Task A_value_starting_with_an_at_sign_is_a_value_not_a_response_file()
+    public async Task AValueStartingWithAnAtSignIsAValueNotAResponseFile()
     {
         var result = await CliResult.RunAsync(["diff", "--config", "@nowhere.json"]);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
@@ -63,7 +63,7 @@ public sealed class ConfigTests
     [TestCase("sync")]
     [TestCase("frobnicate")]
     [TestCase("diff", "--config", "x.json", "--format", "yaml")]
-    public async Task Bad_usage_exits_2(params string[] args)
+    public async Task BadUsageExits2(params string[] args)
     {
         var result = await CliResult.RunAsync(args);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
@@ -71,7 +71,7 @@ public sealed class ConfigTests
     }
 
     [Test]
-    public async Task The_environment_overrides_the_peer_connection_string()
+    public async Task TheEnvironmentOverridesThePeerConnectionString()
     {
         var chipServer = TestServers.PgChip;
         var daleServer = TestServers.PgDale;

@@ -34,7 +34,7 @@ public sealed class ResyncWordsTests
         new(reason, message) { Side = side, Problem = problem };
 
     [Test]
-    public void A_resync_that_changed_things_says_what_in_words()
+    public void AResyncThatChangedThingsSaysWhatInWords()
     {
         var report = Report(Steps(ObjectKind.Site, PlanAction.Update, 3).Concat(Steps(ObjectKind.Zone, PlanAction.Insert, 1))
             .Concat(Steps(ObjectKind.Record, PlanAction.Insert, 12)).Concat(Steps(ObjectKind.Record, PlanAction.Delete, 1))
@@ -47,14 +47,14 @@ public sealed class ResyncWordsTests
     }
 
     [Test]
-    public void A_resync_with_nothing_to_do_says_so()
+    public void AResyncWithNothingToDoSaysSo()
     {
         Assert.That(ResyncWords.Describe(Done(Report([])), TimeSpan.FromSeconds(3), Names),
             Is.EqualTo("Resync finished in 3 s: nothing needed changing. dale is in sync with chip."));
     }
 
     [Test]
-    public void Skipped_rows_are_counted_and_pointed_at_the_daily_report()
+    public void SkippedRowsAreCountedAndPointedAtTheDailyReport()
     {
         var report = Report(Steps(ObjectKind.Site, PlanAction.Update, 1), [new SkippedObject(ObjectKind.Record, "x", "bad"), new SkippedObject(ObjectKind.Site, "y", "bad")]);
         var text = ResyncWords.Describe(Done(report), TimeSpan.FromSeconds(2), Names);
@@ -63,7 +63,7 @@ public sealed class ResyncWordsTests
     }
 
     [Test]
-    public void Web_server_files_Blech_had_rewritten_are_counted()
+    public void WebServerFilesBlechHadRewrittenAreCounted()
     {
         var report = Report([]) with { Apache = new ApacheSummary("applied", ["/a.conf", "/b.conf"], ["/a.conf"], [], null, true) };
         Assert.That(ResyncWords.Describe(Done(report), TimeSpan.FromSeconds(2), Names),
@@ -71,7 +71,7 @@ public sealed class ResyncWordsTests
     }
 
     [Test]
-    public void A_resync_on_the_active_machine_says_there_is_nothing_to_copy()
+    public void AResyncOnTheActiveMachineSaysThereIsNothingToCopy()
     {
         var report = Report([], machines: (null, null)) with { ActiveHere = true, Note = "this machine is the active one: nothing to pull from the peer" };
         Assert.That(ResyncWords.Describe(Done(report), TimeSpan.FromSeconds(1), Names),
@@ -83,13 +83,13 @@ public sealed class ResyncWordsTests
     [TestCase(FailureReason.PeerUnreachable, "peer", DatabaseProblem.LoginRefused, "Resync failed: chip's database refused Bridge's login. Nothing on dale was changed.")]
     [TestCase(FailureReason.PeerUnreachable, "peer", DatabaseProblem.Timeout, "Resync failed: cannot reach chip's database (no answer in time). Nothing on dale was changed.")]
     [TestCase(FailureReason.LockFailed, "local", DatabaseProblem.ConnectionRefused, "Resync failed: cannot reach dale's own database (connection refused). Nothing on dale was changed.")]
-    public void A_database_failure_says_why_and_that_nothing_was_changed(FailureReason reason, string side, DatabaseProblem problem, string expected)
+    public void ADatabaseFailureSaysWhyAndThatNothingWasChanged(FailureReason reason, string side, DatabaseProblem problem, string expected)
     {
         Assert.That(ResyncWords.Describe(SyncOutcome.Failed(Database(reason, side, problem)), TimeSpan.FromSeconds(1), Names), Is.EqualTo(expected));
     }
 
     [Test]
-    public void A_run_past_its_time_limit_says_so()
+    public void ARunPastItsTimeLimitSaysSo()
     {
         var failure = new Failure(FailureReason.TimeLimit, "gave up after the total time limit of 300 s") { Limit = TimeSpan.FromSeconds(300) };
         Assert.That(ResyncWords.Describe(SyncOutcome.Failed(failure), TimeSpan.FromSeconds(1), Names),
@@ -98,7 +98,7 @@ public sealed class ResyncWordsTests
 
     // The drivers' own errors, as they reach the run: the problem comes from the socket error, the SQLSTATE or the exception type.
     [Test]
-    public void Driver_errors_are_classified_by_their_codes()
+    public void DriverErrorsAreClassifiedByTheirCodes()
     {
         var dialect = new PostgresDialect();
         Assert.That(Failures.Classify(new NpgsqlException("Failed to connect to 127.0.0.1:9", new SocketException((int)SocketError.ConnectionRefused)), dialect),
@@ -112,7 +112,7 @@ public sealed class ResyncWordsTests
     }
 
     [Test]
-    public void An_unrecognised_error_never_shows_its_raw_text()
+    public void AnUnrecognisedErrorNeverShowsItsRawText()
     {
         var failure = new Failure(FailureReason.PeerFailed, "peer database: 42P01: relation \"site\" does not exist at Host=chip;Password=hunter2") { Side = "peer", Code = "42P01" };
         var text = ResyncWords.Describe(SyncOutcome.Failed(failure), TimeSpan.FromSeconds(1), Names);
@@ -122,7 +122,7 @@ public sealed class ResyncWordsTests
     }
 
     [Test]
-    public void A_guard_refusal_explains_what_it_would_have_removed_and_asks_for_an_administrator()
+    public void AGuardRefusalExplainsWhatItWouldHaveRemovedAndAsksForAnAdministrator()
     {
         var refusal = new GuardRefusal(ObjectKind.Site, 40, 44, 0.1);
         var failure = new Failure(FailureReason.GuardRefused, "refused by the guard: " + refusal.Text) { Refusals = [refusal] };
@@ -133,7 +133,7 @@ public sealed class ResyncWordsTests
     }
 
     [Test]
-    public void An_empty_active_machine_is_refused_in_words()
+    public void AnEmptyActiveMachineIsRefusedInWords()
     {
         var refusal = new GuardRefusal(null, 80, 80, 0.1);
         var failure = new Failure(FailureReason.GuardRefused, "refused by the guard: " + refusal.Text) { Refusals = [refusal] };
@@ -142,7 +142,7 @@ public sealed class ResyncWordsTests
     }
 
     [Test]
-    public void An_Apache_failure_after_the_commit_says_the_database_is_in_sync_but_the_web_server_is_not()
+    public void AnApacheFailureAfterTheCommitSaysTheDatabaseIsInSyncButTheWebServerIsNot()
     {
         var report = Report(Steps(ObjectKind.Site, PlanAction.Update, 3)) with { Apache = new ApacheSummary("failed", [], [], [], "configtest failed", false) };
         var failure = new Failure(FailureReason.Apache, "apache: failed: configtest failed (the database changes are committed)");
@@ -152,7 +152,7 @@ public sealed class ResyncWordsTests
     }
 
     [Test]
-    public void Another_run_holding_the_lock_means_this_click_changed_nothing()
+    public void AnotherRunHoldingTheLockMeansThisClickChangedNothing()
     {
         var failure = new Failure(FailureReason.LockHeld, "another Bridge run holds the lock on the local database; nothing done") { Side = "local" };
         var text = ResyncWords.Describe(SyncOutcome.Failed(failure), TimeSpan.FromMinutes(3), Names);
@@ -160,7 +160,7 @@ public sealed class ResyncWordsTests
     }
 
     [Test]
-    public void Unknown_machines_get_plain_stand_in_names()
+    public void UnknownMachinesGetPlainStandInNames()
     {
         var failure = Database(FailureReason.PeerUnreachable, "peer", DatabaseProblem.ConnectionRefused, "peer database: Failed to connect to 10.0.0.1:5432: Connection refused");
         var text = ResyncWords.Describe(SyncOutcome.Failed(failure), TimeSpan.FromSeconds(1), new MachineNames(null, null));
@@ -170,16 +170,16 @@ public sealed class ResyncWordsTests
     // Outcomes no run should produce still get an answer rather than an exception: K must always hear something.
     private static IEnumerable<TestCaseData> OddOutcomes()
     {
-        yield return new TestCaseData(new SyncOutcome(ExitCodes.Success, null, null)).SetName("Success_without_a_report");
-        yield return new TestCaseData(new SyncOutcome(ExitCodes.Success, Report([], machines: ("", "")), null)).SetName("Empty_machine_names");
-        yield return new TestCaseData(SyncOutcome.Failed(new Failure(FailureReason.GuardRefused, "refused"))).SetName("A_refusal_without_reasons");
-        yield return new TestCaseData(new SyncOutcome(ExitCodes.Failure, null, null)).SetName("A_failure_without_a_reason");
-        yield return new TestCaseData(SyncOutcome.Failed(new Failure(FailureReason.Unexpected, "boom"))).SetName("An_unexpected_failure");
-        yield return new TestCaseData(SyncOutcome.Failed(new Failure(FailureReason.Apache, "apache: failed"))).SetName("An_Apache_failure_without_a_report");
+        yield return new TestCaseData(new SyncOutcome(ExitCodes.Success, null, null)).SetName("SuccessWithoutAReport");
+        yield return new TestCaseData(new SyncOutcome(ExitCodes.Success, Report([], machines: ("", "")), null)).SetName("EmptyMachineNames");
+        yield return new TestCaseData(SyncOutcome.Failed(new Failure(FailureReason.GuardRefused, "refused"))).SetName("ARefusalWithoutReasons");
+        yield return new TestCaseData(new SyncOutcome(ExitCodes.Failure, null, null)).SetName("AFailureWithoutAReason");
+        yield return new TestCaseData(SyncOutcome.Failed(new Failure(FailureReason.Unexpected, "boom"))).SetName("AnUnexpectedFailure");
+        yield return new TestCaseData(SyncOutcome.Failed(new Failure(FailureReason.Apache, "apache: failed"))).SetName("AnApacheFailureWithoutAReport");
     }
 
     [TestCaseSource(nameof(OddOutcomes))]
-    public void An_odd_outcome_still_gives_an_answer(SyncOutcome outcome)
+    public void AnOddOutcomeStillGivesAnAnswer(SyncOutcome outcome)
     {
         var text = ResyncWords.Describe(outcome, TimeSpan.FromSeconds(1), Names);
         Assert.That(text, Does.StartWith("Resync "));
