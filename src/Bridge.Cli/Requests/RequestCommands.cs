@@ -35,37 +35,29 @@ public static class RequestCommands
             await stderr.WriteLineAsync($"bridge resync-request: {detail}");
         }
 
-        switch (answer.State)
+        if (answer is { State: RequestState.Answered, Result: { } result })
         {
-            case RequestState.Answered:
-                return await AnswerAsync(answer.Result!, stdout);
-            case RequestState.InvalidAdmin:
-                await stdout.WriteLineAsync("Resync not started: the admin login that Blech passed is empty, too long or has characters other than "
-                    + "letters, digits and . _ @ -, so the click was refused. Nothing was changed.");
-                return ExitCodes.Failure;
-            case RequestState.NotSetUp:
-                await stdout.WriteLineAsync("Resync not started: the Bridge service is not set up on this machine. Nothing was changed.\n"
-                    + "An administrator must run the Bridge plugin's installer (scripts/blech-plugin/install.sh).");
-                return ExitCodes.Failure;
-            case RequestState.NotSubmitted:
-                await stdout.WriteLineAsync("Resync not started: the request could not be handed to the Bridge service (no permission to write it). "
-                    + "Nothing was changed.\nAn administrator must check the Bridge plugin's installation (scripts/blech-plugin/install.sh).");
-                return ExitCodes.Failure;
-            case RequestState.NotTaken:
-                await stdout.WriteLineAsync("Resync not started: the Bridge service on this machine is not running, so nobody took the request. "
-                    + "Nothing was changed.\nAn administrator must start it (systemctl start bridge-requests).");
-                return ExitCodes.Failure;
-            case RequestState.ServiceStopped:
-                await stdout.WriteLineAsync("The Bridge service stopped answering while it worked on the resync, so it is not known whether it finished.\n"
-                    + "An administrator must check it (systemctl status bridge-requests). " + ShowLast);
-                return ExitCodes.Failure;
-            default:
-                var what = answer.Running is { } running
-                    ? $"The resync asked by {running.StartedBy} at {Clock(running.RequestedAt)}"
-                    : $"Your resync request ({Clock(answer.AskedAt)})";
-                await stdout.WriteLineAsync($"{what} is not finished yet and continues in the background.\n{ShowLast}");
-                return ExitCodes.Success;
+            return await AnswerAsync(result, stdout);
         }
+
+        var (text, exit) = answer.State switch
+        {
+            RequestState.InvalidAdmin => ("Resync not started: the admin login that Blech passed is empty, too long or has characters other than "
+                + "letters, digits and . _ @ -, so the click was refused. Nothing was changed.", ExitCodes.Failure),
+            RequestState.NotSetUp => ("Resync not started: the Bridge service is not set up on this machine. Nothing was changed.\n"
+                + "An administrator must run the Bridge plugin's installer (scripts/blech-plugin/install.sh).", ExitCodes.Failure),
+            RequestState.NotSubmitted => ("Resync not started: the request could not be handed to the Bridge service (no permission to write it). "
+                + "Nothing was changed.\nAn administrator must check the Bridge plugin's installation (scripts/blech-plugin/install.sh).", ExitCodes.Failure),
+            RequestState.NotTaken => ("Resync not started: the Bridge service on this machine is not running, so nobody took the request. "
+                + "Nothing was changed.\nAn administrator must start it (systemctl start bridge-requests).", ExitCodes.Failure),
+            RequestState.ServiceStopped => ("The Bridge service stopped answering while it worked on the resync, so it is not known whether it finished.\n"
+                + "An administrator must check it (systemctl status bridge-requests). " + ShowLast, ExitCodes.Failure),
+            _ => ((answer.Running is { } running
+                ? $"The resync asked by {running.StartedBy} at {Clock(running.RequestedAt)}"
+                : $"Your resync request ({Clock(answer.AskedAt)})") + $" is not finished yet and continues in the background.\n{ShowLast}", ExitCodes.Success),
+        };
+        await stdout.WriteLineAsync(text);
+        return exit;
     }
 
     /// <summary><c>bridge serve-requests</c>: take pending requests and run one resync for them; loop unless <paramref name="once"/>.</summary>
