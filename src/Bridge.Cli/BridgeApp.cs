@@ -1,13 +1,13 @@
 using System.CommandLine;
 using Bridge.Core;
-using Bridge.Data.Engine;
-using Bridge.Data.Run;
+using Bridge.Runtime;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Bridge.Cli;
 
-/// <summary>The <c>bridge</c> command line: parsing, configuration, logging to stderr, reports to stdout, exit codes.</summary>
+/// <summary>The <c>bridge</c> command line: parsing, logging to stderr, one runtime operation per command, its outcome rendered to stdout, exit codes.</summary>
 public static class BridgeApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
@@ -22,13 +22,15 @@ public static class BridgeApp
         var wait = new Option<double>("--wait") { Description = "Seconds to wait for another run's lock before giving up with exit code 4", DefaultValueFactory = _ => 0 };
         var requestedBy = new Option<string?>("--requested-by") { Description = "Who asked (for the run log); default: the user" };
         var sync = new Command("sync", "Bring the standby's Blech database (local) in line with the active one (peer)") { configOption, dryRun, force, format, wait, requestedBy };
-        sync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(dryRun), r.GetValue(force), r.GetValue(format)!, false, "sync", r.GetValue(wait), r.GetValue(requestedBy), Full: false), stdout, stderr, token));
+        sync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, false,
+            SyncJob.Sync(r.GetValue(requestedBy) ?? Environment.UserName, r.GetValue(dryRun), r.GetValue(force), TimeSpan.FromSeconds(r.GetValue(wait)))), stdout, stderr, token));
 
         var resync = new Command("resync", "The full job: compare everything, apply, rewrite Apache, queue regeneration of every synced object") { configOption, format, wait, requestedBy };
-        resync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, false, false, r.GetValue(format)!, false, "resync", r.GetValue(wait), r.GetValue(requestedBy), Full: true), stdout, stderr, token));
+        resync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, false,
+            SyncJob.Resync(r.GetValue(requestedBy) ?? Environment.UserName, TimeSpan.FromSeconds(r.GetValue(wait)))), stdout, stderr, token));
 
         var diff = new Command("diff", "Show what sync would do, changing nothing") { configOption, format, exitCode };
-        diff.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, true, false, r.GetValue(format)!, r.GetValue(exitCode), "diff", 0, null, Full: false), stdout, stderr, token));
+        diff.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, r.GetValue(exitCode), SyncJob.Diff(Environment.UserName)), stdout, stderr, token));
 
         var check = new Command("check", "Check that both databases are reachable, their schemas as expected and V registered") { configOption };
         check.SetAction((r, token) => RunCheckAsync(r.GetValue(configOption)!, stdout, stderr, token));
@@ -86,107 +88,67 @@ public static class BridgeApp
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
     }
 
-    private sealed record SyncArgs(string ConfigPath, bool DryRun, bool Force, string Format, bool ExitCodeOnChanges, string Command, double WaitSeconds, string? RequestedBy, bool Full);
+    private sealed record SyncArgs(string ConfigPath, string Format, bool ExitCodeOnChanges, SyncJob Job);
 
     private static async Task<int> RunSyncAsync(SyncArgs a, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var (configPath, dry, force, format, exitCodeOnChanges, command) = (a.ConfigPath, a.DryRun, a.Force, a.Format, a.ExitCodeOnChanges, a.Command);
-        var secrets = new Secrets();
-        SyncRunner runner;
-        SyncRequest request;
-        BridgeConfig config;
-        Side local;
         using var loggerFactory = CreateLoggerFactory(stderr);
-        try
+        if (!BridgeRuntime.TryLoad(a.ConfigPath, loggerFactory, out var runtime, out var invalid))
         {
-            config = BridgeConfig.Load(configPath);
-            var peer = config.BuildSide("peer", secrets);
-            local = config.BuildSide("local", secrets);
-            request = new SyncRequest(config.BuildAddressPolicy(), config.MaxDeleteShare, force, dry, command, a.RequestedBy ?? Environment.UserName) { Full = a.Full };
-            runner = new SyncRunner(peer, local, config.BuildRetry(), secrets, loggerFactory.CreateLogger("bridge"));
-        }
-        catch (ConfigException e)
-        {
-            await stderr.WriteLineAsync($"bridge: {secrets.Redact(e.Message)}");
-            return ExitCodes.Usage;
+            return await FailAsync(stderr, a.Job.Command, invalid);
         }
 
-        RunLock? runLock = null;
-        if (!dry)
+        var outcome = await runtime.SyncAsync(a.Job, ct);
+        if (outcome.Failure is { Reason: FailureReason.Configuration } config)
         {
-            string? heldBy;
-            try
-            {
-                (runLock, heldBy) = await RunLock.TryAcquireAsync(config.LockFile, local, TimeSpan.FromSeconds(a.WaitSeconds), ct);
-            }
-            catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
-            {
-                await stderr.WriteLineAsync($"bridge {command}: cannot take the run lock: {secrets.Redact(SyncRunner.OneLine(e))}");
-                return ExitCodes.Failure;
-            }
-
-            if (runLock is null)
-            {
-                await stderr.WriteLineAsync($"bridge {command}: {heldBy}; nothing done");
-                await SyncRunner.RecordRunAsync(local, new Data.State.RunRecord(command, request.RequestedBy, DateTime.UtcNow, DateTime.UtcNow, "locked", ExitCodes.Locked, null, heldBy), ct);
-                return ExitCodes.Locked;
-            }
-        }
-
-        await using var heldLock = runLock;
-        var outcome = await runner.RunAsync(request, ct);
-        if (outcome.ExitCode == ExitCodes.Success && outcome.Report is not null && config.Apache.Enabled)
-        {
-            var apache = await ApacheCommands.RunForSyncAsync(config, local, dry, loggerFactory.CreateLogger("bridge"), secrets, ct);
-            outcome = apache.Succeeded
-                ? outcome with { Report = outcome.Report with { Apache = apache } }
-                : new SyncOutcome(ExitCodes.Failure, outcome.Report with { Apache = apache }, $"apache: {apache.Outcome}: {apache.Reason} (the database changes are committed)");
+            return await FailAsync(stderr, a.Job.Command, config);
         }
 
         loggerFactory.Dispose();
         if (outcome.Report is { } report)
         {
-            await stdout.WriteAsync(format == "json" ? report.ToJson() + Environment.NewLine : report.ToText());
+            await stdout.WriteAsync(a.Format == "json" ? report.ToJson() + Environment.NewLine : report.ToText());
         }
 
-        if (outcome.Error is not null)
+        if (outcome.Failure is { } failure)
         {
-            await stderr.WriteLineAsync($"bridge {command}: {outcome.Error}");
+            await stderr.WriteLineAsync($"bridge {a.Job.Command}: {failure.Message}");
         }
 
-        return outcome.ExitCode == ExitCodes.Success && exitCodeOnChanges && outcome.Report is { HasChanges: true }
+        return outcome.ExitCode == ExitCodes.Success && a.ExitCodeOnChanges && outcome.Report is { HasChanges: true }
             ? ExitCodes.Failure
             : outcome.ExitCode;
     }
 
     private static async Task<int> RunCheckAsync(string configPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var secrets = new Secrets();
-        BridgeConfig config;
-        Side peer, local;
-        System.Net.IPAddress v;
-        try
+        if (!BridgeRuntime.TryLoad(configPath, NullLoggerFactory.Instance, out var runtime, out var invalid))
         {
-            config = BridgeConfig.Load(configPath);
-            peer = config.BuildSide("peer", secrets);
-            local = config.BuildSide("local", secrets);
-            v = config.ParseServiceAddress();
-        }
-        catch (ConfigException e)
-        {
-            await stderr.WriteLineAsync($"bridge: {secrets.Redact(e.Message)}");
-            return ExitCodes.Usage;
+            return await FailAsync(stderr, "check", invalid);
         }
 
-        var results = await Checker.CheckAsync(peer, local, v, ct);
-        var ok = true;
-        foreach (var r in results)
+        var outcome = await runtime.CheckAsync(ct);
+        if (outcome.Failure is { } failure)
         {
-            ok &= r.Ok;
-            await stdout.WriteLineAsync($"{(r.Ok ? "ok  " : "FAIL")} {secrets.Redact(r.Message)}");
+            return await FailAsync(stderr, "check", failure);
         }
 
-        return ok ? ExitCodes.Success : ExitCodes.Failure;
+        foreach (var r in outcome.Results)
+        {
+            await stdout.WriteLineAsync($"{(r.Ok ? "ok  " : "FAIL")} {r.Message}");
+        }
+
+        return outcome.Ok ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// Prints a failure the way every command does: a configuration error as <c>bridge: ...</c> (exit 2), anything else as
+    /// <c>bridge COMMAND: ...</c> with the failure's exit code.
+    /// </summary>
+    internal static async Task<int> FailAsync(TextWriter stderr, string command, Failure failure)
+    {
+        await stderr.WriteLineAsync(failure.Reason == FailureReason.Configuration ? $"bridge: {failure.Message}" : $"bridge {command}: {failure.Message}");
+        return failure.ExitCode;
     }
 
     internal static ILoggerFactory CreateLoggerFactory(TextWriter stderr) => LoggerFactory.Create(builder =>

@@ -1,110 +1,70 @@
 using System.Text;
 using System.Text.Json;
 using Bridge.Core;
-using Bridge.Data.Engine;
 using Bridge.Data.Run;
 using Bridge.Data.State;
-using Microsoft.Extensions.Logging;
+using Bridge.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Cli;
 
-/// <summary><c>bridge promote</c>, <c>bridge demote</c> and <c>bridge status</c>.</summary>
+/// <summary><c>bridge promote</c>, <c>bridge demote</c> and <c>bridge status</c>: the runtime's operations, rendered.</summary>
 public static class RoleCommands
 {
     public static async Task<int> PromoteAsync(string configPath, string requestedBy, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var secrets = new Secrets();
-        if (!TryLoad(configPath, secrets, stderr, out var config, out var local, out var peer))
+        using var loggerFactory = BridgeApp.CreateLoggerFactory(stderr);
+        if (!BridgeRuntime.TryLoad(configPath, loggerFactory, out var runtime, out var invalid))
         {
-            return ExitCodes.Usage;
+            return await BridgeApp.FailAsync(stderr, "promote", invalid);
         }
 
-        using var loggerFactory = BridgeApp.CreateLoggerFactory(stderr);
-        var logger = loggerFactory.CreateLogger("bridge");
-        await using var runLock = await WaitForLockAsync(config, local, logger, ct);
-
-        // Vhosts first: once V is here, Apache must answer on it.
-        var apache = config.Apache.Enabled
-            ? await ApacheCommands.RunForSyncAsync(config, local, dryRun: false, logger, secrets, ct)
-            : null;
-        try
+        var outcome = await runtime.PromoteAsync(requestedBy, ct);
+        if (outcome is { Result: { } result })
         {
-            var result = await new Roles(local, peer, logger).PromoteAsync(config.ParseServiceAddress(), requestedBy, ct);
+            var apache = outcome.Apache;
             await stdout.WriteLineAsync($"promoted to active (epoch {result.Role.Epoch}): {result.ZonesRaised} zone serials raised"
-                + (result.RegisteredServiceAddress ? $", {config.ServiceAddress} registered" : string.Empty)
+                + (result.RegisteredServiceAddress ? $", {runtime.Config.ServiceAddress} registered" : string.Empty)
                 + (result.PeerSeen ? string.Empty : "; the peer did not answer")
                 + (apache is null ? string.Empty : $"; apache {apache.Outcome}" + (apache.ChangedFiles.Count > 0 ? $" ({apache.ChangedFiles.Count} files)" : string.Empty)));
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            await stderr.WriteLineAsync($"bridge promote: local database: {secrets.Redact(SyncRunner.OneLine(e))}");
-            return ExitCodes.Failure;
-        }
 
-        if (apache is { Succeeded: false })
-        {
-            await stderr.WriteLineAsync($"bridge promote: apache: {apache.Outcome}: {apache.Reason}");
-            return ExitCodes.Failure;
-        }
-
-        return ExitCodes.Success;
+        return outcome.Failure is { } failure ? await BridgeApp.FailAsync(stderr, "promote", failure) : ExitCodes.Success;
     }
 
     public static async Task<int> DemoteAsync(string configPath, string requestedBy, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var secrets = new Secrets();
-        if (!TryLoad(configPath, secrets, stderr, out var config, out var local, out var peer))
+        using var loggerFactory = BridgeApp.CreateLoggerFactory(stderr);
+        if (!BridgeRuntime.TryLoad(configPath, loggerFactory, out var runtime, out var invalid))
         {
-            return ExitCodes.Usage;
+            return await BridgeApp.FailAsync(stderr, "demote", invalid);
         }
 
-        using var loggerFactory = BridgeApp.CreateLoggerFactory(stderr);
-        await using var runLock = await WaitForLockAsync(config, local, loggerFactory.CreateLogger("bridge"), ct);
-        try
+        var outcome = await runtime.DemoteAsync(requestedBy, ct);
+        if (outcome.Failure is { } failure)
         {
-            var role = await new Roles(local, peer, loggerFactory.CreateLogger("bridge")).DemoteAsync(requestedBy, ct);
-            await stdout.WriteLineAsync($"demoted to standby (epoch {role.Epoch}); the next sync pulls from the peer");
-            return ExitCodes.Success;
+            return await BridgeApp.FailAsync(stderr, "demote", failure);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            await stderr.WriteLineAsync($"bridge demote: local database: {secrets.Redact(SyncRunner.OneLine(e))}");
-            return ExitCodes.Failure;
-        }
+
+        await stdout.WriteLineAsync($"demoted to standby (epoch {outcome.Role!.Epoch}); the next sync pulls from the peer");
+        return ExitCodes.Success;
     }
 
     public static async Task<int> StatusAsync(string configPath, string format, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var secrets = new Secrets();
-        if (!TryLoad(configPath, secrets, stderr, out var config, out var local, out var peer))
+        if (!BridgeRuntime.TryLoad(configPath, NullLoggerFactory.Instance, out var runtime, out var invalid))
         {
-            return ExitCodes.Usage;
+            return await BridgeApp.FailAsync(stderr, "status", invalid);
         }
 
-        using var loggerFactory = BridgeApp.CreateLoggerFactory(TextWriter.Null);
-        var logger = loggerFactory.CreateLogger("bridge");
-        StatusReport status;
-        try
+        var outcome = await runtime.StatusAsync(ct);
+        if (outcome.Failure is { } failure)
         {
-            status = await new Roles(local, peer, logger).StatusAsync(ct);
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            await stderr.WriteLineAsync($"bridge status: local database: {secrets.Redact(SyncRunner.OneLine(e))}");
-            return ExitCodes.Failure;
+            return await BridgeApp.FailAsync(stderr, "status", failure);
         }
 
-        int? pending = null;
-        if (status.Peer is not null && !status.BothActive)
-        {
-            // What the standby's next sync would change, whichever machine that is.
-            var (from, to) = status.Local.IsActive ? (local with { Role = "local" }, peer with { Role = "peer" }) : (peer, local);
-            var retry = new RetryOptions { MaxRetryAttempts = 0, TotalTimeout = TimeSpan.FromSeconds(60) };
-            var outcome = await new SyncRunner(from, to, retry, secrets, logger).RunAsync(new SyncRequest(config.BuildAddressPolicy(), DryRun: true, Command: "status"), ct);
-            pending = outcome.Report is { } r ? r.Plan.Steps.Count + r.Plan.AddressesToRegister.Count : null;
-        }
-
-        await stdout.WriteAsync(format == "json" ? Json(status, pending) : Text(status, pending));
+        var status = outcome.Status!;
+        await stdout.WriteAsync(format == "json" ? Json(status, outcome.Pending) : Text(status, outcome.Pending));
         if (status.BothActive)
         {
             await stderr.WriteLineAsync("bridge status: both machines claim to be active; demote the one that does not hold V");
@@ -112,27 +72,6 @@ public static class RoleCommands
         }
 
         return ExitCodes.Success;
-    }
-
-    // A role change must not wait behind a long sync for ever: keepalived is waiting. After a few seconds it goes on without
-    // the lock; the sync that holds it reads the role at its start and finishes as the role it began with.
-    private static async Task<RunLock?> WaitForLockAsync(BridgeConfig config, Side local, ILogger logger, CancellationToken ct)
-    {
-        try
-        {
-            var (runLock, heldBy) = await RunLock.TryAcquireAsync(config.LockFile, local, TimeSpan.FromSeconds(10), ct);
-            if (runLock is null)
-            {
-                logger.LogWarning("Going on without the run lock: {HeldBy}", heldBy);
-            }
-
-            return runLock;
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            logger.LogWarning("Going on without the run lock: {Reason}", e.Message);
-            return null;
-        }
     }
 
     private static string Text(StatusReport s, int? pending)
@@ -176,24 +115,5 @@ public static class RoleCommands
             serials = s.Serials.Select(z => new { zone = z.Zone, local = z.Local, peer = z.Peer }),
             pending,
         }, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
-    }
-
-    private static bool TryLoad(string configPath, Secrets secrets, TextWriter stderr, out BridgeConfig config, out Side local, out Side peer)
-    {
-        try
-        {
-            config = BridgeConfig.Load(configPath);
-            local = config.BuildSide("local", secrets);
-            peer = config.BuildSide("peer", secrets);
-            _ = config.ParseServiceAddress();
-            return true;
-        }
-        catch (ConfigException e)
-        {
-            stderr.WriteLine($"bridge: {secrets.Redact(e.Message)}");
-            config = null!;
-            local = peer = null!;
-            return false;
-        }
     }
 }

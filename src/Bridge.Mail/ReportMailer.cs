@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Bridge.Core;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -18,51 +19,51 @@ public sealed partial class ReportMailer
 {
     private static readonly string[] TlsModes = ["none", "starttls", "starttls-when-available", "tls"];
 
-    private readonly SmtpOptions options;
-    private readonly ILogger logger;
-    private readonly SecureSocketOptions socketOptions;
-    private readonly MailboxAddress from;
-    private readonly IReadOnlyList<MailboxAddress> to;
+    private readonly SmtpOptions _options;
+    private readonly ILogger _logger;
+    private readonly SecureSocketOptions _socketOptions;
+    private readonly MailboxAddress _from;
+    private readonly IReadOnlyList<MailboxAddress> _to;
 
-    /// <summary>Checks the options at once, so a bad configuration fails before the report is built.</summary>
+    /// <summary>Checks the _options at once, so a bad configuration fails before the report is built.</summary>
     public ReportMailer(SmtpOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.options = options;
-        this.logger = logger ?? NullLogger.Instance;
-        if (string.IsNullOrWhiteSpace(options.Host))
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        if (string.IsNullOrWhiteSpace(_options.Host))
         {
             throw new ArgumentException("SMTP host is empty.", nameof(options));
         }
-        if (options.Port is < 1 or > 65535)
+        if (_options.Port is < 1 or > 65535)
         {
-            throw new ArgumentException($"SMTP port {options.Port} is out of range 1-65535.", nameof(options));
+            throw new ArgumentException($"SMTP port {_options.Port} is out of range 1-65535.", nameof(options));
         }
-        socketOptions = options.Tls.ToLowerInvariant() switch
+        _socketOptions = _options.Tls.ToLowerInvariant() switch
         {
             "none" => SecureSocketOptions.None,
             "starttls" => SecureSocketOptions.StartTls,
             "starttls-when-available" => SecureSocketOptions.StartTlsWhenAvailable,
             "tls" => SecureSocketOptions.SslOnConnect,
-            _ => throw new ArgumentException($"SMTP TLS mode '{options.Tls}' is not one of {string.Join(", ", TlsModes)}.", nameof(options)),
+            _ => throw new ArgumentException($"SMTP TLS mode '{_options.Tls}' is not one of {string.Join(", ", TlsModes)}.", nameof(options)),
         };
-        from = ParseAddress(options.From, "sender");
-        if (options.To is null || options.To.Count == 0)
+        _from = ParseAddress(_options.From, "sender");
+        if (_options.To is null || _options.To.Count == 0)
         {
             throw new ArgumentException("SMTP recipients are empty: give at least one address.", nameof(options));
         }
-        to = [.. options.To.Select(a => ParseAddress(a, "recipient"))];
-        if (options.MaxAttempts < 1)
+        _to = [.. _options.To.Select(a => ParseAddress(a, "recipient"))];
+        if (_options.MaxAttempts < 1)
         {
-            throw new ArgumentException($"SMTP MaxAttempts is {options.MaxAttempts}: it must be at least 1.", nameof(options));
+            throw new ArgumentException($"SMTP MaxAttempts is {_options.MaxAttempts}: it must be at least 1.", nameof(options));
         }
-        if (options.BaseDelay < TimeSpan.Zero || options.BaseDelay > TimeSpan.FromHours(1))
+        if (_options.BaseDelay < TimeSpan.Zero || _options.BaseDelay > TimeSpan.FromHours(1))
         {
-            throw new ArgumentException($"SMTP BaseDelay {options.BaseDelay} is out of range 0 to 1 hour.", nameof(options));
+            throw new ArgumentException($"SMTP BaseDelay {_options.BaseDelay} is out of range 0 to 1 hour.", nameof(options));
         }
-        if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromHours(1))
+        if (_options.Timeout <= TimeSpan.Zero || _options.Timeout > TimeSpan.FromHours(1))
         {
-            throw new ArgumentException($"SMTP Timeout {options.Timeout} is out of range: more than 0, at most 1 hour.", nameof(options));
+            throw new ArgumentException($"SMTP Timeout {_options.Timeout} is out of range: more than 0, at most 1 hour.", nameof(options));
         }
     }
 
@@ -71,11 +72,11 @@ public sealed partial class ReportMailer
     {
         ArgumentNullException.ThrowIfNull(report);
         var message = new MimeMessage();
-        message.From.Add(from);
-        message.To.AddRange(to);
+        message.From.Add(_from);
+        message.To.AddRange(_to);
         message.Subject = report.Subject;
         message.Date = DateTimeOffset.UtcNow;
-        message.MessageId = MimeUtils.GenerateMessageId(from.Domain is { Length: > 0 } domain ? domain : "localhost");
+        message.MessageId = MimeUtils.GenerateMessageId(_from.Domain is { Length: > 0 } domain ? domain : "localhost");
         // RFC 3834: automatic mail, so vacation responders stay quiet.
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
@@ -94,32 +95,32 @@ public sealed partial class ReportMailer
             await pipeline.ExecuteAsync(async token =>
             {
                 var attempt = ++attempts;
-                LogAttempt(logger, options.Host, options.Port, attempt, options.MaxAttempts);
-                await SendOnceAsync(message, token).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
+                LogAttempt(_logger, _options.Host, _options.Port, attempt, _options.MaxAttempts);
+                await SendOnceAsync(message, token);
+            }, ct);
         }
         catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
         {
-            throw new ReportSendException(options.Host, options.Port, attempts, Reason(e), e);
+            throw new ReportSendException(_options.Host, _options.Port, attempts, Reason(e), e);
         }
-        LogSent(logger, to.Count, options.Host, options.Port, attempts);
+        LogSent(_logger, _to.Count, _options.Host, _options.Port, attempts);
     }
 
     private ResiliencePipeline BuildPipeline(CancellationToken ct)
     {
         var builder = new ResiliencePipelineBuilder();
-        if (options.MaxAttempts > 1)
+        if (_options.MaxAttempts > 1)
         {
             builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && !ct.IsCancellationRequested && IsTransient(e)),
-                MaxRetryAttempts = options.MaxAttempts - 1,
+                MaxRetryAttempts = _options.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = options.BaseDelay,
+                Delay = _options.BaseDelay,
                 OnRetry = args =>
                 {
-                    LogRetry(logger, options.Host, options.Port, args.AttemptNumber + 1, options.MaxAttempts, Reason(args.Outcome.Exception!), args.RetryDelay);
+                    LogRetry(_logger, _options.Host, _options.Port, args.AttemptNumber + 1, _options.MaxAttempts, Reason(args.Outcome.Exception!), args.RetryDelay);
                     return default;
                 },
             });
@@ -130,21 +131,21 @@ public sealed partial class ReportMailer
     private async Task SendOnceAsync(MimeMessage message, CancellationToken token)
     {
         using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(token);
-        attemptCts.CancelAfter(options.Timeout);
-        using var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
+        attemptCts.CancelAfter(_options.Timeout);
+        using var client = new SmtpClient { Timeout = (int)_options.Timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(options.Host, options.Port, socketOptions, attemptCts.Token).ConfigureAwait(false);
-            if (!string.IsNullOrEmpty(options.User))
+            await client.ConnectAsync(_options.Host, _options.Port, _socketOptions, attemptCts.Token);
+            if (!string.IsNullOrEmpty(_options.User))
             {
-                await client.AuthenticateAsync(options.User, options.Password ?? string.Empty, attemptCts.Token).ConfigureAwait(false);
+                await client.AuthenticateAsync(_options.User, _options.Password ?? string.Empty, attemptCts.Token);
             }
-            await client.SendAsync(message, attemptCts.Token).ConfigureAwait(false);
-            await client.DisconnectAsync(true, attemptCts.Token).ConfigureAwait(false);
+            await client.SendAsync(message, attemptCts.Token);
+            await client.DisconnectAsync(true, attemptCts.Token);
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
-            throw new TimeoutException($"no answer within {options.Timeout.TotalSeconds:0.###} s");
+            throw new TimeoutException($"no answer within {_options.Timeout.TotalSeconds:0.###} s");
         }
     }
 
@@ -166,9 +167,14 @@ public sealed partial class ReportMailer
             SocketException s => $"{s.Message} ({s.SocketErrorCode})",
             _ => e.Message,
         };
-        reason = reason.ReplaceLineEndings(" ").Trim();
         // Never echo the password, even if a server or library quoted it back.
-        return string.IsNullOrEmpty(options.Password) ? reason : reason.Replace(options.Password, "***", StringComparison.Ordinal);
+        var secrets = new Secrets();
+        if (!string.IsNullOrEmpty(_options.Password))
+        {
+            secrets.Add(_options.Password);
+        }
+
+        return secrets.Redact(reason.ReplaceLineEndings(" ").Trim());
     }
 
     private static TextPart Part(TextFormat format, string text)

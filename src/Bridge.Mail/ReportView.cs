@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Bridge.Core;
 
 namespace Bridge.Mail;
 
@@ -14,7 +15,7 @@ internal sealed class ReportView
         Standby = report.Standby;
         Active = report.Active;
         Limits = limits;
-        Error = report.Error is null ? null : Cut(OneLine(Redaction.Scrub(report.Error)), 2000);
+        Error = report.Error is null ? null : Cut(OneLine(Secrets.ScrubHashes(report.Error)), 2000);
         FailedRuns = report.Runs.Count(IsFailed);
         PendingTotal = report.Pending.Count;
         (Verdict, Subject, Tone) = MakeVerdict();
@@ -108,15 +109,15 @@ internal sealed class ReportView
             })];
 
     private DiffLine MakeDiff(FieldDifference f) =>
-        f.Secret || Redaction.IsSecretName(f.Name)
-            ? new DiffLine(f.Name, null, null, Redaction.ChangedText(f.Name))
+        f.Secret || IsSecretName(f.Name)
+            ? new DiffLine(f.Name, null, null, ChangedText(f.Name))
             : new DiffLine(f.Name, Display(f.From), Display(f.To), null);
 
     private RevertRow MakeRevert(RevertEntry r)
     {
-        var secret = Redaction.IsSecretName(r.Field);
+        var secret = IsSecretName(r.Field);
         return new RevertRow(CellTime(r.At), r.Kind, Value(r.Key), r.Field,
-            secret ? null : Display(r.From), secret ? null : Display(r.To), secret ? Redaction.ChangedText(r.Field) : null);
+            secret ? null : Display(r.From), secret ? null : Display(r.To), secret ? ChangedText(r.Field) : null);
     }
 
     private RunRow MakeRun(RunEntry r)
@@ -155,7 +156,7 @@ internal sealed class ReportView
     /// <summary>A field value for display: null and empty made visible, line breaks shown as \n, hashes scrubbed, long values cut.</summary>
     private string Display(string? value) => value is null ? "(none)" : value.Length == 0 ? "\"\"" : Value(value);
 
-    private string Value(string value) => Cut(OneLine(Redaction.Scrub(value)), Limits.MaxValueLength);
+    private string Value(string value) => Cut(OneLine(Secrets.ScrubHashes(value)), Limits.MaxValueLength);
 
     private static string OneLine(string value)
     {
@@ -208,6 +209,14 @@ internal sealed class ReportView
         DateTimeKind.Unspecified => DateTime.SpecifyKind(t, DateTimeKind.Utc),
         _ => t,
     };
+
+    // Field names that hold credentials whatever the Secret flag says.
+    private static bool IsSecretName(string name) =>
+        name.Contains("password", StringComparison.OrdinalIgnoreCase) || name.Contains("hash", StringComparison.OrdinalIgnoreCase);
+
+    // "password changed" for password fields, "<name> changed" for other secrets.
+    private static string ChangedText(string name) =>
+        name.Contains("password", StringComparison.OrdinalIgnoreCase) ? "password changed" : $"{name} changed";
 }
 
 internal enum VerdictTone

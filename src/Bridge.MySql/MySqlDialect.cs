@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Bridge.Core;
 using Bridge.Data.Engine;
 using MySqlConnector;
 
@@ -42,6 +43,20 @@ public sealed class MySqlDialect : IEngineDialect
             || (m.InnerException is { } inner && IsTransient(inner)),
         TimeoutException or System.Net.Sockets.SocketException or IOException => true,
         _ => exception.InnerException is { } inner && IsTransient(inner),
+    };
+
+    // Error numbers below 1000 are MySqlConnector's own (no server answered); only the server's are worth showing as a code.
+    public (string? Code, DatabaseProblem Problem) ClassifyError(Exception exception) => exception switch
+    {
+        MySqlException m => ((int)m.ErrorCode >= 1000 ? ((int)m.ErrorCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : null, m.ErrorCode switch
+        {
+            MySqlErrorCode.AccessDenied or MySqlErrorCode.DatabaseAccessDenied => DatabaseProblem.LoginRefused,
+            MySqlErrorCode.ConnectionCountError or MySqlErrorCode.TooManyUserConnections => DatabaseProblem.TooManyConnections,
+            MySqlErrorCode.UnknownDatabase => DatabaseProblem.NoSuchDatabase,
+            MySqlErrorCode.ServerShutdown => DatabaseProblem.StartingOrStopping,
+            _ => DatabaseProblem.Other,
+        }),
+        _ => (null, DatabaseProblem.Other),
     };
 
     public int ServerProcessId(DbConnection connection) => ((MySqlConnection)connection).ServerThread;

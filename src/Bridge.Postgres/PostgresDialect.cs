@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Bridge.Core;
 using Bridge.Data.Engine;
 using Npgsql;
 
@@ -78,6 +79,19 @@ public sealed class PostgresDialect : IEngineDialect
         NpgsqlException n => n.IsTransient || (n.InnerException is { } inner && IsTransient(inner)),
         TimeoutException or System.Net.Sockets.SocketException or IOException => true,
         _ => exception.InnerException is { } inner && IsTransient(inner),
+    };
+
+    public (string? Code, DatabaseProblem Problem) ClassifyError(Exception exception) => exception switch
+    {
+        PostgresException p => (p.SqlState, p.SqlState switch
+        {
+            PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification => DatabaseProblem.LoginRefused,
+            PostgresErrorCodes.TooManyConnections => DatabaseProblem.TooManyConnections,
+            PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown => DatabaseProblem.StartingOrStopping,
+            PostgresErrorCodes.InvalidCatalogName => DatabaseProblem.NoSuchDatabase,
+            _ => DatabaseProblem.Other,
+        }),
+        _ => (null, DatabaseProblem.Other),
     };
 
     public int ServerProcessId(DbConnection connection) => ((NpgsqlConnection)connection).ProcessID;

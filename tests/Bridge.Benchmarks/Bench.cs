@@ -12,18 +12,18 @@ public sealed class Bench(BenchOptions o, TextWriter log)
     public const string DaleAddress = "192.0.2.2";
     public const string ChipAddress = "192.0.2.1";
 
-    private readonly Child child = new(o.WorkFolder, new Dictionary<string, string>
+    private readonly Child _child = new(o.WorkFolder, new Dictionary<string, string>
     {
         ["PGPASSWORD"] = o.Password,
         ["MYSQL_PWD"] = o.Password,
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
     });
 
-    private BenchResults results = null!;
+    private BenchResults _results = null!;
 
     public async Task<BenchResults> RunAsync(CancellationToken ct)
     {
-        results = new BenchResults
+        _results = new BenchResults
         {
             Size = o.Size,
             Runs = o.Runs,
@@ -33,27 +33,27 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         // Measuring some engines only keeps the other engines' samples of this size from an earlier run of the script.
         if (ResultsFile.TryRead(o.OutputFolder, o.Size) is { } earlier)
         {
-            results.Samples.AddRange(earlier.Samples.Where(s => !o.Engines.Contains(s.Engine)));
+            _results.Samples.AddRange(earlier.Samples.Where(s => !o.Engines.Contains(s.Engine)));
             foreach (var (engine, rows) in earlier.Rows.Where(r => !o.Engines.Contains(r.Key)))
             {
-                results.Rows[engine] = rows;
+                _results.Rows[engine] = rows;
             }
 
-            results.Setup.AddRange(earlier.Setup.Where(s => !o.Engines.Contains(s.Engine)));
-            results.Notes.AddRange(earlier.Notes.Where(n => !n.StartsWith("Each figure", StringComparison.Ordinal)).Select(n => n));
+            _results.Setup.AddRange(earlier.Setup.Where(s => !o.Engines.Contains(s.Engine)));
+            _results.Notes.AddRange(earlier.Notes.Where(n => !n.StartsWith("Each figure", StringComparison.Ordinal)).Select(n => n));
             if (earlier.Samples.Any(s => !o.Engines.Contains(s.Engine)))
             {
-                results.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+                _results.Notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"{string.Join(", ", earlier.Samples.Select(s => s.Engine).Distinct().Where(e => !o.Engines.Contains(e)))} measured by an earlier run of the script ({earlier.StartedAt:yyyy-MM-dd HH:mm} UTC); {string.Join(", ", o.Engines)} by this one."));
             }
         }
 
         if (o.Skip.Count > 0)
         {
-            results.Notes.Add($"{string.Join(", ", o.Engines)}: phases left out of this run: {string.Join(", ", o.Skip)}.");
+            _results.Notes.Add($"{string.Join(", ", o.Engines)}: phases left out of this run: {string.Join(", ", o.Skip)}.");
         }
 
-        results.Notes.Add(o.Warmup
+        _results.Notes.Add(o.Warmup
             ? $"Each figure: {o.Runs} runs after one warm-up run (run 0, not counted)."
             : $"Each figure: {o.Runs} run(s), no warm-up run (each run takes minutes, so the JIT's fixed cost is small beside it).");
         var queries = FloorQueries();
@@ -70,12 +70,12 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            results.Notes.Add($"The run stopped early: {e.Message}");
+            _results.Notes.Add($"The run stopped early: {e.Message}");
             Save();
             throw;
         }
 
-        return results;
+        return _results;
     }
 
     private async Task MeasureAsync(EnginePair pair, IReadOnlyList<string> queries, CancellationToken ct)
@@ -88,7 +88,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
 
         Say($"{pair.Title}: creating chip's {o.Size} dataset (seed 1)");
         await DatasetAsync(pair, "create chip", ["create", "--engine", pair.Name, "--admin", pair.AdminConnection(pair.ChipPort), "--size", o.Size, "--seed", "1"], ct);
-        results.Rows[pair.Name] = await CountAsync(pair, pair.ChipPort, ct);
+        _results.Rows[pair.Name] = await CountAsync(pair, pair.ChipPort, ct);
 
         if (pair is MariaDbPair my && !o.Skip.Contains("pt"))
         {
@@ -101,8 +101,8 @@ public sealed class Bench(BenchOptions o, TextWriter log)
             {
                 Say($"{pair.Title}: pt-table-sync run {i}/{runs}");
                 await FloorAsync(pair, "pt.floor", i, floorScript, ct);
-                Add(Sample.From(pair.Name, "pt.dry-run", i, await child.ShellAsync(PtCommand(my, "--dry-run"), ct)));
-                Add(Sample.From(pair.Name, "pt.print", i, await child.ShellAsync(PtCommand(my, "--print"), ct)));
+                Add(Sample.From(pair.Name, "pt.dry-run", i, await _child.ShellAsync(PtCommand(my, "--dry-run"), ct)));
+                Add(Sample.From(pair.Name, "pt.print", i, await _child.ShellAsync(PtCommand(my, "--print"), ct)));
                 if (o.PtBridge)
                 {
                     await BridgeAsync(pair, "pt.diff", i, ["diff", "--config", config, "--format", "json"], ct);
@@ -142,7 +142,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
             }
 
             var sw = Stopwatch.StartNew();
-            var r = await child.RunAsync("dotnet", [o.BridgeDll, "sync", "--config", config, "--format", "json", "--force"], null, ct, measure: false);
+            var r = await _child.RunAsync("dotnet", [o.BridgeDll, "sync", "--config", config, "--format", "json", "--force"], null, ct, measure: false);
             if (r.ExitCode != 0)
             {
                 throw new InvalidOperationException($"the set-up sync ({pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
@@ -156,11 +156,11 @@ public sealed class Bench(BenchOptions o, TextWriter log)
             Say($"{pair.Title}: no-op sync, run {i}/{runs}");
             await FloorAsync(pair, "noop.floor", i, floorScript, ct);
             // The fixed cost every bridge run pays: the .NET runtime and the command line, no database touched.
-            Add(Sample.From(pair.Name, "startup", i, await child.RunAsync("dotnet", [o.BridgeDll, "--version"], null, ct)));
+            Add(Sample.From(pair.Name, "startup", i, await _child.RunAsync("dotnet", [o.BridgeDll, "--version"], null, ct)));
             var s = await BridgeAsync(pair, "noop.sync", i, ["sync", "--config", config, "--format", "json", "--force"], ct);
             if (i > 0 && s.NothingChanged != true)
             {
-                results.Notes.Add($"{pair.Title} no-op sync run {i} did not take the fingerprint shortcut.");
+                _results.Notes.Add($"{pair.Title} no-op sync run {i} did not take the fingerprint shortcut.");
             }
         }
 
@@ -177,7 +177,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
     private async Task<Sample> BridgeAsync(EnginePair pair, string scenario, int run, IReadOnlyList<string> args, CancellationToken ct)
     {
         var stdout = Path.Combine(o.WorkFolder, $"{pair.Name}-{scenario}.json");
-        var r = await child.RunAsync("dotnet", [o.BridgeDll, .. args], stdout, ct);
+        var r = await _child.RunAsync("dotnet", [o.BridgeDll, .. args], stdout, ct);
         var sample = Sample.FromBridge(pair.Name, scenario, run, r);
         Add(sample);
         await File.WriteAllTextAsync(Path.Combine(o.WorkFolder, $"{pair.Name}-{scenario}-{run}.log"), r.StderrText, ct);
@@ -188,7 +188,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
 
         if (sample.SerialsRaised == true)
         {
-            results.Notes.Add($"{pair.Title} {scenario} run {run} raised zone serials on chip.");
+            _results.Notes.Add($"{pair.Title} {scenario} run {run} raised zone serials on chip.");
         }
 
         return sample;
@@ -197,8 +197,8 @@ public sealed class Bench(BenchOptions o, TextWriter log)
     // The peer's read, then the standby's, one after the other: the floor is their sum.
     private async Task FloorAsync(EnginePair pair, string scenario, int run, string script, CancellationToken ct)
     {
-        var peer = await child.ShellAsync(pair.FloorCommand(pair.ChipPort, script), ct);
-        var local = await child.ShellAsync(pair.FloorCommand(pair.DalePort, script), ct);
+        var peer = await _child.ShellAsync(pair.FloorCommand(pair.ChipPort, script), ct);
+        var local = await _child.ShellAsync(pair.FloorCommand(pair.DalePort, script), ct);
         foreach (var r in new[] { peer, local })
         {
             if (r.ExitCode != 0)
@@ -230,7 +230,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
 
     private async Task DatasetAsync(EnginePair pair, string step, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var r = await child.RunAsync("dotnet", [o.DatasetDll, .. args], null, ct, measure: false);
+        var r = await _child.RunAsync("dotnet", [o.DatasetDll, .. args], null, ct, measure: false);
         if (r.ExitCode != 0)
         {
             throw new InvalidOperationException($"bridge-dataset {args[0]} ({pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
@@ -242,7 +242,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
     private async Task<Dictionary<string, long>> CountAsync(EnginePair pair, int port, CancellationToken ct)
     {
         var output = Path.Combine(o.WorkFolder, "count.txt");
-        var r = await child.RunAsync("dotnet", [o.DatasetDll, "count", "--engine", pair.Name, "--conn", pair.BlechConnection(port)], output, ct, measure: false);
+        var r = await _child.RunAsync("dotnet", [o.DatasetDll, "count", "--engine", pair.Name, "--conn", pair.BlechConnection(port)], output, ct, measure: false);
         if (r.ExitCode != 0)
         {
             throw new InvalidOperationException($"bridge-dataset count exited {r.ExitCode}");
@@ -284,19 +284,19 @@ public sealed class Bench(BenchOptions o, TextWriter log)
 
     private void Add(Sample s)
     {
-        results.Samples.Add(s);
+        _results.Samples.Add(s);
         var extra = s.ApplyRowsPerSecond is { } rps ? $", apply {rps:N0} rows/s" : string.Empty;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {s.Engine,-8} {s.Scenario,-14} run {s.Run}: {s.WallMs,9:F0} ms, max RSS {(s.MaxRssKb ?? 0) / 1024.0,6:F0} MB{extra}"));
     }
 
-    private void Setup(EnginePair pair, string step, double ms) => results.Setup.Add(new SetupStep(pair.Name, step, Math.Round(ms)));
+    private void Setup(EnginePair pair, string step, double ms) => _results.Setup.Add(new SetupStep(pair.Name, step, Math.Round(ms)));
 
     private void Say(string message) => log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.Now:HH:mm:ss}] {message}"));
 
     private void Save()
     {
-        results.FinishedAt = DateTime.UtcNow;
-        ResultsFile.Write(o.OutputFolder, results);
+        _results.FinishedAt = DateTime.UtcNow;
+        ResultsFile.Write(o.OutputFolder, _results);
     }
 
     private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(15));

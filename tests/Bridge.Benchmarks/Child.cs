@@ -18,12 +18,12 @@ public sealed partial class Child(string workFolder, IReadOnlyDictionary<string,
 {
     public const string TimeBinary = "/usr/bin/time";
 
-    private int serial;
+    private int _serial;
 
     /// Runs <paramref name="file"/>; its stdout goes to <paramref name="stdoutPath"/>, or is read and dropped when null.
     public async Task<ChildResult> RunAsync(string file, IReadOnlyList<string> args, string? stdoutPath, CancellationToken ct, bool measure = true)
     {
-        var timeFile = Path.Combine(workFolder, $"time-{Interlocked.Increment(ref serial)}.txt");
+        var timeFile = Path.Combine(workFolder, $"time-{Interlocked.Increment(ref _serial)}.txt");
         var start = new ProcessStartInfo(measure ? TimeBinary : file)
         {
             RedirectStandardOutput = true,

@@ -158,7 +158,7 @@ public sealed class DeleteGuardTests
     }
 
     [Test]
-    public void Editing_a_records_data_is_a_replacement_not_a_loss()
+    public void EditingARecordsDataIsAReplacementNotALoss()
     {
         Snap Side(string www) => new Snap().Client("alice").Zone("example.com.")
             .Record("example.com.", "@", "NS", "ns1.example.net.").Record("example.com.", "@", "A", "192.0.2.1").Record("example.com.", "www", "A", www);

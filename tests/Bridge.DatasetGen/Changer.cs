@@ -73,18 +73,18 @@ public static partial class Changer
     /// One change run: the picks, then the statements.
     private sealed class Run(ChangeOptions o, BlechState s, DateTime now, SqlWork sql)
     {
-        private readonly Dictionary<string, (int Updated, int Inserted, int Deleted)> counts = new(StringComparer.Ordinal);
-        private readonly List<(string Type, int Id, string Action)> queue = [];
-        private readonly Dictionary<int, int> zoneEdits = [];
-        private readonly Dictionary<int, (string Column, object? Value)[]> zoneSets = [];
-        private readonly List<ClientRow> newClients = [];
-        private readonly List<SiteRow> newSites = [];
-        private readonly List<(ZoneRow Zone, List<RecordRow> Records)> newZones = [];
-        private readonly List<MailDomainRow> newMailDomains = [];
-        private readonly Dictionary<string, List<int>> deletions = new(StringComparer.Ordinal);
-        private readonly HashSet<int> deletedZones = [];
-        private readonly HashSet<int> deletedMailDomains = [];
-        private int queueRows;
+        private readonly Dictionary<string, (int Updated, int Inserted, int Deleted)> _counts = new(StringComparer.Ordinal);
+        private readonly List<(string Type, int Id, string Action)> _queue = [];
+        private readonly Dictionary<int, int> _zoneEdits = [];
+        private readonly Dictionary<int, (string Column, object? Value)[]> _zoneSets = [];
+        private readonly List<ClientRow> _newClients = [];
+        private readonly List<SiteRow> _newSites = [];
+        private readonly List<(ZoneRow Zone, List<RecordRow> Records)> _newZones = [];
+        private readonly List<MailDomainRow> _newMailDomains = [];
+        private readonly Dictionary<string, List<int>> _deletions = new(StringComparer.Ordinal);
+        private readonly HashSet<int> _deletedZones = [];
+        private readonly HashSet<int> _deletedMailDomains = [];
+        private int _queueRows;
 
         public void Plan()
         {
@@ -103,7 +103,7 @@ public static partial class Changer
             var deleteWork = new SqlWork(o.Engine);
             foreach (var table in new[] { "mail_alias", "mailbox", "dns_record", "site", "dns_zone", "mail_domain", "client" })
             {
-                deleteWork.Delete(table, deletions.GetValueOrDefault(table, []));
+                deleteWork.Delete(table, _deletions.GetValueOrDefault(table, []));
             }
 
             await deleteWork.ExecuteAsync(c, t, ct);
@@ -111,13 +111,13 @@ public static partial class Changer
             // The updates and the inserts that need no id back were collected while planning.
             await sql.ExecuteAsync(c, t, ct);
 
-            foreach (var client in newClients)
+            foreach (var client in _newClients)
             {
                 sql.Insert("client", ClientColumns, client.Login, client.Name, client.Email, client.PasswordHash, client.Active, client.UpdatedAt);
             }
 
             await sql.ExecuteAsync(c, t, ct);
-            foreach (var site in newSites)
+            foreach (var site in _newSites)
             {
                 var id = await sql.InsertReturningIdAsync(c, t, "site", SiteColumns,
                 [
@@ -127,7 +127,7 @@ public static partial class Changer
                 Queue("site", id, "write");
             }
 
-            foreach (var (zone, records) in newZones)
+            foreach (var (zone, records) in _newZones)
             {
                 // Blech gives a new zone today's first serial, then every record added bumps it.
                 var serial = BlechSerial.Initial(now);
@@ -149,38 +149,38 @@ public static partial class Changer
                 }
             }
 
-            foreach (var domain in newMailDomains)
+            foreach (var domain in _newMailDomains)
             {
                 var id = await sql.InsertReturningIdAsync(c, t, "mail_domain", MailDomainColumns, [domain.ClientId, domain.Domain, domain.Active, domain.UpdatedAt], ct);
                 Queue("mail", id, "write");
             }
 
-            foreach (var zone in s.Zones.Where(z => zoneEdits.ContainsKey(z.Id)))
+            foreach (var zone in s.Zones.Where(z => _zoneEdits.ContainsKey(z.Id)))
             {
                 var serial = zone.Serial;
-                for (var i = 0; i < zoneEdits[zone.Id]; i++)
+                for (var i = 0; i < _zoneEdits[zone.Id]; i++)
                 {
                     serial = BlechSerial.Next(serial, now);
                 }
 
-                sql.Update("dns_zone", zone.Id, now, [.. zoneSets.GetValueOrDefault(zone.Id, []), ("serial", serial)]);
+                sql.Update("dns_zone", zone.Id, now, [.. _zoneSets.GetValueOrDefault(zone.Id, []), ("serial", serial)]);
             }
 
-            foreach (var chunk in queue.Chunk(1000))
+            foreach (var chunk in _queue.Chunk(1000))
             {
                 var values = string.Join(", ", chunk.Select(q => string.Create(CultureInfo.InvariantCulture, $"('{q.Type}', {q.Id}, '{q.Action}', @p0)")));
                 sql.Add($"INSERT INTO regen_queue (object_type, object_id, action, queued_at) VALUES {values}", now);
             }
 
-            queueRows = queue.Count;
+            _queueRows = _queue.Count;
             await sql.ExecuteAsync(c, t, ct);
         }
 
         public ChangeSummary Summary() => new(
             now,
-            Tables.All.Where(counts.ContainsKey).Select(t => new TableChange(t, counts[t].Updated, counts[t].Inserted, counts[t].Deleted)).ToList(),
-            zoneEdits.Count + newZones.Count,
-            queueRows);
+            Tables.All.Where(_counts.ContainsKey).Select(t => new TableChange(t, _counts[t].Updated, _counts[t].Inserted, _counts[t].Deleted)).ToList(),
+            _zoneEdits.Count + _newZones.Count,
+            _queueRows);
 
         // ---- sites ----
 
@@ -205,10 +205,10 @@ public static partial class Changer
             foreach (var number in NewNumbers(s.Sites.Select(x => x.Domain), owners.Count == 0 ? 0 : Churn(s.Sites.Count)))
             {
                 var site = Dataset.Site(o.Seed, number, 0, owners[rng.Next(owners.Count)], ip) with { Active = true, UpdatedAt = now };
-                newSites.Add(site);
+                _newSites.Add(site);
             }
 
-            Count("site", updates.Count, newSites.Count, deletes.Count);
+            Count("site", updates.Count, _newSites.Count, deletes.Count);
             return deletes.Select(x => x.Id).ToHashSet();
         }
 
@@ -250,7 +250,7 @@ public static partial class Changer
         private void PickZones()
         {
             var (deletes, updates) = Split(s.Zones, s.Zones.Count, Stream.Change, 2);
-            deletedZones.UnionWith(deletes.Select(z => z.Id));
+            _deletedZones.UnionWith(deletes.Select(z => z.Id));
             Delete("dns_zone", deletes.Select(z => z.Id));
             foreach (var z in deletes)
             {
@@ -261,7 +261,7 @@ public static partial class Changer
             foreach (var z in updates)
             {
                 int[] ttls = [300, 600, 3600, 7200, 86400];
-                zoneSets[z.Id] = rng.Next(4) switch
+                _zoneSets[z.Id] = rng.Next(4) switch
                 {
                     0 => [("refresh", z.Refresh == 7200 ? 10800 : 7200)],
                     1 => [("minimum", rng.Pick(ttls.Where(v => v != z.Minimum).ToList()))],
@@ -276,10 +276,10 @@ public static partial class Changer
             {
                 var zone = Dataset.Zone(o.Seed, number, 0, owners[rng.Next(owners.Count)]) with { Active = true, UpdatedAt = now };
                 var records = Dataset.ZoneRecords(o.Seed, number, zone.Origin, 0, 0, now).Select(r => r with { UpdatedAt = now }).ToList();
-                newZones.Add((zone, records));
+                _newZones.Add((zone, records));
             }
 
-            Count("dns_zone", updates.Count, newZones.Count, deletes.Count);
+            Count("dns_zone", updates.Count, _newZones.Count, deletes.Count);
         }
 
         // ---- records: edits come a few to a zone, as someone editing a zone would make them ----
@@ -292,7 +292,7 @@ public static partial class Changer
             int remUpdate = Updates(s.Records.Count), remDelete = Churn(s.Records.Count), remInsert = Churn(s.Records.Count);
             int updated = 0, inserted = 0;
             var deletes = new List<int>();
-            var survivors = s.Zones.Where(z => !deletedZones.Contains(z.Id)).ToList();
+            var survivors = s.Zones.Where(z => !_deletedZones.Contains(z.Id)).ToList();
             foreach (var zone in Shuffle(survivors, rng))
             {
                 if (remUpdate + remDelete + remInsert == 0)
@@ -340,7 +340,7 @@ public static partial class Changer
             }
 
             Delete("dns_record", deletes);
-            Count("dns_record", updated, inserted + newZones.Sum(z => z.Records.Count), deletes.Count);
+            Count("dns_record", updated, inserted + _newZones.Sum(z => z.Records.Count), deletes.Count);
         }
 
         private static (string Column, object? Value)[] RecordEdit(RecordState r, ZoneKeys keys, Rng rng)
@@ -413,7 +413,7 @@ public static partial class Changer
         private void PickMailDomains()
         {
             var (deletes, updates) = Split(s.MailDomains, s.MailDomains.Count, Stream.Change, 4);
-            deletedMailDomains.UnionWith(deletes.Select(d => d.Id));
+            _deletedMailDomains.UnionWith(deletes.Select(d => d.Id));
             Delete("mail_domain", deletes.Select(d => d.Id));
             foreach (var d in deletes)
             {
@@ -430,15 +430,15 @@ public static partial class Changer
             var owners = s.Clients.Select(c => c.Id).ToList();
             foreach (var number in NewNumbers(s.MailDomains.Select(d => d.Domain), owners.Count == 0 ? 0 : Churn(s.MailDomains.Count)))
             {
-                newMailDomains.Add(Dataset.MailDomain(o.Seed, number, 0, owners[rng.Next(owners.Count)]) with { Active = true, UpdatedAt = now });
+                _newMailDomains.Add(Dataset.MailDomain(o.Seed, number, 0, owners[rng.Next(owners.Count)]) with { Active = true, UpdatedAt = now });
             }
 
-            Count("mail_domain", updates.Count, newMailDomains.Count, deletes.Count);
+            Count("mail_domain", updates.Count, _newMailDomains.Count, deletes.Count);
         }
 
         private void PickMailboxes()
         {
-            var live = s.Mailboxes.Where(m => !deletedMailDomains.Contains(m.MailDomainId)).ToList();
+            var live = s.Mailboxes.Where(m => !_deletedMailDomains.Contains(m.MailDomainId)).ToList();
             var (deletes, updates) = Split(live, s.Mailboxes.Count, Stream.Change, 5);
             Delete("mailbox", deletes.Select(m => m.Id));
             foreach (var m in deletes)
@@ -482,7 +482,7 @@ public static partial class Changer
 
         private void PickAliases()
         {
-            var live = s.Aliases.Where(a => !deletedMailDomains.Contains(a.MailDomainId)).ToList();
+            var live = s.Aliases.Where(a => !_deletedMailDomains.Contains(a.MailDomainId)).ToList();
             var (deletes, updates) = Split(live, s.Aliases.Count, Stream.Change, 6);
             Delete("mail_alias", deletes.Select(a => a.Id));
             foreach (var a in deletes)
@@ -525,18 +525,18 @@ public static partial class Changer
             Count("mail_alias", updates.Count, inserts, deletes.Count);
         }
 
-        private List<MailDomainState> LiveMailDomains() => s.MailDomains.Where(d => !deletedMailDomains.Contains(d.Id)).ToList();
+        private List<MailDomainState> LiveMailDomains() => s.MailDomains.Where(d => !_deletedMailDomains.Contains(d.Id)).ToList();
 
         // ---- clients: Blech queues nothing for them, and deletes only those that own nothing ----
 
         private void PickClients(HashSet<int> deletedSites)
         {
             var owning = s.Sites.Where(x => !deletedSites.Contains(x.Id)).Select(x => x.ClientId)
-                .Concat(s.Zones.Where(z => !deletedZones.Contains(z.Id)).Select(z => z.ClientId))
-                .Concat(s.MailDomains.Where(d => !deletedMailDomains.Contains(d.Id)).Select(d => d.ClientId))
-                .Concat(newSites.Select(x => x.ClientId))
-                .Concat(newZones.Select(z => z.Zone.ClientId))
-                .Concat(newMailDomains.Select(d => d.ClientId))
+                .Concat(s.Zones.Where(z => !_deletedZones.Contains(z.Id)).Select(z => z.ClientId))
+                .Concat(s.MailDomains.Where(d => !_deletedMailDomains.Contains(d.Id)).Select(d => d.ClientId))
+                .Concat(_newSites.Select(x => x.ClientId))
+                .Concat(_newZones.Select(z => z.Zone.ClientId))
+                .Concat(_newMailDomains.Select(d => d.ClientId))
                 .ToHashSet();
             var rng = Rng.For(o.Seed, Stream.Change, 7);
             var deletes = Shuffle(s.Clients.Where(c => !owning.Contains(c.Id)).ToList(), rng).Take(Churn(s.Clients.Count)).ToList();
@@ -560,10 +560,10 @@ public static partial class Changer
 
             foreach (var number in NewNumbers(s.Clients.Select(c => c.Login + ".example"), Churn(s.Clients.Count)))
             {
-                newClients.Add(Dataset.Client(o.Seed, number, 0) with { Active = true, UpdatedAt = now });
+                _newClients.Add(Dataset.Client(o.Seed, number, 0) with { Active = true, UpdatedAt = now });
             }
 
-            Count("client", updates.Count, newClients.Count, deletes.Count);
+            Count("client", updates.Count, _newClients.Count, deletes.Count);
         }
 
         // ---- helpers ----
@@ -625,33 +625,33 @@ public static partial class Changer
 
         private void ZoneEdited(int zoneId)
         {
-            zoneEdits[zoneId] = zoneEdits.GetValueOrDefault(zoneId) + 1;
+            _zoneEdits[zoneId] = _zoneEdits.GetValueOrDefault(zoneId) + 1;
             Queue("zone", zoneId, "write");
         }
 
-        private void Delete(string table, IEnumerable<int> ids) => deletions[table] = ids.ToList();
+        private void Delete(string table, IEnumerable<int> ids) => _deletions[table] = ids.ToList();
 
-        private void Queue(string type, int id, string action) => queue.Add((type, id, action));
+        private void Queue(string type, int id, string action) => _queue.Add((type, id, action));
 
-        private void Count(string table, int updated, int inserted, int deleted) => counts[table] = (updated, inserted, deleted);
+        private void Count(string table, int updated, int inserted, int deleted) => _counts[table] = (updated, inserted, deleted);
     }
 
     /// The owner names and record keys of one zone, spelled alike (absolute, lower case, addresses canonical), so an edit never
     /// makes two rows the bridge would see as one, nor puts a CNAME beside other data.
     private sealed class ZoneKeys
     {
-        private readonly string origin;
-        private readonly HashSet<string> keys = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> owners = new(StringComparer.Ordinal);
+        private readonly string _origin;
+        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _owners = new(StringComparer.Ordinal);
 
         public ZoneKeys(string origin, IEnumerable<RecordState> records)
         {
-            this.origin = origin.ToLowerInvariant();
+            _origin = origin.ToLowerInvariant();
             foreach (var r in records)
             {
-                keys.Add(Key(r.Name, r.Type, r.Data));
+                _keys.Add(Key(r.Name, r.Type, r.Data));
                 var owner = Absolute(r.Name);
-                owners[owner] = owners.GetValueOrDefault(owner) + 1;
+                _owners[owner] = _owners.GetValueOrDefault(owner) + 1;
             }
         }
 
@@ -659,10 +659,10 @@ public static partial class Changer
         public bool Deletable(RecordState r)
         {
             var owner = Absolute(r.Name);
-            var kept = owner == origin || owner == "mail." + origin || owner == "www." + origin;
+            var kept = owner == _origin || owner == "mail." + _origin || owner == "www." + _origin;
             return r.Type switch
             {
-                "NS" => owner != origin,
+                "NS" => owner != _origin,
                 "TXT" => !r.Name.Contains("_domainkey", StringComparison.Ordinal),
                 "A" or "AAAA" or "CNAME" => !kept,
                 "MX" => r.Priority >= 30,
@@ -673,36 +673,36 @@ public static partial class Changer
         public bool TryReplace(RecordState r, string data)
         {
             var key = Key(r.Name, r.Type, data);
-            if (!keys.Add(key))
+            if (!_keys.Add(key))
             {
                 return false;
             }
 
-            keys.Remove(Key(r.Name, r.Type, r.Data));
+            _keys.Remove(Key(r.Name, r.Type, r.Data));
             return true;
         }
 
         public bool TryAdd(string name, string type, string data)
         {
             var owner = Absolute(name);
-            if (type == "CNAME" ? owners.ContainsKey(owner) : owners.ContainsKey(owner) && type != "MX" && type != "TXT")
+            if (type == "CNAME" ? _owners.ContainsKey(owner) : _owners.ContainsKey(owner) && type != "MX" && type != "TXT")
             {
                 return false;
             }
 
-            if (!keys.Add(Key(name, type, data)))
+            if (!_keys.Add(Key(name, type, data)))
             {
                 return false;
             }
 
-            owners[owner] = owners.GetValueOrDefault(owner) + 1;
+            _owners[owner] = _owners.GetValueOrDefault(owner) + 1;
             return true;
         }
 
         private string Absolute(string name)
         {
             var n = name.Trim().ToLowerInvariant();
-            return n.Length == 0 || n == "@" ? origin : n.EndsWith('.') ? n : $"{n}.{origin}";
+            return n.Length == 0 || n == "@" ? _origin : n.EndsWith('.') ? n : $"{n}.{_origin}";
         }
 
         private string Key(string name, string type, string data)

@@ -6,7 +6,7 @@ public sealed class Dataset
 {
     private const int IdleClientPercent = 5;
 
-    private readonly int[] owners;
+    private readonly int[] _owners;
 
     public Dataset(DatasetSize size, long seed, string siteIp)
     {
@@ -18,7 +18,7 @@ public sealed class Dataset
         Size = size;
         Seed = seed;
         SiteIp = siteIp;
-        owners = Enumerable.Range(1, size.Clients)
+        _owners = Enumerable.Range(1, size.Clients)
             .Where(id => Rng.For(seed, Stream.Owner, id).Next(100) >= IdleClientPercent)
             .ToArray();
     }
@@ -255,7 +255,7 @@ public sealed class Dataset
         return new AliasRow(id, mailDomainId, source, destination, rng.Chance(0.97), Values.Timestamp(rng));
     }
 
-    private int Owner(Stream stream, int number) => owners[Rng.For(Seed, stream, -number).Next(owners.Length)];
+    private int Owner(Stream stream, int number) => _owners[Rng.For(Seed, stream, -number).Next(_owners.Length)];
 
     // Pairs of domains share a spread: one gets average + r, the other average - r, so the total is exact.
     private int PerDomain(Stream stream, int domain, int average)

@@ -19,9 +19,9 @@ internal enum Stream : ulong
 /// (System.Random's seeded sequence is an implementation detail).
 internal sealed class Rng
 {
-    private ulong state;
+    private ulong _state;
 
-    public Rng(ulong seed) => state = seed;
+    public Rng(ulong seed) => _state = seed;
 
     /// The generator for one object: the same (seed, stream, index) always draws the same values.
     public static Rng For(long seed, Stream stream, long index) =>
@@ -29,8 +29,8 @@ internal sealed class Rng
 
     public ulong NextUInt64()
     {
-        state += 0x9E3779B97F4A7C15UL;
-        return Mix(state);
+        _state += 0x9E3779B97F4A7C15UL;
+        return Mix(_state);
     }
 
     /// A number from 0 to <paramref name="n"/> - 1.

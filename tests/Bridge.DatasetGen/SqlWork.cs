@@ -11,12 +11,12 @@ internal sealed class SqlWork(BlechEngine engine)
     private const int CommandsPerBatch = 500;
     private const int IdsPerDelete = 1000;
 
-    private readonly List<(string Sql, object?[] Args)> commands = [];
+    private readonly List<(string Sql, object?[] Args)> _commands = [];
 
     public BlechEngine Engine { get; } = engine;
 
     /// Adds a statement whose placeholders are <c>@p0</c>, <c>@p1</c>, ... in the order of <paramref name="args"/>.
-    public void Add(string sql, params object?[] args) => commands.Add((sql, args));
+    public void Add(string sql, params object?[] args) => _commands.Add((sql, args));
 
     /// <c>UPDATE table SET col = value, ..., updated_at = now WHERE id = id</c>.
     public void Update(string table, int id, DateTime now, params (string Column, object? Value)[] sets)
@@ -54,7 +54,7 @@ internal sealed class SqlWork(BlechEngine engine)
     public async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
         var total = 0;
-        foreach (var chunk in commands.Chunk(CommandsPerBatch))
+        foreach (var chunk in _commands.Chunk(CommandsPerBatch))
         {
             await using var batch = connection.CreateBatch();
             batch.Transaction = transaction;
@@ -77,7 +77,7 @@ internal sealed class SqlWork(BlechEngine engine)
             total += await batch.ExecuteNonQueryAsync(ct);
         }
 
-        commands.Clear();
+        _commands.Clear();
         return total;
     }
 

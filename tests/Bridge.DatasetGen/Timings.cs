@@ -6,7 +6,7 @@ namespace Bridge.DatasetGen;
 /// Reports on stderr how long each phase took and, where rows were written, how many per second.
 public sealed class Timings(TextWriter log)
 {
-    private readonly Stopwatch total = Stopwatch.StartNew();
+    private readonly Stopwatch _total = Stopwatch.StartNew();
 
     public async Task<T> PhaseAsync<T>(string phase, Func<Task<T>> run, Func<T, long>? rows = null)
     {
@@ -23,7 +23,7 @@ public sealed class Timings(TextWriter log)
             return 0;
         });
 
-    public void Total(long rows) => Report("total", total.Elapsed, rows);
+    public void Total(long rows) => Report("total", _total.Elapsed, rows);
 
     private void Report(string phase, TimeSpan elapsed, long? rows)
     {

@@ -19,7 +19,7 @@ public sealed partial class BridgeFailoverTests
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(20);
 
     [Test]
-    public async Task The_secondary_follows_V_through_failover_edit_failback_and_switch_back()
+    public async Task TheSecondaryFollowsVThroughFailoverEditFailbackAndSwitchBack()
     {
         var folder = Directory.CreateTempSubdirectory("bridge-dns-e2e-").FullName;
         var chipServer = TestServers.PgChip;

@@ -63,16 +63,16 @@ public sealed class FailoverTrapTests
     /// chip primary at port V with a secondary in step, then chip stopped and dale started on V.
     private sealed class Failover : IAsyncDisposable
     {
-        private readonly TempFolder chipRoot;
-        private readonly int markBeforeDale;
+        private readonly TempFolder _chipRoot;
+        private readonly int _markBeforeDale;
 
         private Failover(NamedServer dale, TempFolder daleRoot, NamedServer secondary, TempFolder chipRoot, int markBeforeDale)
         {
             Dale = dale;
             DaleRoot = daleRoot;
             Secondary = secondary;
-            this.chipRoot = chipRoot;
-            this.markBeforeDale = markBeforeDale;
+            _chipRoot = chipRoot;
+            _markBeforeDale = markBeforeDale;
         }
 
         public NamedServer Dale { get; }
@@ -85,7 +85,7 @@ public sealed class FailoverTrapTests
         {
             var v = LocalPorts.Allocate();
             var secondaryPort = LocalPorts.Allocate();
-            var (chip, chipRoot) = await Sample.StartPrimaryAsync("chip", Sample.Acme(chipSerial, Sample.ChipIp), v, secondaryPort);
+            var (chip, _chipRoot) = await Sample.StartPrimaryAsync("chip", Sample.Acme(chipSerial, Sample.ChipIp), v, secondaryPort);
             NamedServer? secondary = null;
             try
             {
@@ -101,14 +101,14 @@ public sealed class FailoverTrapTests
                 }
 
                 await chip.DisposeAsync();
-                chipRoot.Dispose();
+                _chipRoot.Dispose();
                 throw;
             }
 
             await chip.DisposeAsync();
             var mark = secondary.LogLength;
             var (dale, daleRoot) = await Sample.StartPrimaryAsync("dale", Sample.Acme(daleSerial, Sample.DaleIp), v, secondaryPort);
-            return new Failover(dale, daleRoot, secondary, chipRoot, mark);
+            return new Failover(dale, daleRoot, secondary, _chipRoot, mark);
         }
 
         /// The secondary's first serial comparison since chip stopped, which is against dale: dale's NOTIFY on load, a
@@ -116,7 +116,7 @@ public sealed class FailoverTrapTests
         public async Task<SerialCheck?> FirstCheckAgainstDaleAsync()
         {
             await Secondary.RefreshAsync(Sample.Origin);
-            return await Secondary.WaitForSerialCheckAsync(Sample.Origin, markBeforeDale, Sample.Prompt);
+            return await Secondary.WaitForSerialCheckAsync(Sample.Origin, _markBeforeDale, Sample.Prompt);
         }
 
         public async ValueTask DisposeAsync()
@@ -124,7 +124,7 @@ public sealed class FailoverTrapTests
             await Secondary.DisposeAsync();
             await Dale.DisposeAsync();
             DaleRoot.Dispose();
-            chipRoot.Dispose();
+            _chipRoot.Dispose();
         }
     }
 }

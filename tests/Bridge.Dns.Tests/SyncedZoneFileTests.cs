@@ -9,7 +9,7 @@ namespace Bridge.Dns.Tests;
 public sealed class SyncedZoneFileTests
 {
     [Test]
-    public async Task Every_zone_Bridge_writes_renders_to_a_file_named_checkzone_accepts()
+    public async Task EveryZoneBridgeWritesRendersToAFileNamedCheckzoneAccepts()
     {
         var folder = Directory.CreateTempSubdirectory("bridge-dns-zones-").FullName;
         try

@@ -9,42 +9,42 @@ public sealed class PostgresToMariaDbTests() : CrossEngineTests(TestServers.PgCh
 [TestFixture]
 public sealed class MariaDbToPostgresTests() : CrossEngineTests(TestServers.MariaDbChip, TestServers.PgDale);
 
-/// chip and dale on different engines: the emulator must behave the same on both.
+/// _chip and _dale on different engines: the emulator must behave the same on both.
 public abstract class CrossEngineTests(BlechServer chipServer, BlechServer daleServer)
 {
-    private BlechInstance chip = null!;
-    private BlechInstance dale = null!;
+    private BlechInstance _chip = null!;
+    private BlechInstance _dale = null!;
 
     [SetUp]
     public async Task SetUpAsync()
     {
-        chip = await CreateAsync(chipServer, "chip", ChipIp);
-        dale = await CreateAsync(daleServer, "dale", DaleIp);
-        Assert.That(chip.Engine, Is.Not.EqualTo(dale.Engine));
+        _chip = await CreateAsync(chipServer, "chip", ChipIp);
+        _dale = await CreateAsync(daleServer, "dale", DaleIp);
+        Assert.That(_chip.Engine, Is.Not.EqualTo(_dale.Engine));
     }
 
     [Test]
     public async Task IdenticalEditsGiveEqualDumps()
     {
-        await FillAsync(chip);
-        await FillAsync(dale);
-        var chipDump = await chip.DumpAsync();
+        await FillAsync(_chip);
+        await FillAsync(_dale);
+        var chipDump = await _chip.DumpAsync();
         Assert.That(chipDump.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(14), chipDump);
-        Assert.That(await dale.DumpAsync(), Is.EqualTo(chipDump));
+        Assert.That(await _dale.DumpAsync(), Is.EqualTo(chipDump));
     }
 
     [Test]
     public async Task IdenticalEditsGenerateIdenticalFiles()
     {
-        await FillAsync(chip);
-        await FillAsync(dale);
-        await dale.AddIpAddressAsync(ChipIp);
+        await FillAsync(_chip);
+        await FillAsync(_dale);
+        await _dale.AddIpAddressAsync(ChipIp);
         var chipRoot = NewFolder();
         var daleRoot = NewFolder();
         try
         {
-            var chipResult = await chip.RegenerateAsync(chipRoot);
-            var daleResult = await dale.RegenerateAsync(daleRoot);
+            var chipResult = await _chip.RegenerateAsync(chipRoot);
+            var daleResult = await _dale.RegenerateAsync(daleRoot);
             Assert.That(daleResult.Written, Is.EqualTo(chipResult.Written));
             foreach (var file in chipResult.Written.Where(f => f != "bind/zones.conf"))
             {
@@ -64,14 +64,14 @@ public abstract class CrossEngineTests(BlechServer chipServer, BlechServer daleS
     [Test]
     public async Task APushAcrossEnginesCopiesEverythingButDnsAndAddresses()
     {
-        await FillAsync(chip);
-        await chip.PushToAsync(dale);
-        await chip.PushToAsync(dale);
+        await FillAsync(_chip);
+        await _chip.PushToAsync(_dale);
+        await _chip.PushToAsync(_dale);
 
-        var expected = (await chip.DumpAsync())
+        var expected = (await _chip.DumpAsync())
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(l => !l.StartsWith("zone ", StringComparison.Ordinal) && !l.StartsWith("record ", StringComparison.Ordinal))
             .Select(l => l.Replace($"ip={ChipIp}", $"ip={DaleIp}", StringComparison.Ordinal));
-        Assert.That((await dale.DumpAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(expected));
+        Assert.That((await _dale.DumpAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(expected));
     }
 }

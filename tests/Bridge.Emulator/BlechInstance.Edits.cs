@@ -90,7 +90,7 @@ public sealed partial class BlechInstance
         {
             var now = Now();
             var clientId = (await ClientAsync(db, z.ClientLogin)).Id;
-            var id = await db.ScalarAsync<int>(dialect.ReturningId(
+            var id = await db.ScalarAsync<int>(_dialect.ReturningId(
                 "INSERT INTO dns_zone (client_id, origin, primary_ns, hostmaster, serial, refresh, retry, expire, minimum, " +
                 "default_ttl, active, updated_at) VALUES (@clientId, @Origin, @PrimaryNs, @Hostmaster, @serial, @Refresh, " +
                 "@Retry, @Expire, @Minimum, @DefaultTtl, @Active, @now)"),
@@ -148,7 +148,7 @@ public sealed partial class BlechInstance
         {
             var now = Now();
             var zone = await ZoneAsync(db, r.ZoneOrigin);
-            var id = await db.ScalarAsync<int>(dialect.ReturningId(
+            var id = await db.ScalarAsync<int>(_dialect.ReturningId(
                 "INSERT INTO dns_record (zone_id, name, type, ttl, priority, data, active, updated_at) " +
                 "VALUES (@zoneId, @Name, @Type, @Ttl, @Priority, @Data, @Active, @now)"),
                 new { zoneId = zone.Id, r.Name, r.Type, r.Ttl, r.Priority, r.Data, r.Active, now });
@@ -317,7 +317,7 @@ public sealed partial class BlechInstance
     // ---- shared row writers, also used by the standby push ----
 
     private async Task<int> InsertClientAsync(Db db, ClientSpec c, DateTime now) =>
-        await db.ScalarAsync<int>(dialect.ReturningId(
+        await db.ScalarAsync<int>(_dialect.ReturningId(
             "INSERT INTO client (login, name, email, password_hash, active, updated_at) " +
             "VALUES (@Login, @Name, @Email, @PasswordHash, @Active, @now)"),
             new { c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now });
@@ -329,7 +329,7 @@ public sealed partial class BlechInstance
             new { c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now, id });
 
     private async Task<int> InsertSiteAsync(Db db, SiteSpec s, int clientId, string ip, DateTime now) =>
-        await db.ScalarAsync<int>(dialect.ReturningId(
+        await db.ScalarAsync<int>(_dialect.ReturningId(
             "INSERT INTO site (client_id, domain, aliases, ip_address, http_port, https_port, document_root, ssl_cert_path, " +
             "ssl_key_path, php_version, custom_directives, active, updated_at) VALUES (@clientId, @Domain, @Aliases, @ip, " +
             "@HttpPort, @HttpsPort, @documentRoot, @SslCertPath, @SslKeyPath, @PhpVersion, @CustomDirectives, @Active, @now)"),
@@ -354,7 +354,7 @@ public sealed partial class BlechInstance
         s.DocumentRoot.Length > 0 ? s.DocumentRoot : $"/var/www/{s.Domain}/web";
 
     private async Task<int> InsertMailDomainAsync(Db db, MailDomainSpec d, int clientId, DateTime now) =>
-        await db.ScalarAsync<int>(dialect.ReturningId(
+        await db.ScalarAsync<int>(_dialect.ReturningId(
             "INSERT INTO mail_domain (client_id, domain, active, updated_at) VALUES (@clientId, @Domain, @Active, @now)"),
             new { clientId, d.Domain, d.Active, now });
 
@@ -364,7 +364,7 @@ public sealed partial class BlechInstance
             new { clientId, d.Domain, d.Active, now, id });
 
     private async Task<int> InsertMailboxAsync(Db db, MailboxSpec m, int domainId, DateTime now) =>
-        await db.ScalarAsync<int>(dialect.ReturningId(
+        await db.ScalarAsync<int>(_dialect.ReturningId(
             "INSERT INTO mailbox (mail_domain_id, local_part, password_hash, quota_mb, forward_to, active, updated_at) " +
             "VALUES (@domainId, @LocalPart, @PasswordHash, @QuotaMb, @ForwardTo, @Active, @now)"),
             new { domainId, m.LocalPart, m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now });
@@ -376,7 +376,7 @@ public sealed partial class BlechInstance
             new { domainId, m.LocalPart, m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now, id });
 
     private async Task<int> InsertAliasAsync(Db db, AliasSpec a, int domainId, DateTime now) =>
-        await db.ScalarAsync<int>(dialect.ReturningId(
+        await db.ScalarAsync<int>(_dialect.ReturningId(
             "INSERT INTO mail_alias (mail_domain_id, source, destination, active, updated_at) " +
             "VALUES (@domainId, @Source, @Destination, @Active, @now)"),
             new { domainId, a.Source, a.Destination, a.Active, now });

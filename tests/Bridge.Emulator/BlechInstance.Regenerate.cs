@@ -31,7 +31,7 @@ public sealed partial class BlechInstance
             if (pending.Count > 0)
             {
                 await db.ExecuteAsync(
-                    "UPDATE regen_queue SET done_at = @now WHERE " + dialect.AnyOf("id", "@ids"),
+                    "UPDATE regen_queue SET done_at = @now WHERE " + _dialect.AnyOf("id", "@ids"),
                     new { now, ids = pending.Select(r => r.Id).ToArray() });
             }
 

@@ -3,16 +3,16 @@ namespace Bridge.Emulator;
 /// One Blech database (one machine's Blech), driven the way Blech's UI, API and daemon would drive it.
 public sealed partial class BlechInstance
 {
-    private readonly Dialect dialect;
+    private readonly Dialect _dialect;
 
     internal BlechInstance(Dialect dialect, string hostname, string connectionString)
     {
-        this.dialect = dialect;
+        _dialect = dialect;
         Hostname = hostname;
         ConnectionString = connectionString;
     }
 
-    public BlechEngine Engine => dialect.Engine;
+    public BlechEngine Engine => _dialect.Engine;
 
     public string Hostname { get; }
 
@@ -76,7 +76,7 @@ public sealed partial class BlechInstance
     /// Runs work in one transaction on a fresh pooled connection, committing when it returns.
     private async Task<T> RunAsync<T>(Func<Db, Task<T>> work, CancellationToken ct)
     {
-        await using var connection = dialect.CreateConnection(ConnectionString);
+        await using var connection = _dialect.CreateConnection(ConnectionString);
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var result = await work(new Db(connection, transaction, ct));

@@ -6,12 +6,12 @@ namespace Bridge.Emulator;
 /// A database server holding Blech databases; adminConnectionString has full privileges.
 public sealed partial class BlechServer(BlechEngine engine, string adminConnectionString)
 {
-    private readonly Dialect dialect = new(engine);
+    private readonly Dialect _dialect = new(engine);
 
     public BlechEngine Engine { get; } = engine;
 
     /// The admin connection string pointed at <paramref name="database"/>.
-    public string ConnectionStringFor(string database) => dialect.WithDatabase(adminConnectionString, database);
+    public string ConnectionStringFor(string database) => _dialect.WithDatabase(adminConnectionString, database);
 
     /// Recreates <paramref name="database"/> from Blech's schema with its server and main ip_address rows.
     /// On MariaDB it also drops <paramref name="stateDatabase"/>, where Bridge keeps its state, so a test starts clean;
@@ -25,15 +25,15 @@ public sealed partial class BlechServer(BlechEngine engine, string adminConnecti
     {
         CheckName(database);
         CheckName(stateDatabase);
-        var schemaPath = Path.Combine(AppContext.BaseDirectory, "schema", dialect.SchemaFolder, "blech.sql");
+        var schemaPath = Path.Combine(AppContext.BaseDirectory, "schema", _dialect.SchemaFolder, "blech.sql");
         var schema = await File.ReadAllTextAsync(schemaPath, ct);
 
         // Pooled connections to the old database would either block the drop or fail on first use afterwards.
         Dialect.ClearPools();
-        await using (var admin = dialect.CreateConnection(adminConnectionString))
+        await using (var admin = _dialect.CreateConnection(adminConnectionString))
         {
             await admin.OpenAsync(ct);
-            var quoted = dialect.QuoteIdentifier(database);
+            var quoted = _dialect.QuoteIdentifier(database);
             if (Engine == BlechEngine.Postgres)
             {
                 await admin.ExecuteAsync(new CommandDefinition(
@@ -48,13 +48,13 @@ public sealed partial class BlechServer(BlechEngine engine, string adminConnecti
             {
                 await admin.ExecuteAsync(new CommandDefinition($"DROP DATABASE IF EXISTS {quoted}", cancellationToken: ct));
                 await admin.ExecuteAsync(new CommandDefinition(
-                    $"DROP DATABASE IF EXISTS {dialect.QuoteIdentifier(stateDatabase)}", cancellationToken: ct));
+                    $"DROP DATABASE IF EXISTS {_dialect.QuoteIdentifier(stateDatabase)}", cancellationToken: ct));
                 await admin.ExecuteAsync(new CommandDefinition(
                     $"CREATE DATABASE {quoted} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci", cancellationToken: ct));
             }
         }
 
-        await using (var blech = dialect.CreateConnection(ConnectionStringFor(database)))
+        await using (var blech = _dialect.CreateConnection(ConnectionStringFor(database)))
         {
             await blech.OpenAsync(ct);
             await blech.ExecuteAsync(new CommandDefinition(schema, cancellationToken: ct));
@@ -75,7 +75,7 @@ public sealed partial class BlechServer(BlechEngine engine, string adminConnecti
     public BlechInstance Open(string hostname, string database = "blech")
     {
         CheckName(database);
-        return new BlechInstance(dialect, hostname, ConnectionStringFor(database));
+        return new BlechInstance(_dialect, hostname, ConnectionStringFor(database));
     }
 
     // Database names are spliced into DDL, which takes no parameters.

@@ -10,18 +10,18 @@ using SmtpServer.Storage;
 
 namespace Bridge.Emulator;
 
-/// <summary>A real SMTP server (the SmtpServer package) on 127.0.0.1 and a free port, keeping every message it accepts.</summary>
+/// <summary>A real SMTP _server (the SmtpServer package) on 127.0.0.1 and a free port, keeping every message it accepts.</summary>
 public sealed class TestSmtpServer : IAsyncDisposable
 {
-    private readonly SmtpServer.SmtpServer server;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task running;
-    private readonly Store store;
+    private readonly SmtpServer.SmtpServer _server;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _running;
+    private readonly Store _store;
 
     private TestSmtpServer(int port, (string User, string Password)? credentials, Func<int, SmtpResponse>? reply)
     {
         Port = port;
-        store = new Store(reply);
+        _store = new Store(reply);
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
             .Endpoint(b => b
@@ -30,7 +30,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
                 .AuthenticationRequired(credentials is not null))
             .Build();
         var services = new ServiceProvider();
-        services.Add(store);
+        services.Add(_store);
         if (credentials is { } c)
         {
             services.Add(new DelegatingUserAuthenticator((user, password) =>
@@ -39,8 +39,8 @@ public sealed class TestSmtpServer : IAsyncDisposable
                 return user == c.User && password == c.Password;
             }));
         }
-        server = new SmtpServer.SmtpServer(options, services);
-        running = server.StartAsync(stop.Token);
+        _server = new SmtpServer.SmtpServer(options, services);
+        _running = _server.StartAsync(_stop.Token);
     }
 
     public int Port { get; }
@@ -49,7 +49,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
     public ConcurrentQueue<string> Users { get; } = new();
 
     /// <summary>How many times a message was handed over (DATA), accepted or not.</summary>
-    public int DataAttempts => store.Calls;
+    public int DataAttempts => _store.Calls;
 
     public static async Task<TestSmtpServer> StartAsync((string User, string Password)? credentials = null, Func<int, SmtpResponse>? reply = null)
     {
@@ -72,21 +72,21 @@ public sealed class TestSmtpServer : IAsyncDisposable
     public async Task<(IReadOnlyList<string> Recipients, byte[] Raw)> ReceiveAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        return await store.Messages.Reader.ReadAsync(cts.Token);
+        return await _store.Messages.Reader.ReadAsync(cts.Token);
     }
 
     public async ValueTask DisposeAsync()
     {
-        server.Shutdown();
-        await stop.CancelAsync();
+        _server.Shutdown();
+        await _stop.CancelAsync();
         try
         {
-            await running.WaitAsync(TimeSpan.FromSeconds(5));
+            await _running.WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (OperationCanceledException)
         {
         }
-        stop.Dispose();
+        _stop.Dispose();
     }
 
     private async Task WaitListeningAsync()
@@ -100,7 +100,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
                 await probe.ConnectAsync(IPAddress.Loopback, Port);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !running.IsCompleted)
+            catch (SocketException) when (DateTime.UtcNow < deadline && !_running.IsCompleted)
             {
                 await Task.Delay(20);
             }
@@ -109,21 +109,21 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
     private sealed class Store(Func<int, SmtpResponse>? reply) : MessageStore
     {
-        private int calls;
+        private int _calls;
 
         public System.Threading.Channels.Channel<(IReadOnlyList<string>, byte[])> Messages { get; } =
             System.Threading.Channels.Channel.CreateUnbounded<(IReadOnlyList<string>, byte[])>();
 
-        public int Calls => Volatile.Read(ref calls);
+        public int Calls => Volatile.Read(ref _calls);
 
-        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken ct)
         {
-            var call = Interlocked.Increment(ref calls);
+            var call = Interlocked.Increment(ref _calls);
             var response = reply?.Invoke(call) ?? SmtpResponse.Ok;
             if (response.ReplyCode == SmtpReplyCode.Ok)
             {
                 var recipients = transaction.To.Select(m => $"{m.User}@{m.Host}").ToList();
-                await Messages.Writer.WriteAsync((recipients, buffer.ToArray()), cancellationToken);
+                await Messages.Writer.WriteAsync((recipients, buffer.ToArray()), ct);
             }
             return response;
         }

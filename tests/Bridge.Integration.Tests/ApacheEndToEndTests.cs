@@ -79,7 +79,7 @@ public sealed class ApacheEndToEndTests
     }
 
     [Test]
-    public async Task Sync_rewrites_the_vhosts_and_puts_V_back_after_Blech_regenerates()
+    public async Task SyncRewritesTheVhostsAndPutsVBackAfterBlechRegenerates()
     {
         Assert.That(PortsConf, Does.Contain($"NameVirtualHost {PairAddresses.D}:80"), "Blech writes main_ip");
         var first = await _pair.BridgeAsync("sync", "--format", "json");
@@ -111,7 +111,7 @@ public sealed class ApacheEndToEndTests
     }
 
     [Test]
-    public async Task Watch_puts_V_back_within_seconds_of_a_regeneration()
+    public async Task WatchPutsVBackWithinSecondsOfARegeneration()
     {
         Assert.That((await _pair.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
         using var stop = new CancellationTokenSource();
@@ -139,7 +139,7 @@ public sealed class ApacheEndToEndTests
     }
 
     [Test]
-    public async Task A_site_the_standby_really_binds_to_D_keeps_D_and_dry_run_shows_a_diff()
+    public async Task ASiteTheStandbyReallyBindsToDKeepsDAndDryRunShowsADiff()
     {
         Assert.That((await _pair.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
         await _pair.Dale.AddSiteAsync(new SiteSpec("acme", "local.dale.example", PairAddresses.D));

@@ -46,7 +46,7 @@ public sealed class ConfigTests
     [TestCase("{ \"serviceAddress\": null, " + Good + " }", "serviceAddress must be a string, not null")]
     [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"retry\": { \"totalTimeoutSeconds\": 1e300 } }", "retry.totalTimeoutSeconds 1e300 must be more than 0 and at most 86400")]
     [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"addressMap\": [ { \"from\": \"192.0.2.9\", \"to\": \"192.0.2.100\" }, { \"from\": \"192.0.2.9\", \"to\": \"192.0.2.101\" } ] }", "addressMap has 192.0.2.9 as 'from' more than once")]
-    public async Task A_bad_configuration_exits_2_naming_the_key(string json, string message)
+    public async Task ABadConfigurationExits2NamingTheKey(string json, string message)
     {
         var result = await CliResult.RunAsync(["sync", "--config", Write(json)]);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
@@ -99,7 +99,7 @@ public sealed class ConfigTests
     }
 
     [Test]
-    public async Task A_missing_config_file_exits_2()
+    public async Task AMissingConfigFileExits2()
     {
         var result = await CliResult.RunAsync(["diff", "--config", Path.Combine(_folder, "absent.json")]);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
@@ -107,7 +107,7 @@ public sealed class ConfigTests
     }
 
     [Test]
-    public async Task A_value_starting_with_an_at_sign_is_a_value_not_a_response_file()
+    public async Task AValueStartingWithAnAtSignIsAValueNotAResponseFile()
     {
         var result = await CliResult.RunAsync(["diff", "--config", "@nowhere.json"]);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage));
@@ -118,7 +118,7 @@ public sealed class ConfigTests
     [TestCase("sync")]
     [TestCase("frobnicate")]
     [TestCase("diff", "--config", "x.json", "--format", "yaml")]
-    public async Task Bad_usage_exits_2(params string[] args)
+    public async Task BadUsageExits2(params string[] args)
     {
         var result = await CliResult.RunAsync(args);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
@@ -126,7 +126,7 @@ public sealed class ConfigTests
     }
 
     [Test]
-    public async Task The_environment_overrides_the_peer_connection_string()
+    public async Task TheEnvironmentOverridesThePeerConnectionString()
     {
         var chipServer = TestServers.PgChip;
         var daleServer = TestServers.PgDale;

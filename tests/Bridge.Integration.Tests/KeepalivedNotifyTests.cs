@@ -19,7 +19,7 @@ public sealed class KeepalivedNotifyTests
     [TestCase("MASTER", "promote")]
     [TestCase("BACKUP", "demote")]
     [TestCase("FAULT", "demote")]
-    public async Task The_notify_script_runs_bridge_in_the_background_and_returns_at_once(string state, string command)
+    public async Task TheNotifyScriptRunsBridgeInTheBackgroundAndReturnsAtOnce(string state, string command)
     {
         var calls = Path.Combine(_folder, "calls");
         var fake = Path.Combine(_folder, "bridge");
@@ -51,7 +51,7 @@ public sealed class KeepalivedNotifyTests
     }
 
     [Test]
-    public async Task An_unknown_state_runs_nothing()
+    public async Task AnUnknownStateRunsNothing()
     {
         var start = new ProcessStartInfo(Script) { ArgumentList = { "INSTANCE", "bridge_v", "WEIRD", "1" } };
         start.Environment["BRIDGE_BIN"] = "/bin/false";

@@ -39,7 +39,7 @@ public sealed class ReportTests
     }
 
     [Test]
-    public async Task The_report_is_mailed_with_the_verdict_the_counts_and_the_reverts_and_no_hash()
+    public async Task TheReportIsMailedWithTheVerdictTheCountsAndTheRevertsAndNoHash()
     {
         await _pair.PushAsync();
         Assert.That((await _pair.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success), "puts back what the push undid: reverts");
@@ -78,7 +78,7 @@ public sealed class ReportTests
     }
 
     [Test]
-    public async Task A_send_that_keeps_failing_is_retried_and_recorded_as_a_failed_run()
+    public async Task ASendThatKeepsFailingIsRetriedAndRecordedAsAFailedRun()
     {
         _pair.WriteConfig(c => c["mail"] = new Dictionary<string, object?>
         {

@@ -36,7 +36,7 @@ public abstract class RoleSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task Failover_edit_on_dale_failback_and_switch_back_keep_serials_moving_forward()
+    public async Task FailoverEditOnDaleFailbackAndSwitchBackKeepSerialsMovingForward()
     {
         var chipBefore = await Pair.SerialsAsync(P.Chip);
 
@@ -84,7 +84,7 @@ public abstract class RoleSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task An_edit_dale_never_saw_makes_the_failback_raise_the_serial_past_both()
+    public async Task AnEditDaleNeverSawMakesTheFailbackRaiseTheSerialPastBoth()
     {
         // chip edits after the last sync, then dies before dale sees it.
         for (var i = 0; i < 3; i++)
@@ -120,7 +120,7 @@ public abstract class RoleSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task An_edit_made_on_the_standby_is_reported_as_a_conflict_and_the_active_wins()
+    public async Task AnEditMadeOnTheStandbyIsReportedAsAConflictAndTheActiveWins()
     {
         var site = SampleData.SiteDomain(1);
         await P.Dale.UpdateSiteAsync(site, s => s with { DocumentRoot = "/srv/edited-on-dale" });
@@ -141,7 +141,7 @@ public abstract class RoleSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task Status_exits_1_when_both_machines_claim_to_be_active()
+    public async Task StatusExits1WhenBothMachinesClaimToBeActive()
     {
         Assert.That((await P.BridgeAsync("promote")).ExitCode, Is.EqualTo(ExitCodes.Success));
         Assert.That((await P.ChipBridgeAsync("promote")).ExitCode, Is.EqualTo(ExitCodes.Success));

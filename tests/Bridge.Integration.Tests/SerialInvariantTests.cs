@@ -23,7 +23,7 @@ public abstract partial class SerialInvariantSuite(Func<BlechServer> chipServer,
     private static int BaseSeed => int.TryParse(Environment.GetEnvironmentVariable("BRIDGE_RANDOM_SEED"), out var n) ? n : 20261125;
 
     [Test]
-    public async Task The_serial_invariant_holds_through_random_failovers_and_failbacks()
+    public async Task TheSerialInvariantHoldsThroughRandomFailoversAndFailbacks()
     {
         for (var i = 0; i < Sequences; i++)
         {

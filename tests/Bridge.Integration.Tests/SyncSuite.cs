@@ -33,7 +33,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task First_sync_into_a_push_filled_standby_converges_and_the_second_is_a_no_op()
+    public async Task FirstSyncIntoAPushFilledStandbyConvergesAndTheSecondIsANoOp()
     {
         await FillAndPushAsync();
         Assert.That(await P.Dale.DumpAsync(), Is.Not.EqualTo(await P.Chip.DumpAsync()), "the push alone leaves dale different (no zones, sites on D)");
@@ -64,7 +64,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task Diff_changes_nothing_and_reports_pending_changes_with_exit_code_1()
+    public async Task DiffChangesNothingAndReportsPendingChangesWithExitCode1()
     {
         await FillAndPushAsync();
         var before = await P.Dale.DumpAsync();
@@ -80,7 +80,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task Edits_deletes_and_renames_on_chip_reach_dale()
+    public async Task EditsDeletesAndRenamesOnChipReachDale()
     {
         await FillAndPushAsync();
         Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
@@ -119,7 +119,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task Blechs_push_undoing_addresses_is_put_back_and_counted_as_reverts()
+    public async Task BlechsPushUndoingAddressesIsPutBackAndCountedAsReverts()
     {
         await FillAndPushAsync();
         Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
@@ -142,7 +142,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task Regeneration_on_dale_after_a_sync_writes_vhosts_on_V()
+    public async Task RegenerationOnDaleAfterASyncWritesVhostsOnV()
     {
         await FillAndPushAsync();
         var root = Path.Combine(P.Folder, "generated");
@@ -169,7 +169,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task The_guard_refuses_a_large_delete_unless_forced()
+    public async Task TheGuardRefusesALargeDeleteUnlessForced()
     {
         await FillAndPushAsync();
         Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
@@ -190,7 +190,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task An_empty_peer_never_empties_the_standby_even_with_force()
+    public async Task AnEmptyPeerNeverEmptiesTheStandbyEvenWithForce()
     {
         await FillAndPushAsync();
         Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
@@ -204,7 +204,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task An_unreachable_peer_fails_with_one_line_and_no_secret()
+    public async Task AnUnreachablePeerFailsWithOneLineAndNoSecret()
     {
         await FillAndPushAsync();
         var before = await P.Dale.DumpAsync();
@@ -221,7 +221,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task Bad_rows_on_chip_are_skipped_and_reported_and_everything_else_syncs()
+    public async Task BadRowsOnChipAreSkippedAndReportedAndEverythingElseSyncs()
     {
         await SampleData.FillAsync(P.Chip, clients: 2, sitesPerClient: 5);
         var zone = SampleData.SiteDomain(1) + ".";
@@ -272,7 +272,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task A_connection_killed_in_the_middle_of_an_apply_leaves_the_standby_exactly_as_it_was()
+    public async Task AConnectionKilledInTheMiddleOfAnApplyLeavesTheStandbyExactlyAsItWas()
     {
         await FillAndPushAsync();
         var before = await P.Dale.DumpAsync();
@@ -299,7 +299,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task A_connection_killed_once_is_retried_and_the_run_converges()
+    public async Task AConnectionKilledOnceIsRetriedAndTheRunConverges()
     {
         await FillAndPushAsync();
         var killed = 0;
@@ -317,7 +317,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task Check_reports_V_missing_before_the_first_sync_and_all_well_after()
+    public async Task CheckReportsVMissingBeforeTheFirstSyncAndAllWellAfter()
     {
         await FillAndPushAsync();
         var before = await P.BridgeAsync("check");
@@ -332,7 +332,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task A_run_that_finds_the_database_lock_taken_exits_4_and_changes_nothing()
+    public async Task ARunThatFindsTheDatabaseLockTakenExits4AndChangesNothing()
     {
         await FillAndPushAsync();
         var before = await P.Dale.DumpAsync();
@@ -363,7 +363,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task A_run_waits_for_the_file_lock_or_exits_4()
+    public async Task ARunWaitsForTheFileLockOrExits4()
     {
         await FillAndPushAsync();
         var lockFile = Path.Combine(P.Folder, "dale.lock");
@@ -382,7 +382,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task Two_syncs_at_once_never_interleave()
+    public async Task TwoSyncsAtOnceNeverInterleave()
     {
         await FillAndPushAsync();
         var results = await Task.WhenAll(P.BridgeAsync("sync"), P.BridgeAsync("sync"));

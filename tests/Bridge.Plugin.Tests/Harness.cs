@@ -32,9 +32,9 @@ public static class Repo
 [SetUpFixture]
 public sealed class BridgeCopy
 {
-    private static string? s_folder;
+    private static string? _folder;
 
-    public static string Wrapper => Path.Combine(s_folder ?? throw new InvalidOperationException("BridgeCopy has not run"), "bridge");
+    public static string Wrapper => Path.Combine(_folder ?? throw new InvalidOperationException("BridgeCopy has not run"), "bridge");
 
     private const UnixFileMode Dir = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
@@ -48,9 +48,9 @@ public sealed class BridgeCopy
         var build = Repo.BridgeBuild;
         Assert.That(File.Exists(Path.Combine(build, "bridge.dll")), Is.True, $"no bridge build in {build}");
 
-        s_folder = Directory.CreateTempSubdirectory("bridge-plugin-bin-").FullName;
-        File.SetUnixFileMode(s_folder, Dir);
-        var lib = Path.Combine(s_folder, "lib");
+        _folder = Directory.CreateTempSubdirectory("bridge-plugin-bin-").FullName;
+        File.SetUnixFileMode(_folder, Dir);
+        var lib = Path.Combine(_folder, "lib");
         CopyTree(build, lib);
 
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "/usr/share/dotnet/dotnet";
@@ -61,9 +61,9 @@ public sealed class BridgeCopy
     [OneTimeTearDown]
     public void Remove()
     {
-        if (s_folder is not null)
+        if (_folder is not null)
         {
-            Directory.Delete(s_folder, recursive: true);
+            Directory.Delete(_folder, recursive: true);
         }
     }
 

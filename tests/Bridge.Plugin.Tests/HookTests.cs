@@ -33,7 +33,7 @@ public sealed class HookTests
     [TestCase("k=1")]
     [TestCase("")]
     [TestCase(null)]
-    public async Task An_admin_login_outside_Blechs_alphabet_is_refused_in_plain_words(string? admin)
+    public async Task AnAdminLoginOutsideBlechsAlphabetIsRefusedInPlainWords(string? admin)
     {
         File.Delete(Pwned);
         var r = await Hook.RunAsync(_install.ResyncHook, admin);
@@ -49,7 +49,7 @@ public sealed class HookTests
     [TestCase("k'")]
     [TestCase("")]
     [TestCase("12345678901234567890123456789012345678901234567890123456789012345")]
-    public async Task Bridge_itself_refuses_such_a_login_too(string admin)
+    public async Task BridgeItselfRefusesSuchALoginToo(string admin)
     {
         // Past the hook's own check: bridge resync-request run directly by Blech's user.
         File.Delete(Pwned);
@@ -65,7 +65,7 @@ public sealed class HookTests
     [TestCase("--help")]
     [TestCase("-k")]
     [TestCase("@k")]
-    public async Task With_no_service_running_a_click_says_so_and_leaves_no_request_behind(string admin)
+    public async Task WithNoServiceRunningAClickSaysSoAndLeavesNoRequestBehind(string admin)
     {
         var r = await Hook.RunAsync(_install.ResyncHook, admin);
         Assert.That(r.ExitCode, Is.Not.Zero, r.ToString());
@@ -74,7 +74,7 @@ public sealed class HookTests
     }
 
     [Test]
-    public async Task Show_last_resync_before_any_resync_says_there_was_none()
+    public async Task ShowLastResyncBeforeAnyResyncSaysThereWasNone()
     {
         var r = await Hook.RunAsync(_install.LastHook, "k", "button.last");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
@@ -82,7 +82,7 @@ public sealed class HookTests
     }
 
     [Test]
-    public async Task Blechs_user_can_drop_a_request_but_neither_list_requests_nor_read_the_configuration_nor_sync()
+    public async Task BlechsUserCanDropARequestButNeitherListRequestsNorReadTheConfigurationNorSync()
     {
         var ls = await RunAsNobodyAsync("/bin/ls", Path.Combine(_install.Spool, "requests"));
         Assert.That(ls.ExitCode, Is.Not.Zero, "requests/ must not be listable by Blech's user");

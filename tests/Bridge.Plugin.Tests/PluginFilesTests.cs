@@ -36,7 +36,7 @@ public sealed class PluginFilesTests
     }
 
     [Test]
-    public void Plugin_ini_has_the_plugin_and_both_buttons_in_Blechs_format()
+    public void PluginIniHasThePluginAndBothButtonsInBlechsFormat()
     {
         var ini = ReadIni(Path.Combine(Repo.PluginSource, "plugin.ini"));
         Assert.That(ini.Keys, Is.EquivalentTo(new[] { "plugin", "button.resync", "button.last" }));
@@ -51,7 +51,7 @@ public sealed class PluginFilesTests
 
     [TestCase("button.resync")]
     [TestCase("button.last")]
-    public async Task Each_buttons_hook_exists_is_executable_and_is_POSIX_sh(string button)
+    public async Task EachButtonsHookExistsIsExecutableAndIsPOSIXSh(string button)
     {
         var ini = ReadIni(Path.Combine(Repo.PluginSource, "plugin.ini"));
         var hook = Path.Combine(Repo.PluginSource, ini[button]["hook"]);
@@ -69,7 +69,7 @@ public sealed class PluginFilesTests
     }
 
     [Test]
-    public async Task The_installed_plugin_belongs_to_root_and_its_settings_name_bridge_and_the_spool()
+    public async Task TheInstalledPluginBelongsToRootAndItsSettingsNameBridgeAndTheSpool()
     {
         using var install = await Installation.CreateAsync();
         var ini = ReadIni(Path.Combine(install.Plugin, "plugin.ini"));

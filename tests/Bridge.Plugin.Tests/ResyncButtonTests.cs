@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bridge.Cli;
 using Bridge.Cli.Requests;
+using Bridge.Runtime.Requests;
 using Bridge.Emulator;
 
 namespace Bridge.Plugin.Tests;
@@ -40,7 +41,7 @@ public sealed partial class ResyncButtonTests
     private Task<long> ResyncRunsAsync() => _dale.ScalarAsync<long>("SELECT COUNT(*) FROM bridge.run WHERE command = 'resync'");
 
     [Test]
-    public async Task A_click_says_in_plain_words_what_was_done()
+    public async Task AClickSaysInPlainWordsWhatWasDone()
     {
         var install = await InstallAsync();
         var expected = await PendingChangesAsync(install.ConfigPath);
@@ -67,7 +68,7 @@ public sealed partial class ResyncButtonTests
     }
 
     [Test]
-    public async Task Two_clicks_at_the_same_moment_run_one_resync()
+    public async Task TwoClicksAtTheSameMomentRunOneResync()
     {
         var install = await InstallAsync();
 
@@ -96,7 +97,7 @@ public sealed partial class ResyncButtonTests
     }
 
     [Test]
-    public async Task A_second_click_while_a_resync_runs_joins_it()
+    public async Task ASecondClickWhileAResyncRunsJoinsIt()
     {
         var install = await InstallAsync();
         var taken = Path.Combine(install.Spool, "taken");
@@ -124,7 +125,7 @@ public sealed partial class ResyncButtonTests
     }
 
     [Test]
-    public async Task A_dead_source_database_gives_the_nothing_was_changed_text()
+    public async Task ADeadSourceDatabaseGivesTheNothingWasChangedText()
     {
         var chip = TestServers.PgChip.ConnectionStringFor("plug_blech");
         var install = await InstallAsync(peerConnectionString: Port().Replace(chip, "Port=9"));
@@ -143,7 +144,7 @@ public sealed partial class ResyncButtonTests
     }
 
     [Test]
-    public async Task A_click_that_waits_less_than_the_resync_says_it_continues_and_Show_last_resync_gives_the_result()
+    public async Task AClickThatWaitsLessThanTheResyncSaysItContinuesAndShowLastResyncGivesTheResult()
     {
         var install = await InstallAsync(wait: 1);
         var last = Path.Combine(install.Spool, "last");

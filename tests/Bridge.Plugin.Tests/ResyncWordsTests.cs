@@ -1,4 +1,13 @@
-using Bridge.Cli.Requests;
+using System.Net.Sockets;
+using Bridge.Core;
+using Bridge.Core.Guard;
+using Bridge.Core.Model;
+using Bridge.Core.Plan;
+using Bridge.Core.Report;
+using Bridge.Data.Run;
+using Bridge.Postgres;
+using Bridge.Runtime.Requests;
+using Npgsql;
 
 namespace Bridge.Plugin.Tests;
 
@@ -8,124 +17,171 @@ public sealed class ResyncWordsTests
 {
     private static readonly MachineNames Names = new("chip", "dale");
 
-    private static string Report(string summary, string extra = "") =>
-        "{ \"dryRun\": false, \"applied\": true, \"machines\": { \"peer\": \"chip\", \"local\": \"dale\" }, \"summary\": { " + summary + " }" + extra + " }";
+    private static IEnumerable<PlanStep> Steps(ObjectKind kind, PlanAction action, int count, bool revert = false) =>
+        Enumerable.Range(0, count).Select(i => new PlanStep(kind, action, $"{kind.Name()}-{action}-{i}.example", null, null,
+            revert ? [new FieldChange("ip_address", "192.0.2.2", "192.0.2.100", false)] : [], revert));
 
-    private static string Kind(string name, int insert = 0, int update = 0, int delete = 0) =>
-        $"\"{name}\": {{ \"insert\": {insert}, \"update\": {update}, \"delete\": {delete} }}";
+    private static SyncReport Report(IEnumerable<PlanStep> steps, IEnumerable<SkippedObject>? skipped = null, (string?, string?)? machines = null)
+    {
+        var zero = ObjectKinds.All.ToDictionary(k => k, _ => 0);
+        var plan = new SyncPlan(steps.ToList(), skipped?.ToList() ?? [], [], new Dictionary<string, string>(), zero, zero);
+        return new SyncReport(plan, DryRun: false, Applied: true, []) { Machines = machines ?? ("chip", "dale") };
+    }
+
+    private static SyncOutcome Done(SyncReport report) => new(ExitCodes.Success, report, null);
+
+    private static Failure Database(FailureReason reason, string side, DatabaseProblem problem, string message = "details") =>
+        new(reason, message) { Side = side, Problem = problem };
 
     [Test]
-    public void A_resync_that_changed_things_says_what_in_words()
+    public void AResyncThatChangedThingsSaysWhatInWords()
     {
-        var json = Report(string.Join(", ", Kind("client"), Kind("site", update: 3), Kind("zone", insert: 1), Kind("record", insert: 12, delete: 1),
-            Kind("mail_domain"), Kind("mailbox", update: 1), Kind("alias", insert: 2), "\"reverted\": 2, \"revertedFiles\": 0, \"skipped\": 0"),
-            ", \"reverted\": [ { \"kind\": \"site\", \"key\": \"a.example\" }, { \"kind\": \"site\", \"key\": \"b.example\" } ]");
-        Assert.That(ResyncWords.Describe(0, json, "", TimeSpan.FromSeconds(14.2), Names), Is.EqualTo(
+        var report = Report(Steps(ObjectKind.Site, PlanAction.Update, 3).Concat(Steps(ObjectKind.Zone, PlanAction.Insert, 1))
+            .Concat(Steps(ObjectKind.Record, PlanAction.Insert, 12)).Concat(Steps(ObjectKind.Record, PlanAction.Delete, 1))
+            .Concat(Steps(ObjectKind.Mailbox, PlanAction.Update, 1)).Concat(Steps(ObjectKind.Alias, PlanAction.Insert, 2))
+            .Concat(Steps(ObjectKind.Site, PlanAction.Update, 2, revert: true)));
+        Assert.That(ResyncWords.Describe(Done(report), TimeSpan.FromSeconds(14.2), Names), Is.EqualTo(
             "Resync finished in 14 s: 3 sites updated, 1 zone added, 12 DNS records added, 1 DNS record removed, 1 mailbox updated, 2 mail aliases added. "
             + "dale is in sync with chip.\n"
             + "2 sites that Blech had moved back to dale's own address were put back."));
     }
 
     [Test]
-    public void A_resync_with_nothing_to_do_says_so()
+    public void AResyncWithNothingToDoSaysSo()
     {
-        var json = Report(string.Join(", ", Kind("client"), Kind("site"), Kind("zone"), "\"reverted\": 0, \"skipped\": 0"));
-        Assert.That(ResyncWords.Describe(0, json, "", TimeSpan.FromSeconds(3), Names),
+        Assert.That(ResyncWords.Describe(Done(Report([])), TimeSpan.FromSeconds(3), Names),
             Is.EqualTo("Resync finished in 3 s: nothing needed changing. dale is in sync with chip."));
     }
 
     [Test]
-    public void Skipped_rows_are_counted_and_pointed_at_the_daily_report()
+    public void SkippedRowsAreCountedAndPointedAtTheDailyReport()
     {
-        var json = Report(string.Join(", ", Kind("site", update: 1), "\"skipped\": 2"),
-            ", \"skipped\": [ { \"kind\": \"record\", \"key\": \"x\", \"reason\": \"bad\" }, { \"kind\": \"site\", \"key\": \"y\", \"reason\": \"bad\" } ]");
-        var text = ResyncWords.Describe(0, json, "", TimeSpan.FromSeconds(2), Names);
+        var report = Report(Steps(ObjectKind.Site, PlanAction.Update, 1), [new SkippedObject(ObjectKind.Record, "x", "bad"), new SkippedObject(ObjectKind.Site, "y", "bad")]);
+        var text = ResyncWords.Describe(Done(report), TimeSpan.FromSeconds(2), Names);
         Assert.That(text, Does.StartWith("Resync finished in 2 s: 1 site updated. dale is in sync with chip, except for 2 items that could not be copied.\n"));
         Assert.That(text, Does.Contain("1 DNS record, 1 site").And.Contain("daily report"));
     }
 
     [Test]
-    public void A_resync_on_the_active_machine_says_there_is_nothing_to_copy()
+    public void WebServerFilesBlechHadRewrittenAreCounted()
     {
-        var json = "{ \"note\": \"this machine is the active one: nothing to pull from the peer\", \"machines\": { \"peer\": null, \"local\": null }, \"summary\": { \"skipped\": 0 } }";
-        Assert.That(ResyncWords.Describe(0, json, "", TimeSpan.FromSeconds(1), Names),
-            Is.EqualTo("Resync not needed: dale is the active machine now, so there is nothing to copy to it."));
-    }
-
-    [TestCase("peer database: Failed to connect to 127.0.0.1:9: Connection refused", "Resync failed: cannot reach chip's database (connection refused). Nothing on dale was changed.")]
-    [TestCase("local database: Failed to connect to 127.0.0.1:5432: Connection refused", "Resync failed: cannot reach dale's own database (connection refused). Nothing on dale was changed.")]
-    [TestCase("peer database: 28P01: password authentication failed for user \"bridge\"", "Resync failed: chip's database refused Bridge's login. Nothing on dale was changed.")]
-    [TestCase("peer database: Exception while reading from stream: Timeout during reading attempt", "Resync failed: cannot reach chip's database (no answer in time). Nothing on dale was changed.")]
-    [TestCase("cannot take the run lock: Failed to connect to 127.0.0.1:5432: Connection refused", "Resync failed: cannot reach dale's own database (connection refused). Nothing on dale was changed.")]
-    [TestCase("gave up after the total time limit of 300 s", "Resync failed: it did not finish within its time limit of 300 s. Nothing on dale was changed.")]
-    public void A_database_failure_says_why_and_that_nothing_was_changed(string error, string expected)
-    {
-        var stderr = "info: Read 10 objects\nerror: resync failed: whatever\nbridge resync: " + error + "\n";
-        Assert.That(ResyncWords.Describe(1, "", stderr, TimeSpan.FromSeconds(1), Names), Is.EqualTo(expected));
+        var report = Report([]) with { Apache = new ApacheSummary("applied", ["/a.conf", "/b.conf"], ["/a.conf"], [], null, true) };
+        Assert.That(ResyncWords.Describe(Done(report), TimeSpan.FromSeconds(2), Names),
+            Does.EndWith("\n1 web server file that Blech had rewritten with dale's own address was corrected."));
     }
 
     [Test]
-    public void An_unrecognised_error_never_shows_its_raw_text()
+    public void AResyncOnTheActiveMachineSaysThereIsNothingToCopy()
     {
-        var stderr = "bridge resync: peer database: 42P01: relation \"site\" does not exist at Host=chip;Password=hunter2\n";
-        var text = ResyncWords.Describe(1, "", stderr, TimeSpan.FromSeconds(1), Names);
+        var report = Report([], machines: (null, null)) with { ActiveHere = true, Note = "this machine is the active one: nothing to pull from the peer" };
+        Assert.That(ResyncWords.Describe(Done(report), TimeSpan.FromSeconds(1), Names),
+            Is.EqualTo("Resync not needed: dale is the active machine now, so there is nothing to copy to it."));
+    }
+
+    [TestCase(FailureReason.PeerUnreachable, "peer", DatabaseProblem.ConnectionRefused, "Resync failed: cannot reach chip's database (connection refused). Nothing on dale was changed.")]
+    [TestCase(FailureReason.LocalUnreachable, "local", DatabaseProblem.ConnectionRefused, "Resync failed: cannot reach dale's own database (connection refused). Nothing on dale was changed.")]
+    [TestCase(FailureReason.PeerUnreachable, "peer", DatabaseProblem.LoginRefused, "Resync failed: chip's database refused Bridge's login. Nothing on dale was changed.")]
+    [TestCase(FailureReason.PeerUnreachable, "peer", DatabaseProblem.Timeout, "Resync failed: cannot reach chip's database (no answer in time). Nothing on dale was changed.")]
+    [TestCase(FailureReason.LockFailed, "local", DatabaseProblem.ConnectionRefused, "Resync failed: cannot reach dale's own database (connection refused). Nothing on dale was changed.")]
+    public void ADatabaseFailureSaysWhyAndThatNothingWasChanged(FailureReason reason, string side, DatabaseProblem problem, string expected)
+    {
+        Assert.That(ResyncWords.Describe(SyncOutcome.Failed(Database(reason, side, problem)), TimeSpan.FromSeconds(1), Names), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void ARunPastItsTimeLimitSaysSo()
+    {
+        var failure = new Failure(FailureReason.TimeLimit, "gave up after the total time limit of 300 s") { Limit = TimeSpan.FromSeconds(300) };
+        Assert.That(ResyncWords.Describe(SyncOutcome.Failed(failure), TimeSpan.FromSeconds(1), Names),
+            Is.EqualTo("Resync failed: it did not finish within its time limit of 300 s. Nothing on dale was changed."));
+    }
+
+    // The drivers' own errors, as they reach the run: the problem comes from the socket error, the SQLSTATE or the exception type.
+    [Test]
+    public void DriverErrorsAreClassifiedByTheirCodes()
+    {
+        var dialect = new PostgresDialect();
+        Assert.That(Failures.Classify(new NpgsqlException("Failed to connect to 127.0.0.1:9", new SocketException((int)SocketError.ConnectionRefused)), dialect),
+            Is.EqualTo(((string?)null, DatabaseProblem.ConnectionRefused)));
+        Assert.That(Failures.Classify(new PostgresException("password authentication failed for user \"bridge\"", "FATAL", "FATAL", "28P01"), dialect),
+            Is.EqualTo(("28P01", DatabaseProblem.LoginRefused)));
+        Assert.That(Failures.Classify(new NpgsqlException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt")), dialect),
+            Is.EqualTo(((string?)null, DatabaseProblem.Timeout)));
+        Assert.That(Failures.Classify(new PostgresException("relation \"site\" does not exist", "ERROR", "ERROR", "42P01"), dialect),
+            Is.EqualTo(("42P01", DatabaseProblem.Other)));
+    }
+
+    [Test]
+    public void AnUnrecognisedErrorNeverShowsItsRawText()
+    {
+        var failure = new Failure(FailureReason.PeerFailed, "peer database: 42P01: relation \"site\" does not exist at Host=chip;Password=hunter2") { Side = "peer", Code = "42P01" };
+        var text = ResyncWords.Describe(SyncOutcome.Failed(failure), TimeSpan.FromSeconds(1), Names);
         Assert.That(text, Does.StartWith("Resync failed: chip's database answered with an error. Nothing on dale was changed.\n"));
         Assert.That(text, Does.EndWith("An administrator can find the details in the Bridge service log (journalctl -u bridge-requests)."));
         Assert.That(text, Does.Not.Contain("hunter2").And.Not.Contain("Host=").And.Not.Contain("42P01"));
     }
 
     [Test]
-    public void A_guard_refusal_explains_what_it_would_have_removed_and_asks_for_an_administrator()
+    public void AGuardRefusalExplainsWhatItWouldHaveRemovedAndAsksForAnAdministrator()
     {
-        var json = Report(string.Join(", ", Kind("site", delete: 40), "\"skipped\": 0"),
-            ", \"refused\": [ \"would delete 40 of the standby's 44 site objects (91%, limit 10%); run with --force if this is intended\" ]");
-        var stderr = "bridge resync: refused by the guard: would delete 40 of the standby's 44 site objects (91%, limit 10%); run with --force if this is intended\n";
-        var text = ResyncWords.Describe(3, json, stderr, TimeSpan.FromSeconds(2), Names);
+        var refusal = new GuardRefusal(ObjectKind.Site, 40, 44, 0.1);
+        var failure = new Failure(FailureReason.GuardRefused, "refused by the guard: " + refusal.Text) { Refusals = [refusal] };
+        var text = ResyncWords.Describe(SyncOutcome.Failed(failure, Report(Steps(ObjectKind.Site, PlanAction.Delete, 40))), TimeSpan.FromSeconds(2), Names);
         Assert.That(text, Does.StartWith("Resync stopped for safety: it would have removed 40 of dale's 44 sites"));
         Assert.That(text, Does.Contain("Nothing on dale was changed.").And.Contain("An administrator must look at it"));
         Assert.That(text, Does.Not.Contain("--force"));
     }
 
     [Test]
-    public void An_empty_active_machine_is_refused_in_words()
+    public void AnEmptyActiveMachineIsRefusedInWords()
     {
-        var json = Report("\"skipped\": 0", ", \"refused\": [ \"the peer has no objects at all while the standby has 80: refusing to empty the standby (--force does not override this)\" ]");
-        Assert.That(ResyncWords.Describe(3, json, "", TimeSpan.FromSeconds(2), Names),
+        var refusal = new GuardRefusal(null, 80, 80, 0.1);
+        var failure = new Failure(FailureReason.GuardRefused, "refused by the guard: " + refusal.Text) { Refusals = [refusal] };
+        Assert.That(ResyncWords.Describe(SyncOutcome.Failed(failure, Report([])), TimeSpan.FromSeconds(2), Names),
             Does.StartWith("Resync stopped for safety: chip's database looks empty, and copying it would empty dale.").And.Contain("Nothing on dale was changed."));
     }
 
     [Test]
-    public void An_Apache_failure_after_the_commit_says_the_database_is_in_sync_but_the_web_server_is_not()
+    public void AnApacheFailureAfterTheCommitSaysTheDatabaseIsInSyncButTheWebServerIsNot()
     {
-        var json = Report(string.Join(", ", Kind("site", update: 3), "\"skipped\": 0"), ", \"apache\": { \"outcome\": \"failed\", \"reason\": \"configtest failed\" }");
-        var stderr = "bridge resync: apache: failed: configtest failed (the database changes are committed)\n";
-        var text = ResyncWords.Describe(1, json, stderr, TimeSpan.FromSeconds(5), Names);
+        var report = Report(Steps(ObjectKind.Site, PlanAction.Update, 3)) with { Apache = new ApacheSummary("failed", [], [], [], "configtest failed", false) };
+        var failure = new Failure(FailureReason.Apache, "apache: failed: configtest failed (the database changes are committed)");
+        var text = ResyncWords.Describe(SyncOutcome.Failed(failure, report), TimeSpan.FromSeconds(5), Names);
         Assert.That(text, Does.StartWith("Resync finished with a problem after 5 s: dale's database is in sync with chip (3 sites updated), but the web server files on dale could not be updated."));
         Assert.That(text, Does.Contain("An administrator must look at it").And.Not.Contain("Nothing on dale was changed"));
     }
 
     [Test]
-    public void Another_run_holding_the_lock_means_this_click_changed_nothing()
+    public void AnotherRunHoldingTheLockMeansThisClickChangedNothing()
     {
-        var text = ResyncWords.Describe(4, "", "bridge resync: another Bridge run holds the lock on the local database; nothing done\n", TimeSpan.FromMinutes(3), Names);
+        var failure = new Failure(FailureReason.LockHeld, "another Bridge run holds the lock on the local database; nothing done") { Side = "local" };
+        var text = ResyncWords.Describe(SyncOutcome.Failed(failure), TimeSpan.FromMinutes(3), Names);
         Assert.That(text, Does.StartWith("Resync not started: another Bridge run on dale was still busy").And.Contain("Nothing was changed by this click"));
     }
 
     [Test]
-    public void Unknown_machines_get_plain_stand_in_names()
+    public void UnknownMachinesGetPlainStandInNames()
     {
-        var text = ResyncWords.Describe(1, "", "bridge resync: peer database: Failed to connect to 10.0.0.1:5432: Connection refused\n", TimeSpan.FromSeconds(1), new MachineNames(null, null));
+        var failure = Database(FailureReason.PeerUnreachable, "peer", DatabaseProblem.ConnectionRefused, "peer database: Failed to connect to 10.0.0.1:5432: Connection refused");
+        var text = ResyncWords.Describe(SyncOutcome.Failed(failure), TimeSpan.FromSeconds(1), new MachineNames(null, null));
         Assert.That(text, Is.EqualTo("Resync failed: cannot reach the active machine's database (connection refused). Nothing on the standby was changed."));
     }
 
-    [TestCase(0, "[]")]
-    [TestCase(0, "{ \"summary\": 7, \"reverted\": {}, \"machines\": [] }")]
-    [TestCase(0, "{ \"summary\": { \"site\": { \"update\": 1e40 } }, \"skipped\": [ 1, { \"kind\": 2 } ] }")]
-    [TestCase(3, "{ \"refused\": [ 1, null ] }")]
-    [TestCase(1, "not json")]
-    public void A_malformed_report_still_gives_an_answer(int exitCode, string stdout)
+    // Outcomes no run should produce still get an answer rather than an exception: K must always hear something.
+    private static IEnumerable<TestCaseData> OddOutcomes()
     {
-        var text = ResyncWords.Describe(exitCode, stdout, "", TimeSpan.FromSeconds(1), Names);
+        yield return new TestCaseData(new SyncOutcome(ExitCodes.Success, null, null)).SetName("SuccessWithoutAReport");
+        yield return new TestCaseData(new SyncOutcome(ExitCodes.Success, Report([], machines: ("", "")), null)).SetName("EmptyMachineNames");
+        yield return new TestCaseData(SyncOutcome.Failed(new Failure(FailureReason.GuardRefused, "refused"))).SetName("ARefusalWithoutReasons");
+        yield return new TestCaseData(new SyncOutcome(ExitCodes.Failure, null, null)).SetName("AFailureWithoutAReason");
+        yield return new TestCaseData(SyncOutcome.Failed(new Failure(FailureReason.Unexpected, "boom"))).SetName("AnUnexpectedFailure");
+        yield return new TestCaseData(SyncOutcome.Failed(new Failure(FailureReason.Apache, "apache: failed"))).SetName("AnApacheFailureWithoutAReport");
+    }
+
+    [TestCaseSource(nameof(OddOutcomes))]
+    public void AnOddOutcomeStillGivesAnAnswer(SyncOutcome outcome)
+    {
+        var text = ResyncWords.Describe(outcome, TimeSpan.FromSeconds(1), Names);
         Assert.That(text, Does.StartWith("Resync "));
     }
 }

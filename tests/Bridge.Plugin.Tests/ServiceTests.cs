@@ -1,4 +1,5 @@
 using Bridge.Cli.Requests;
+using Bridge.Runtime.Requests;
 using Bridge.Core;
 
 namespace Bridge.Plugin.Tests;
@@ -22,7 +23,7 @@ public sealed class ServiceTests
     public void TearDown() => _install.Dispose();
 
     [Test]
-    public async Task A_restarted_service_ignores_a_stale_running_file_and_answers_what_a_crashed_one_had_taken()
+    public async Task ARestartedServiceIgnoresAStaleRunningFileAndAnswersWhatACrashedOneHadTaken()
     {
         var spool = new Spool(_install.Spool);
         spool.WriteRunning(new ResyncRun { StartedBy = "k", RequestedAt = DateTime.UtcNow, StartedAt = DateTime.UtcNow, Admins = ["k"], Pid = int.MaxValue });
@@ -55,7 +56,7 @@ public sealed class ServiceTests
     }
 
     [Test]
-    public async Task Only_one_service_serves_a_spool()
+    public async Task OnlyOneServiceServesASpool()
     {
         using var held = new FileStream(new Spool(_install.Spool).LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         using var log = new StringWriter();
@@ -65,7 +66,7 @@ public sealed class ServiceTests
     }
 
     [Test]
-    public async Task With_nothing_pending_once_returns_at_once()
+    public async Task WithNothingPendingOnceReturnsAtOnce()
     {
         using var log = new StringWriter();
         var code = await RequestCommands.ServeAsync(_install.ConfigPath, _install.Spool, once: true, TextWriter.Null, log, CancellationToken.None);

@@ -1,3 +1,4 @@
+using Bridge.Core.Files;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,28 +13,28 @@ public sealed partial class ApacheApplier
     // Notices httpd prints before any real error; naming them as the reason would hide the error.
     private static readonly string[] HarmlessNotices = ["AH00548:", "AH00558:"];
 
-    private readonly ApacheApplierOptions options;
-    private readonly ILogger logger;
+    private readonly ApacheApplierOptions _options;
+    private readonly ILogger _logger;
 
     /// <summary>Creates an applier.</summary>
     public ApacheApplier(ApacheApplierOptions options, ILogger<ApacheApplier>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.BackupRoot);
-        this.options = options;
-        this.logger = logger ?? (ILogger)NullLogger.Instance;
+        _options = options;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>Loads the tree at <paramref name="root"/> (see <see cref="ApacheTree.Load"/>) and applies the rewrite to it.</summary>
-    public Task<ApacheApplyResult> ApplyAsync(string root, ApacheRewriter rewriter, CancellationToken cancellationToken = default) =>
-        ApplyAsync(ApacheTree.Load(root), rewriter, cancellationToken);
+    public Task<ApacheApplyResult> ApplyAsync(string root, ApacheRewriter rewriter, CancellationToken ct = default) =>
+        ApplyAsync(ApacheTree.Load(root), rewriter, ct);
 
     /// <summary>Rewrites <paramref name="tree"/> with <paramref name="rewriter"/> and applies the result.</summary>
-    public async Task<ApacheApplyResult> ApplyAsync(ApacheTree tree, ApacheRewriter rewriter, CancellationToken cancellationToken = default)
+    public async Task<ApacheApplyResult> ApplyAsync(ApacheTree tree, ApacheRewriter rewriter, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(rewriter);
-        cancellationToken.ThrowIfCancellationRequested();
+        ct.ThrowIfCancellationRequested();
 
         var rewrite = rewriter.Rewrite(tree);
         var changed = rewrite.ChangedFiles;
@@ -49,18 +50,18 @@ public sealed partial class ApacheApplier
             diff);
         foreach (var warning in rewrite.Warnings)
         {
-            LogWarning(logger, warning.FilePath, warning.Line, warning.Message);
+            LogWarning(_logger, warning.FilePath, warning.Line, warning.Message);
         }
 
         if (changed.Count == 0)
         {
-            LogNothingToDo(logger, tree.Root);
+            LogNothingToDo(_logger, tree.Root);
             return result;
         }
 
-        if (options.DryRun)
+        if (_options.DryRun)
         {
-            LogDryRun(logger, changed.Count, rewrite.Changes.Count);
+            LogDryRun(_logger, changed.Count, rewrite.Changes.Count);
             return result with { Outcome = ApacheApplyOutcome.DryRun };
         }
 
@@ -70,26 +71,26 @@ public sealed partial class ApacheApplier
         foreach (var (path, old, _) in originals)
         {
             // Blech may have regenerated the file since it was read; writing now would undo its work.
-            var current = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            var current = await File.ReadAllBytesAsync(path, ct);
             if (!current.AsSpan().SequenceEqual(old))
             {
                 return Abort(result, $"{path} changed since it was read; run again");
             }
         }
 
-        var dumpBefore = await RunAsync(options.DumpCommand, cancellationToken).ConfigureAwait(false);
+        var dumpBefore = await RunAsync(_options.DumpCommand, ct);
         if (!dumpBefore.Succeeded)
         {
-            return Abort(result, $"vhost dump before the rewrite failed ({options.DumpCommand}): {Describe(dumpBefore)}");
+            return Abort(result, $"vhost dump before the rewrite failed ({_options.DumpCommand}): {Describe(dumpBefore)}");
         }
 
         var backup = await BackupStore.CreateAsync(
-            options.BackupRoot,
-            options.KeepBackups,
+            _options.BackupRoot,
+            _options.KeepBackups,
             [.. originals.Select(o => (o.TargetPath, o.Old))],
-            cancellationToken).ConfigureAwait(false);
+            ct);
         result = result with { BackupFolder = backup };
-        LogBackup(logger, backup, originals.Count);
+        LogBackup(_logger, backup, originals.Count);
 
         var touched = new List<(string Path, byte[] Old)>();
         string? failure;
@@ -98,53 +99,53 @@ public sealed partial class ApacheApplier
             foreach (var (path, old, content) in originals)
             {
                 touched.Add((path, old));
-                await AtomicFile.WriteAsync(path, content, cancellationToken).ConfigureAwait(false);
-                LogWritten(logger, path);
+                await AtomicFile.WriteAsync(path, content, ct);
+                LogWritten(_logger, path);
             }
 
-            failure = await CheckAsync(ApacheVhostMap.Parse(dumpBefore.StandardOutput), rewriter, cancellationToken).ConfigureAwait(false);
+            failure = await CheckAsync(ApacheVhostMap.Parse(dumpBefore.StandardOutput), rewriter, ct);
         }
         catch (Exception e)
         {
-            LogRestoringAfterError(logger, e.Message);
-            await RestoreAsync(touched).ConfigureAwait(false);
+            LogRestoringAfterError(_logger, e.Message);
+            await RestoreAsync(touched);
             throw;
         }
 
         if (failure is not null)
         {
-            var restoreFailure = await RestoreAsync(touched).ConfigureAwait(false);
-            LogRolledBack(logger, failure);
+            var restoreFailure = await RestoreAsync(touched);
+            LogRolledBack(_logger, failure);
             return restoreFailure is null
                 ? result with { Outcome = ApacheApplyOutcome.RolledBack, Reason = failure }
                 : result with { Outcome = ApacheApplyOutcome.RestoreFailed, Reason = $"{failure}; {restoreFailure}" };
         }
 
-        var reload = await RunAsync(options.ReloadCommand, cancellationToken).ConfigureAwait(false);
+        var reload = await RunAsync(_options.ReloadCommand, ct);
         if (!reload.Succeeded)
         {
-            var reason = $"reload failed ({options.ReloadCommand}): {Describe(reload)}";
-            LogReloadFailed(logger, reason);
+            var reason = $"reload failed ({_options.ReloadCommand}): {Describe(reload)}";
+            LogReloadFailed(_logger, reason);
             return result with { Outcome = ApacheApplyOutcome.ReloadFailed, Reason = reason };
         }
 
-        LogApplied(logger, originals.Count, rewrite.Changes.Count);
+        LogApplied(_logger, originals.Count, rewrite.Changes.Count);
         return result with { Outcome = ApacheApplyOutcome.Applied, Reloaded = true };
     }
 
     // Runs the configtest, then compares the vhost map; returns why the rewrite must be undone, or null.
-    private async Task<string?> CheckAsync(ApacheVhostMap before, ApacheRewriter rewriter, CancellationToken cancellationToken)
+    private async Task<string?> CheckAsync(ApacheVhostMap before, ApacheRewriter rewriter, CancellationToken ct)
     {
-        var test = await RunAsync(options.TestCommand, cancellationToken).ConfigureAwait(false);
+        var test = await RunAsync(_options.TestCommand, ct);
         if (!test.Succeeded)
         {
-            return $"configtest failed ({options.TestCommand}): {Describe(test)}";
+            return $"configtest failed ({_options.TestCommand}): {Describe(test)}";
         }
 
-        var dumpAfter = await RunAsync(options.DumpCommand, cancellationToken).ConfigureAwait(false);
+        var dumpAfter = await RunAsync(_options.DumpCommand, ct);
         if (!dumpAfter.Succeeded)
         {
-            return $"vhost dump after the rewrite failed ({options.DumpCommand}): {Describe(dumpAfter)}";
+            return $"vhost dump after the rewrite failed ({_options.DumpCommand}): {Describe(dumpAfter)}";
         }
 
         var difference = ApacheVhostMap.Difference(before, ApacheVhostMap.Parse(dumpAfter.StandardOutput), rewriter.From, rewriter.To);
@@ -159,8 +160,8 @@ public sealed partial class ApacheApplier
         {
             try
             {
-                await AtomicFile.WriteAsync(path, old, CancellationToken.None).ConfigureAwait(false);
-                var now = await File.ReadAllBytesAsync(path, CancellationToken.None).ConfigureAwait(false);
+                await AtomicFile.WriteAsync(path, old, CancellationToken.None);
+                var now = await File.ReadAllBytesAsync(path, CancellationToken.None);
                 if (!now.AsSpan().SequenceEqual(old))
                 {
                     failed.Add(path);
@@ -168,7 +169,7 @@ public sealed partial class ApacheApplier
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                LogRestoreFailed(logger, path, e.Message);
+                LogRestoreFailed(_logger, path, e.Message);
                 failed.Add(path);
             }
         }
@@ -176,17 +177,17 @@ public sealed partial class ApacheApplier
         return failed.Count == 0 ? null : $"RESTORE FAILED for {string.Join(", ", failed)}; copies are in the backup folder";
     }
 
-    private async Task<CommandResult> RunAsync(ApacheCommand command, CancellationToken cancellationToken)
+    private async Task<CommandResult> RunAsync(ApacheCommand command, CancellationToken ct)
     {
-        LogRunning(logger, command.ToString());
-        var result = await ProcessRunner.RunAsync(command, options.CommandTimeout, cancellationToken).ConfigureAwait(false);
-        LogRan(logger, command.ToString(), result.ExitCode);
+        LogRunning(_logger, command.ToString());
+        var result = await ProcessRunner.RunAsync(command, _options.CommandTimeout, ct);
+        LogRan(_logger, command.ToString(), result.ExitCode);
         return result;
     }
 
     private ApacheApplyResult Abort(ApacheApplyResult result, string reason)
     {
-        LogAborted(logger, reason);
+        LogAborted(_logger, reason);
         return result with { Outcome = ApacheApplyOutcome.Aborted, Reason = reason };
     }
 

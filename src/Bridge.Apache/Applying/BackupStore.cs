@@ -13,7 +13,7 @@ internal static class BackupStore
         string root,
         int keep,
         IReadOnlyList<(string Path, byte[] Content)> files,
-        CancellationToken cancellationToken)
+        CancellationToken ct)
     {
         Directory.CreateDirectory(root);
         var time = DateTime.UtcNow;
@@ -42,10 +42,10 @@ internal static class BackupStore
         {
             var copy = PathInBackup(folder, path);
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            await File.WriteAllBytesAsync(copy, content, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(copy, content, ct);
         }
 
-        await File.WriteAllLinesAsync(Path.Combine(folder, Manifest), files.Select(f => f.Path), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllLinesAsync(Path.Combine(folder, Manifest), files.Select(f => f.Path), ct);
         Prune(root, keep);
         return folder;
     }

@@ -6,7 +6,7 @@ namespace Bridge.Apache;
 /// <summary>Runs a command without a shell, with a timeout, capturing stdout and stderr.</summary>
 public static class ProcessRunner
 {
-    public static async Task<CommandResult> RunAsync(ApacheCommand command, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<CommandResult> RunAsync(ApacheCommand command, TimeSpan timeout, CancellationToken ct)
     {
         if (command.Arguments.Count == 0)
         {
@@ -50,11 +50,11 @@ public static class ProcessRunner
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
         try
         {
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            await process.WaitForExitAsync(limit.Token);
         }
         catch (OperationCanceledException)
         {
@@ -68,11 +68,11 @@ public static class ProcessRunner
                 // It exited on its own in the meantime.
             }
 
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            return new CommandResult(-1, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            ct.ThrowIfCancellationRequested();
+            return new CommandResult(-1, await stdout, await stderr, true);
         }
 
-        return new CommandResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), false);
+        return new CommandResult(process.ExitCode, await stdout, await stderr, false);
     }
 }

@@ -4,7 +4,7 @@ namespace Bridge.Apache;
 public sealed class ApacheArgument
 {
     // Logical-line index of every character of Value; escapes make the value shorter than its source.
-    private readonly int[] valueMap;
+    private readonly int[] _valueMap;
 
     internal ApacheArgument(string value, char? quote, int rawOffset, string rawText, int[] valueMap)
     {
@@ -12,7 +12,7 @@ public sealed class ApacheArgument
         Quote = quote;
         RawOffset = rawOffset;
         RawText = rawText;
-        this.valueMap = valueMap;
+        _valueMap = valueMap;
     }
 
     /// <summary>The argument after quote removal and unescaping of <c>\"</c>, <c>\'</c> and <c>\\</c>.</summary>
@@ -27,5 +27,5 @@ public sealed class ApacheArgument
     /// <summary>The argument exactly as written, quotes and continuation seams included.</summary>
     public string RawText { get; }
 
-    internal int LogicalIndexOf(int valueIndex) => valueMap[valueIndex];
+    internal int LogicalIndexOf(int valueIndex) => _valueMap[valueIndex];
 }

@@ -7,8 +7,8 @@ namespace Bridge.Apache;
 public sealed class ApacheLine
 {
     // Document offset of every character of the untrimmed logical content.
-    private readonly int[] map;
-    private readonly string logical;
+    private readonly int[] _map;
+    private readonly string _logical;
 
     internal ApacheLine(
         int offset,
@@ -27,8 +27,8 @@ public sealed class ApacheLine
         Raw = raw;
         LineNumber = lineNumber;
         PhysicalLineCount = physicalLineCount;
-        this.logical = logical;
-        this.map = map;
+        _logical = logical;
+        _map = map;
         TextStart = textStart;
         Text = logical.Substring(textStart, textLength);
         Kind = kind;
@@ -70,9 +70,9 @@ public sealed class ApacheLine
 
     internal int TextStart { get; }
 
-    internal string Logical => logical;
+    internal string Logical => _logical;
 
-    internal int RawIndexOf(int logicalIndex) => map[logicalIndex];
+    internal int RawIndexOf(int logicalIndex) => _map[logicalIndex];
 
     /// <inheritdoc />
     public override string ToString() => Raw;

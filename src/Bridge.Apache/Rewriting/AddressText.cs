@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Bridge.Core.Normalize;
 
 namespace Bridge.Apache;
 
@@ -128,47 +129,12 @@ internal static class AddressText
     public static string Format(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 
-    /// <summary>A strict dotted quad, or an IPv6 address; not the odd forms inet_aton accepts ("10", "10.1").</summary>
-    public static IPAddress? TryParseStrict(string s) => s.Contains(':') ? TryParseIPv6(s) : TryParseIPv4(s);
+    /// <summary>A strict dotted quad, or an IPv6 address (no zone id), by the one rule Bridge parses addresses with everywhere.</summary>
+    public static IPAddress? TryParseStrict(string s) => Addresses.TryParseExact(s, out var a) ? a : null;
 
-    public static IPAddress? TryParseIPv4(string s)
-    {
-        var parts = s.Split('.');
-        if (parts.Length != 4)
-        {
-            return null;
-        }
+    public static IPAddress? TryParseIPv4(string s) => TryParseStrict(s) is { AddressFamily: AddressFamily.InterNetwork } a ? a : null;
 
-        var bytes = new byte[4];
-        for (var k = 0; k < 4; k++)
-        {
-            var p = parts[k];
-            if (p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || (p.Length > 1 && p[0] == '0'))
-            {
-                return null;
-            }
-
-            var n = int.Parse(p, System.Globalization.CultureInfo.InvariantCulture);
-            if (n > 255)
-            {
-                return null;
-            }
-
-            bytes[k] = (byte)n;
-        }
-
-        return new IPAddress(bytes);
-    }
-
-    public static IPAddress? TryParseIPv6(string s)
-    {
-        if (!s.Contains(':') || !s.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is ':' or '.' or '%'))
-        {
-            return null;
-        }
-
-        return IPAddress.TryParse(s, out var a) && a.AddressFamily == AddressFamily.InterNetworkV6 ? a : null;
-    }
+    public static IPAddress? TryParseIPv6(string s) => TryParseStrict(s) is { AddressFamily: AddressFamily.InterNetworkV6 } a ? a : null;
 
     private static bool IsPort(string s) => s == "*" || (s.Length is > 0 and <= 5 && s.All(char.IsAsciiDigit));
 

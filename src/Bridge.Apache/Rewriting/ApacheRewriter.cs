@@ -11,8 +11,8 @@ namespace Bridge.Apache;
 /// </summary>
 public sealed partial class ApacheRewriter
 {
-    private readonly Func<VirtualHostInfo, bool> keepOnFrom;
-    private readonly string toText;
+    private readonly Func<VirtualHostInfo, bool> _keepOnFrom;
+    private readonly string _toText;
 
     /// <summary>Creates a rewriter.</summary>
     /// <param name="from">D, the address to replace.</param>
@@ -29,8 +29,8 @@ public sealed partial class ApacheRewriter
 
         From = from;
         To = to;
-        toText = AddressText.Format(to);
-        this.keepOnFrom = keepOnFrom ?? (_ => false);
+        _toText = AddressText.Format(to);
+        _keepOnFrom = keepOnFrom ?? (_ => false);
     }
 
     /// <summary>D, the address replaced.</summary>
@@ -190,7 +190,7 @@ public sealed partial class ApacheRewriter
             return;
         }
 
-        if (keepOnFrom(info))
+        if (_keepOnFrom(info))
         {
             foreach (var (argument, found) in onFrom)
             {
@@ -310,7 +310,7 @@ public sealed partial class ApacheRewriter
     // Everything the rewrite decides about one logical line.
     private sealed class LineContext(ApacheRewriter owner, ApacheDocument doc, ApacheLine line, string? filePath, List<ApacheWarning> warnings)
     {
-        private readonly List<(int Start, int End)> handled = [];
+        private readonly List<(int Start, int End)> _handled = [];
 
         public ApacheLine Line => line;
 
@@ -323,13 +323,13 @@ public sealed partial class ApacheRewriter
         public void Warn(ApacheWarningKind kind, string message) =>
             warnings.Add(new ApacheWarning(filePath, line.LineNumber, line.Name ?? "", line.Text, kind, message));
 
-        public bool IsHandled(int start, int length) => handled.Any(h => start < h.End && start + length > h.Start);
+        public bool IsHandled(int start, int length) => _handled.Any(h => start < h.End && start + length > h.Start);
 
         public (int Start, int End) MarkHandled(ApacheArgument argument, AddressText.Found found)
         {
             var start = argument.LogicalIndexOf(found.Start);
             var end = argument.LogicalIndexOf(found.Start + found.Length - 1) + 1;
-            handled.Add((start, end));
+            _handled.Add((start, end));
             return (start, end);
         }
 
@@ -360,9 +360,9 @@ public sealed partial class ApacheRewriter
                 line.LineNumber,
                 directive,
                 line.Logical[start..end],
-                owner.toText,
+                owner._toText,
                 ApacheChangeKind.AddressRewritten,
-                new TextEdit(rawStart, rawEnd - rawStart, owner.toText + seams)));
+                new TextEdit(rawStart, rawEnd - rawStart, owner._toText + seams)));
             return true;
         }
 

@@ -103,8 +103,8 @@ public sealed class ApacheTree
     // Follows Include and IncludeOptional the way httpd does (server/config.c: ap_process_fnmatch_configs).
     private sealed class ConfLoader(string serverRoot)
     {
-        private readonly HashSet<string> seen = new(StringComparer.Ordinal);
-        private string serverRoot = serverRoot;
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private string _serverRoot = serverRoot;
 
         public List<ApacheTreeFile> Files { get; } = [];
 
@@ -112,7 +112,7 @@ public sealed class ApacheTree
 
         public void Visit(string path)
         {
-            if (!AddFile(Files, seen, path))
+            if (!AddFile(Files, _seen, path))
             {
                 return;
             }
@@ -127,7 +127,7 @@ public sealed class ApacheTree
 
                 if (line.Is("ServerRoot"))
                 {
-                    serverRoot = Path.GetFullPath(line.Arguments[0].Value, serverRoot);
+                    _serverRoot = Path.GetFullPath(line.Arguments[0].Value, _serverRoot);
                 }
                 else if (line.Is("Include") || line.Is("IncludeOptional"))
                 {
@@ -140,7 +140,7 @@ public sealed class ApacheTree
                     }
 
                     var optional = line.Is("IncludeOptional");
-                    foreach (var included in Expand(Path.GetFullPath(pattern, serverRoot), optional, file.Path, line.LineNumber))
+                    foreach (var included in Expand(Path.GetFullPath(pattern, _serverRoot), optional, file.Path, line.LineNumber))
                     {
                         Visit(included);
                     }

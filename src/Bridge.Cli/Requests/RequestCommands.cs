@@ -1,59 +1,25 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Text;
 using Bridge.Core;
+using Bridge.Runtime;
+using Bridge.Runtime.Requests;
 
 namespace Bridge.Cli.Requests;
 
 /// <summary>
-/// K's Resync button: the Blech hook (unprivileged) records a request in a spool folder and waits for its result; a
-/// privileged service takes the requests and runs one resync for all of them.
+/// K's Resync button on the command line: the Blech hook (unprivileged) asks through <see cref="ResyncClient"/> and prints the
+/// answer in plain words; the privileged service is <see cref="RequestServer"/>; the last resync is read from the spool.
 /// </summary>
 [SupportedOSPlatform("linux")]
 public static class RequestCommands
 {
-    // A request nobody took within this while, with no service heartbeat, is withdrawn: K hears at once that it will not run.
-    private static readonly TimeSpan PickUpGrace = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
-
     private const string ShowLast = "Click \"Show last resync\" in a few minutes to see how it ended; the result will also be in the daily report.";
 
     /// <summary><c>bridge resync-request</c>: record a request for <paramref name="admin"/>, wait for the result, print it in plain words.</summary>
     public static async Task<int> RequestAsync(string spool, string admin, double waitSeconds, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        if (!AdminName.IsValid(admin))
-        {
-            await stdout.WriteLineAsync("Resync not started: the admin login that Blech passed is empty, too long or has characters other than "
-                + "letters, digits and . _ @ -, so the click was refused. Nothing was changed.");
-            return ExitCodes.Failure;
-        }
-
-        var s = new Spool(spool);
-        if (!Directory.Exists(s.Requests))
-        {
-            await stderr.WriteLineAsync($"bridge resync-request: {s.Requests} does not exist or cannot be entered");
-            await stdout.WriteLineAsync("Resync not started: the Bridge service is not set up on this machine. Nothing was changed.\n"
-                + "An administrator must run the Bridge plugin's installer (scripts/blech-plugin/install.sh).");
-            return ExitCodes.Failure;
-        }
-
-        var id = Guid.NewGuid().ToString("N");
-        var asked = DateTime.UtcNow;
-        string requestPath;
-        try
-        {
-            requestPath = s.Submit(id, admin, asked);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await stderr.WriteLineAsync($"bridge resync-request: cannot write a request in {s.Requests}: {e.Message}");
-            await stdout.WriteLineAsync("Resync not started: the request could not be handed to the Bridge service (no permission to write it). "
-                + "Nothing was changed.\nAn administrator must check the Bridge plugin's installation (scripts/blech-plugin/install.sh).");
-            return ExitCodes.Failure;
-        }
-
         // Blech stops a hook with SIGTERM after 300 s: answer "still running" rather than nothing.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -63,71 +29,44 @@ public static class RequestCommands
         });
 
         var wait = TimeSpan.FromSeconds(double.IsFinite(waitSeconds) && waitSeconds > 0 ? waitSeconds : 0);
-        var timer = Stopwatch.StartNew();
-        while (true)
+        var answer = await ResyncClient.AskAsync(spool, admin, wait, stop.Token);
+        if (answer.Detail is { } detail)
         {
-            if (s.ReadResult(id) is { } result)
-            {
-                return await AnswerAsync(result, stdout);
-            }
-
-            var waited = timer.Elapsed;
-            if ((waited >= PickUpGrace || waited >= wait || stop.IsCancellationRequested)
-                && File.Exists(requestPath) && !s.ReadAlive(DateTime.UtcNow).Alive && Spool.TryWithdraw(requestPath))
-            {
-                await stderr.WriteLineAsync($"bridge resync-request: no service beats in {s.Root}; request withdrawn");
-                await stdout.WriteLineAsync("Resync not started: the Bridge service on this machine is not running, so nobody took the request. "
-                    + "Nothing was changed.\nAn administrator must start it (systemctl start bridge-requests).");
-                return ExitCodes.Failure;
-            }
-
-            if (waited >= wait || stop.IsCancellationRequested)
-            {
-                break;
-            }
-
-            try
-            {
-                await Task.Delay(Poll, stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // SIGTERM or the caller: one more look, then the "still running" answer.
-            }
+            await stderr.WriteLineAsync($"bridge resync-request: {detail}");
         }
 
-        if (s.ReadResult(id) is { } late)
+        if (answer is { State: RequestState.Answered, Result: { } result })
         {
-            return await AnswerAsync(late, stdout);
+            return await AnswerAsync(result, stdout);
         }
 
-        var now = DateTime.UtcNow;
-        if (!s.ReadAlive(now).Alive)
+        var (text, exit) = answer.State switch
         {
-            await stdout.WriteLineAsync("The Bridge service stopped answering while it worked on the resync, so it is not known whether it finished.\n"
-                + "An administrator must check it (systemctl status bridge-requests). " + ShowLast);
-            return ExitCodes.Failure;
-        }
-
-        var running = s.ReadRunning(now);
-        var what = running is null
-            ? $"Your resync request ({Clock(asked)})"
-            : $"The resync asked by {running.StartedBy} at {Clock(running.RequestedAt)}";
-        await stdout.WriteLineAsync($"{what} is not finished yet and continues in the background.\n{ShowLast}");
-        return ExitCodes.Success;
+            RequestState.InvalidAdmin => ("Resync not started: the admin login that Blech passed is empty, too long or has characters other than "
+                + "letters, digits and . _ @ -, so the click was refused. Nothing was changed.", ExitCodes.Failure),
+            RequestState.NotSetUp => ("Resync not started: the Bridge service is not set up on this machine. Nothing was changed.\n"
+                + "An administrator must run the Bridge plugin's installer (scripts/blech-plugin/install.sh).", ExitCodes.Failure),
+            RequestState.NotSubmitted => ("Resync not started: the request could not be handed to the Bridge service (no permission to write it). "
+                + "Nothing was changed.\nAn administrator must check the Bridge plugin's installation (scripts/blech-plugin/install.sh).", ExitCodes.Failure),
+            RequestState.NotTaken => ("Resync not started: the Bridge service on this machine is not running, so nobody took the request. "
+                + "Nothing was changed.\nAn administrator must start it (systemctl start bridge-requests).", ExitCodes.Failure),
+            RequestState.ServiceStopped => ("The Bridge service stopped answering while it worked on the resync, so it is not known whether it finished.\n"
+                + "An administrator must check it (systemctl status bridge-requests). " + ShowLast, ExitCodes.Failure),
+            _ => ((answer.Running is { } running
+                ? $"The resync asked by {running.StartedBy} at {Clock(running.RequestedAt)}"
+                : $"Your resync request ({Clock(answer.AskedAt)})") + $" is not finished yet and continues in the background.\n{ShowLast}", ExitCodes.Success),
+        };
+        await stdout.WriteLineAsync(text);
+        return exit;
     }
 
     /// <summary><c>bridge serve-requests</c>: take pending requests and run one resync for them; loop unless <paramref name="once"/>.</summary>
     public static async Task<int> ServeAsync(string configPath, string spool, bool once, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         // A wrong configuration does not stop the service: every click then hears that the settings are wrong.
-        try
+        if (!BridgeRuntime.TryLoad(configPath, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, out _, out var invalid))
         {
-            _ = BridgeConfig.Load(configPath);
-        }
-        catch (ConfigException e)
-        {
-            await stderr.WriteLineAsync($"serve-requests: warning: {e.Message}; every resync will fail until it is corrected");
+            await stderr.WriteLineAsync($"serve-requests: warning: {invalid.Message}; every resync will fail until it is corrected");
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

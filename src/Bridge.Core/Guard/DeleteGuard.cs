@@ -5,10 +5,29 @@ using Bridge.Core.Plan;
 
 namespace Bridge.Core.Guard;
 
-/// <summary>The guard's answer: allowed, or refused with one line per reason.</summary>
-public sealed record GuardVerdict(bool Allowed, IReadOnlyList<string> Reasons)
+/// <summary>The guard's answer: allowed, or refused with one refusal per kind (or one for an empty peer).</summary>
+public sealed record GuardVerdict(bool Allowed, IReadOnlyList<GuardRefusal> Refusals)
 {
     public static readonly GuardVerdict Allow = new(true, []);
+
+    /// <summary>One line per refusal, as the reports print them.</summary>
+    public IReadOnlyList<string> Reasons => Refusals.Select(r => r.Text).ToList();
+}
+
+/// <summary>
+/// One thing the guard refused: deleting <see cref="Deletes"/> of the standby's <see cref="Total"/> objects of <see cref="Kind"/>
+/// (<see cref="Limit"/> being the largest share allowed), or, with no kind, emptying the standby from a peer with no objects at all.
+/// </summary>
+public sealed record GuardRefusal(ObjectKind? Kind, int Deletes, int Total, double Limit)
+{
+    /// <summary>True when the peer has no objects at all: not overridable with <c>--force</c>.</summary>
+    public bool PeerEmpty => Kind is null;
+
+    public string Text => Kind is { } kind
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"would delete {Deletes} of the standby's {Total} {kind.Name()} objects ({(double)Deletes / Total:P0}, limit {Limit:P0}); run with --force if this is intended")
+        : string.Create(CultureInfo.InvariantCulture,
+            $"the peer has no objects at all while the standby has {Total}: refusing to empty the standby (--force does not override this)");
 }
 
 /// <summary>
@@ -26,8 +45,7 @@ public static class DeleteGuard
         if (peerTotal == 0 && localTotal > 0)
         {
             // Not overridable: an empty peer is far more likely a wrong or broken database than a real state.
-            return new GuardVerdict(false, [string.Create(CultureInfo.InvariantCulture,
-                $"the peer has no objects at all while the standby has {localTotal}: refusing to empty the standby (--force does not override this)")]);
+            return new GuardVerdict(false, [new GuardRefusal(null, localTotal, localTotal, maxDeleteShare)]);
         }
 
         if (force)
@@ -35,7 +53,7 @@ public static class DeleteGuard
             return GuardVerdict.Allow;
         }
 
-        var reasons = new List<string>();
+        var reasons = new List<GuardRefusal>();
         foreach (var kind in ObjectKinds.All)
         {
             var deletes = kind == ObjectKind.Record ? RecordDeletesNotReplaced(plan) : plan.CountOf(kind, PlanAction.Delete);
@@ -43,8 +61,7 @@ public static class DeleteGuard
             // In decimal: as doubles, 0.29 * 100 is 28.999999999999996, and deleting exactly the allowed share would be refused.
             if (deletes > 0 && deletes > (decimal)maxDeleteShare * total)
             {
-                reasons.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"would delete {deletes} of the standby's {total} {kind.Name()} objects ({(double)deletes / total:P0}, limit {maxDeleteShare:P0}); run with --force if this is intended"));
+                reasons.Add(new GuardRefusal(kind, deletes, total, maxDeleteShare));
             }
         }
 

@@ -12,10 +12,12 @@ public static class Addresses
     /// Parses an IPv4 dotted quad (exactly four decimal parts, each 0-255) or an IPv6 address. Unlike
     /// <see cref="IPAddress.TryParse(string, out IPAddress)"/> it refuses <c>10.1</c>, <c>0x7f.1.1.1</c>, <c>010.1.1.1</c>, brackets, ports and zone ids.
     /// </summary>
-    public static bool TryParse(string text, [NotNullWhen(true)] out IPAddress? address)
+    public static bool TryParse(string text, [NotNullWhen(true)] out IPAddress? address) => TryParseExact(text.Trim(), out address);
+
+    /// <summary>As <see cref="TryParse"/>, without trimming white space first: the text must be the address and nothing else.</summary>
+    public static bool TryParseExact(string t, [NotNullWhen(true)] out IPAddress? address)
     {
         address = null;
-        var t = text.Trim();
         if (t.Length == 0 || t.Length > 45)
         {
             return false;

@@ -23,6 +23,9 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
     /// <summary>A sentence about the run as a whole, shown first.</summary>
     public string? Note { get; init; }
 
+    /// <summary>True when this machine is the active one, so the run pulled nothing from the other.</summary>
+    public bool ActiveHere { get; init; }
+
     /// <summary>The Apache step, when the run had one.</summary>
     public ApacheSummary? Apache { get; init; }
 

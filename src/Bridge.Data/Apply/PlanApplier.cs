@@ -51,8 +51,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
 
         foreach (var address in plan.AddressesToRegister)
         {
-            await sql.ExecuteAsync($"INSERT INTO ip_address (address, kind, note) VALUES ({sql.Placeholder(0)}, 'shared', {sql.Placeholder(1)})",
-                [address, "service address, registered by Bridge"], ct);
+            await BlechWrites.RegisterAddressAsync(sql, address, ct);
             await Progress("ip_address", 1);
         }
 
@@ -254,11 +253,10 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
             .OrderBy(q => q.Action == "remove" ? 0 : 1)
             .ThenBy(q => q.Type, StringComparer.Ordinal)
             .ThenBy(q => q.Id)
-            .Select(q => new object?[] { q.Type, q.Id, q.Action, now })
             .ToList();
         if (queueRows.Count > 0)
         {
-            await sql.InsertManyAsync("regen_queue", ["object_type", "object_id", "action", "queued_at"], queueRows, null, null, ct);
+            await BlechWrites.QueueRegenerationAsync(sql, queueRows, now, ct);
             await Progress("regen_queue insert", queueRows.Count);
         }
 

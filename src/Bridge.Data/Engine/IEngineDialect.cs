@@ -36,6 +36,12 @@ public interface IEngineDialect
     /// <summary>True for errors worth retrying: lost connections, timeouts, serialization failures, deadlocks.</summary>
     bool IsTransient(Exception exception);
 
+    /// <summary>
+    /// The server's error code (SQLSTATE, or MariaDB's error number) of an exception from this engine's driver, and what it
+    /// says about the connection; (null, Other) for an exception that is not the driver's. Inner exceptions are not looked at.
+    /// </summary>
+    (string? Code, Bridge.Core.DatabaseProblem Problem) ClassifyError(Exception exception);
+
     /// <summary>The server's id for this session, so that an operator (or a test) can find and end it.</summary>
     int ServerProcessId(DbConnection connection);
 

@@ -2,7 +2,10 @@ using System.Data.Common;
 
 namespace Bridge.Data.Read;
 
-/// <summary>The many small reads: one statement, its rows mapped with typed getters.</summary>
+/// <summary>
+/// Reads of Blech's own tables: one statement, its rows mapped with typed getters by ordinal. Hand-written rather than Dapper
+/// because these are the hot path (a large host has some 300,000 rows a side); Bridge's own small state tables use Dapper.
+/// </summary>
 public static class Query
 {
     public static async Task<List<T>> ListAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> map, CancellationToken ct, params DbParameter[] parameters)

@@ -21,9 +21,6 @@ public sealed record StatusReport(RoleState Local, RoleState? Peer, string? Peer
     public bool BothActive => Local.IsActive && Peer is { IsActive: true };
 }
 
-/// <summary>One run of Bridge's run log.</summary>
-public sealed record RunSummary(string Command, string RequestedBy, DateTime StartedAt, DateTime? FinishedAt, string Outcome, string? Summary, string? Error);
-
 /// <summary>
 /// Roles: <c>promote</c> when this machine takes V, <c>demote</c> when it gives V up. The epoch grows at every change and is
 /// one more than the larger of both machines' epochs, so the newer claim is always recognizable.
@@ -72,22 +69,21 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         if (updates.Count > 0)
         {
             await sql.ExecuteBatchAsync(updates, ct);
-            await sql.InsertManyAsync("regen_queue", ["object_type", "object_id", "action", "queued_at"],
-                zones.Select(z => new object?[] { "zone", z.Id, "write", now }).ToList(), null, null, ct);
+            await BlechWrites.QueueRegenerationAsync(sql, zones.Select(z => ("zone", (int?)z.Id, "write")).ToList(), now, ct);
         }
 
         var v = serviceAddress.ToString();
         var register = !addresses.Any(a => Addresses.Canonical(a) == v);
         if (register)
         {
-            await sql.ExecuteAsync($"INSERT INTO ip_address (address, kind, note) VALUES ({sql.Placeholder(0)}, 'shared', {sql.Placeholder(1)})", [v, "service address, registered by Bridge"], ct);
+            await BlechWrites.RegisterAddressAsync(sql, v, ct);
         }
 
         var newRole = new RoleState(RoleState.Active, Math.Max(role.Epoch, peerRole?.Epoch ?? 0) + 1, now, requestedBy);
         await RoleStore.WriteRoleAsync(connection, tx, local.Dialect, newRole, ct);
         await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, known, after, now, ct);
         var summary = $"promoted to active (epoch {newRole.Epoch}); {zones.Count} zone serials raised";
-        await state.RecordRunAsync(connection, tx, new RunRecord("promote", requestedBy, started, DateTime.UtcNow, "ok", 0, summary, null), ct);
+        await StateStore.RecordRunAsync(connection, tx, new RunRecord("promote", requestedBy, started, DateTime.UtcNow, "ok", 0, summary, null), ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Promoted to active (epoch {Epoch}): {Zones} zone serials raised{Peer}", newRole.Epoch, zones.Count, peerRole is null ? "; the peer did not answer" : string.Empty);
         return new PromoteResult(newRole, zones.Count, peerRole is not null, register);
@@ -107,7 +103,7 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         var now = DateTime.UtcNow;
         var newRole = new RoleState(RoleState.Standby, Math.Max(role.Epoch, peerRole?.Epoch ?? 0) + 1, now, requestedBy);
         await RoleStore.WriteRoleAsync(connection, tx, local.Dialect, newRole, ct);
-        await state.RecordRunAsync(connection, tx, new RunRecord("demote", requestedBy, started, DateTime.UtcNow, "ok", 0, $"demoted to standby (epoch {newRole.Epoch})", null), ct);
+        await StateStore.RecordRunAsync(connection, tx, new RunRecord("demote", requestedBy, started, DateTime.UtcNow, "ok", 0, $"demoted to standby (epoch {newRole.Epoch})", null), ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Demoted to standby (epoch {Epoch})", newRole.Epoch);
         return newRole;
@@ -118,16 +114,8 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
         await connection.OpenAsync(ct);
         var role = await RoleStore.ReadRoleAsync(connection, null, ct);
-        RunSummary? last = null, success = null;
-        if (await StateStore.ExistsAsync(connection, null, ct))
-        {
-            const string select = "SELECT command, requested_by, started_at, finished_at, outcome, summary, error FROM bridge.run";
-            static RunSummary Map(DbDataReader r) => new(r.GetString(0), r.GetString(1), DateTime.SpecifyKind(r.GetDateTime(2), DateTimeKind.Utc),
-                r.IsDBNull(3) ? null : DateTime.SpecifyKind(r.GetDateTime(3), DateTimeKind.Utc), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
-            last = (await Query.ListAsync(connection, null, select + " WHERE command IN ('sync', 'resync') ORDER BY id DESC LIMIT 1", Map, ct)).FirstOrDefault();
-            success = (await Query.ListAsync(connection, null, select + " WHERE command IN ('sync', 'resync') AND outcome = 'ok' ORDER BY id DESC LIMIT 1", Map, ct)).FirstOrDefault();
-        }
-
+        var last = await StateStore.LastSyncAsync(connection, successful: false, ct);
+        var success = await StateStore.LastSyncAsync(connection, successful: true, ct);
         var localSerials = await ZoneSerialsAsync(connection, ct);
         string? peerError = null;
         RoleState? peerRole = null;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Bridge.Core.Files;
 
 namespace Bridge.Data.Run;
 
@@ -28,7 +29,7 @@ public sealed class RunLock : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(lockFile))!);
         while (true)
         {
-            var file = TryOpenFile(lockFile);
+            var file = FileLock.TryTake(lockFile);
             if (file is not null)
             {
                 var connection = side.Dialect.CreateConnection(side.ConnectionString);
@@ -71,19 +72,6 @@ public sealed class RunLock : IAsyncDisposable
             }
 
             await Task.Delay(250, ct);
-        }
-    }
-
-    /// <summary>An exclusive lock on a file (flock, released when the stream is disposed or the process dies); null while another holds it.</summary>
-    public static FileStream? TryOpenFile(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            return null;
         }
     }
 

@@ -29,8 +29,7 @@ public static class SerialRaiser
             }
         }
 
-        await sql.InsertManyAsync("regen_queue", ["object_type", "object_id", "action", "queued_at"],
-            raises.Values.Select(r => new object?[] { "zone", r.PeerZoneId, "write", now }).ToList(), null, null, ct);
+        await BlechWrites.QueueRegenerationAsync(sql, raises.Values.Select(r => ("zone", (int?)r.PeerZoneId, "write")).ToList(), now, ct);
         await tx.CommitAsync(ct);
     }
 }

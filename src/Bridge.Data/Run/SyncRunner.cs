@@ -38,8 +38,14 @@ public sealed record SyncRequest(AddressPolicy Addresses, double MaxDeleteShare 
     public bool Full { get; init; }
 }
 
-/// <summary>How a run ended: its exit code, its report (when it got as far as a plan) and a one-line error.</summary>
-public sealed record SyncOutcome(int ExitCode, SyncReport? Report, string? Error);
+/// <summary>How a run ended: its exit code, its report (when it got as far as a plan) and, when it failed, why.</summary>
+public sealed record SyncOutcome(int ExitCode, SyncReport? Report, Failure? Failure)
+{
+    /// <summary>The failure's one-line message.</summary>
+    public string? Error => Failure?.Message;
+
+    public static SyncOutcome Failed(Failure failure, SyncReport? report = null) => new(failure.ExitCode, report, failure);
+}
 
 /// <summary>
 /// Reads both sides, plans, guards and applies, as one unit that is retried whole on transient errors. The standby's reads and
@@ -47,8 +53,6 @@ public sealed record SyncOutcome(int ExitCode, SyncReport? Report, string? Error
 /// </summary>
 public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secrets secrets, ILogger logger, Func<ApplyProgress, CancellationToken, Task>? onProgress = null)
 {
-    private const string SideKey = "bridge.side";
-
     public async Task<SyncOutcome> RunAsync(SyncRequest request, CancellationToken ct)
     {
         var started = DateTime.UtcNow;
@@ -59,14 +63,14 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            var message = secrets.Redact(OneLine(e));
-            logger.LogError("{Command} failed: {Reason}", request.Command, message);
+            var failure = Failures.OfRun(e, peer, local, secrets);
+            logger.LogError("{Command} failed: {Reason}", request.Command, failure.Message);
             if (!request.DryRun)
             {
-                await RecordRunAsync(local, Run(request, started, "failed", ExitCodes.Failure, null, message), CancellationToken.None);
+                await StateStore.TryRecordRunAsync(local, Run(request, started, "failed", ExitCodes.Failure, null, failure.Message), CancellationToken.None);
             }
 
-            return new SyncOutcome(ExitCodes.Failure, null, message);
+            return new SyncOutcome(ExitCodes.Failure, null, failure);
         }
     }
 
@@ -100,7 +104,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             return true;
         }
 
-        var side = e.Data[SideKey] as string;
+        var side = e.Data[Failures.SideKey] as string;
         var dialect = side == peer.Role ? peer.Dialect : local.Dialect;
         return dialect.IsTransient(e) || (side is null && peer.Dialect.IsTransient(e));
     }
@@ -191,10 +195,10 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
                 if (!request.DryRun)
                 {
-                    await state.RecordRunAsync(connection, null, Run(request, started, "refused", ExitCodes.Refused, refused.Summary(), string.Join("; ", verdict.Reasons)), ct);
+                    await StateStore.RecordRunAsync(connection, null, Run(request, started, "refused", ExitCodes.Refused, refused.Summary(), string.Join("; ", verdict.Reasons)), ct);
                 }
 
-                return new SyncOutcome(ExitCodes.Refused, refused, "refused by the guard: " + string.Join("; ", verdict.Reasons));
+                return SyncOutcome.Failed(new Failure(FailureReason.GuardRefused, "refused by the guard: " + string.Join("; ", verdict.Reasons)) { Refusals = verdict.Refusals }, refused);
             }
 
             var raised = raises.Select(r => new SerialRaise(r.Key, r.Value.From, r.Value.To)).OrderBy(r => r.Zone, StringComparer.Ordinal).ToList();
@@ -228,7 +232,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
             await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
             await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 ? null : peerFingerprint, await Fingerprint.ReadAsync(connection, tx, local.Dialect, ct), now, ct);
-            await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
+            await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("{Summary}", report.Summary());
             return new SyncOutcome(ExitCodes.Success, report, null);
@@ -267,7 +271,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         {
             await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
             await connection.OpenAsync(ct);
-            await new StateStore(local.Dialect).RecordRunAsync(connection, null, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
+            await StateStore.RecordRunAsync(connection, null, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
         }
 
         logger.LogInformation("{Note}", report.Note);
@@ -285,7 +289,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         var v = request.Addresses.ServiceAddress.ToString();
         var register = snapshot.IpAddresses.Any(a => Addresses.Canonical(a) == v) ? [] : new List<string> { v };
         var plan = SyncPlan.Nothing(register);
-        var report = new SyncReport(plan, request.DryRun, Applied: !request.DryRun, []) { Note = $"this machine is the active one: nothing to pull from the {peer.Role}" };
+        var report = new SyncReport(plan, request.DryRun, Applied: !request.DryRun, []) { Note = $"this machine is the active one: nothing to pull from the {peer.Role}", ActiveHere = true };
         if (request.DryRun)
         {
             await tx.RollbackAsync(ct);
@@ -307,8 +311,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
 
         await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, serials, after, now, ct);
-        var state = new StateStore(local.Dialect);
-        await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
+        await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("{Note}", report.Note);
         return new SyncOutcome(ExitCodes.Success, report, null);
@@ -316,26 +319,6 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     private static RunRecord Run(SyncRequest request, DateTime started, string outcome, int exitCode, string? summary, string? error) =>
         new(request.Command, request.RequestedBy, started, DateTime.UtcNow, outcome, exitCode, summary, error);
-
-    /// <summary>Records a run that never got to start (for example: the lock was taken); best effort, never throws.</summary>
-    public static async Task RecordRunAsync(Side local, RunRecord run, CancellationToken ct)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
-            await connection.OpenAsync(timeout.Token);
-            if (await StateStore.ExistsAsync(connection, null, timeout.Token))
-            {
-                await new StateStore(local.Dialect).RecordRunAsync(connection, null, run, timeout.Token);
-            }
-        }
-        catch (Exception e) when (e is DbException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            // The run log is a convenience; the run's own outcome has been reported already.
-        }
-    }
 
     private static async Task<T> OnSide<T>(Side side, Func<Task<T>> action)
     {
@@ -345,7 +328,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            e.Data[SideKey] = side.Role;
+            e.Data[Failures.SideKey] = side.Role;
             throw;
         }
     }
@@ -358,7 +341,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             return $"gave up after the total time limit of {t.Timeout.TotalSeconds:0} s";
         }
 
-        var side = e.Data[SideKey] as string;
+        var side = e.Data[Failures.SideKey] as string;
         var message = e.Message;
         if (e.InnerException is { } inner && (message.StartsWith("Exception while", StringComparison.Ordinal) || message.StartsWith("Failed to connect", StringComparison.Ordinal)))
         {

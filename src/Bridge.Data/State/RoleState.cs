@@ -2,6 +2,7 @@ using System.Data.Common;
 using Bridge.Core.Serials;
 using Bridge.Data.Apply;
 using Bridge.Data.Engine;
+using Dapper;
 
 namespace Bridge.Data.State;
 
@@ -26,13 +27,9 @@ public static class RoleStore
             return RoleState.Initial;
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT role, epoch, changed_at, changed_by FROM bridge.role WHERE id = 1";
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new RoleState(reader.GetString(0), reader.GetInt64(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc), reader.GetString(3))
-            : RoleState.Initial;
+        var role = await connection.QueryFirstOrDefaultAsync<RoleState>(new CommandDefinition(
+            "SELECT role AS Role, epoch AS Epoch, changed_at AS ChangedAt, changed_by AS ChangedBy FROM bridge.role WHERE id = 1", transaction: transaction, cancellationToken: ct));
+        return role is null ? RoleState.Initial : role with { ChangedAt = role.ChangedAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null };
     }
 
     public static async Task WriteRoleAsync(DbConnection connection, DbTransaction transaction, IEngineDialect dialect, RoleState role, CancellationToken ct)

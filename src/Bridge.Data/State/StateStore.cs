@@ -1,13 +1,21 @@
 using System.Data.Common;
 using Bridge.Core.Model;
+using Dapper;
 using Bridge.Core.Plan;
 using Bridge.Data.Apply;
 using Bridge.Data.Engine;
+using Bridge.Data.Run;
 
 namespace Bridge.Data.State;
 
 /// <summary>One row of Bridge's run log.</summary>
 public sealed record RunRecord(string Command, string RequestedBy, DateTime StartedAt, DateTime FinishedAt, string Outcome, int ExitCode, string? Summary, string? Error);
+
+/// <summary>One run of Bridge's run log, as read back.</summary>
+public sealed record RunSummary(string Command, string RequestedBy, DateTime StartedAt, DateTime? FinishedAt, string Outcome, string? Summary, string? Error);
+
+/// <summary>One row of Bridge's revert log: a field Blech changed back after Bridge had written it.</summary>
+public sealed record RevertRecord(DateTime At, string Kind, string ObjectKey, string Field, string? FromValue, string? ToValue);
 
 /// <summary>
 /// Bridge's own state on the standby (schema <c>bridge</c> in Blech's PostgreSQL database, database <c>bridge</c> beside Blech's on
@@ -19,13 +27,8 @@ public sealed class StateStore(IEngineDialect dialect)
 
     public int LatestVersion => dialect.StateMigrations.Count;
 
-    public static async Task<bool> ExistsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = ExistsSql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
-    }
+    public static async Task<bool> ExistsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(ExistsSql, transaction: transaction, cancellationToken: ct)) > 0;
 
     /// <summary>The state's version; 0 when Bridge has never run against this database.</summary>
     public static async Task<int> VersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
@@ -35,11 +38,7 @@ public sealed class StateStore(IEngineDialect dialect)
             return 0;
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT MAX(version) FROM bridge.schema_version";
-        var value = await command.ExecuteScalarAsync(ct);
-        return value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM bridge.schema_version", transaction: transaction, cancellationToken: ct)) ?? 0;
     }
 
     /// <summary>Creates the state, or upgrades it to this Bridge's version. Every script is idempotent, so two first runs may race.</summary>
@@ -68,13 +67,10 @@ public sealed class StateStore(IEngineDialect dialect)
             return map;
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT domain, address FROM bridge.site_address";
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        foreach (var (domain, address) in await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            "SELECT domain, address FROM bridge.site_address", transaction: transaction, cancellationToken: ct)))
         {
-            map[reader.GetString(0)] = reader.GetString(1);
+            map[domain] = address;
         }
 
         return map;
@@ -102,11 +98,8 @@ public sealed class StateStore(IEngineDialect dialect)
             return null;
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT MAX(finished_at) FROM bridge.run WHERE outcome = 'ok'";
-        var value = await command.ExecuteScalarAsync(ct);
-        return value is DateTime d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : null;
+        return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            "SELECT MAX(finished_at) FROM bridge.run WHERE outcome = 'ok'", transaction: transaction, cancellationToken: ct)) is { } d ? Utc(d) : null;
     }
 
     /// <summary>The fingerprints stored after the last successful sync: (peer, local), or nulls.</summary>
@@ -117,24 +110,9 @@ public sealed class StateStore(IEngineDialect dialect)
             return (null, null);
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT side, value FROM bridge.fingerprint";
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        string? peer = null, local = null;
-        while (await reader.ReadAsync(ct))
-        {
-            if (reader.GetString(0) == "peer")
-            {
-                peer = reader.GetString(1);
-            }
-            else
-            {
-                local = reader.GetString(1);
-            }
-        }
-
-        return (peer, local);
+        var rows = (await connection.QueryAsync<(string Side, string Value)>(new CommandDefinition(
+            "SELECT side, value FROM bridge.fingerprint", transaction: transaction, cancellationToken: ct))).ToList();
+        return (rows.LastOrDefault(r => r.Side == "peer").Value, rows.LastOrDefault(r => r.Side != "peer").Value);
     }
 
     public async Task WriteFingerprintsAsync(DbConnection connection, DbTransaction transaction, string? peer, string? local, DateTime now, CancellationToken ct)
@@ -159,18 +137,66 @@ public sealed class StateStore(IEngineDialect dialect)
             reverts.Select(r => new object?[] { now, r.Kind.Name(), r.Key, r.Changes[0].Name, r.Changes[0].From, r.Changes[0].To }).ToList(), null, null, ct);
     }
 
-    public async Task RecordRunAsync(DbConnection connection, DbTransaction? transaction, RunRecord run, CancellationToken ct)
+    public static Task RecordRunAsync(DbConnection connection, DbTransaction? transaction, RunRecord run, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO bridge.run (command, requested_by, started_at, finished_at, outcome, exit_code, summary, error) "
+                + "VALUES (@Command, @RequestedBy, @StartedAt, @FinishedAt, @Outcome, @ExitCode, @Summary, @Error)",
+            run, transaction, cancellationToken: ct));
+
+    /// <summary>Records a run on <paramref name="side"/>'s state when it exists (for example: a run that found the lock taken); best effort, never throws.</summary>
+    public static async Task TryRecordRunAsync(Side side, RunRecord run, CancellationToken ct)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var p = Enumerable.Range(0, 8).Select(dialect.Placeholder).ToArray();
-        command.CommandText = $"INSERT INTO bridge.run (command, requested_by, started_at, finished_at, outcome, exit_code, summary, error) VALUES ({string.Join(", ", p)})";
-        object?[] args = [run.Command, run.RequestedBy, run.StartedAt, run.FinishedAt, run.Outcome, run.ExitCode, run.Summary, run.Error];
-        for (var i = 0; i < args.Length; i++)
+        try
         {
-            command.Parameters.Add(dialect.CreateParameter(i, args[i]));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            await using var connection = side.Dialect.CreateConnection(side.ConnectionString);
+            await connection.OpenAsync(timeout.Token);
+            if (await ExistsAsync(connection, null, timeout.Token))
+            {
+                await RecordRunAsync(connection, null, run, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is DbException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            // The run log is a convenience; the run's own outcome has been reported already.
+        }
+    }
+
+    // The small reads of Bridge's own tables go through Dapper: a few rows each, where the SQL reads best on its own.
+    private const string SelectRun = "SELECT command AS Command, requested_by AS RequestedBy, started_at AS StartedAt, finished_at AS FinishedAt, "
+        + "outcome AS Outcome, summary AS Summary, error AS Error FROM bridge.run";
+
+    /// <summary>The last sync or resync, or the last successful one; null when there was none (or no state yet).</summary>
+    public static async Task<RunSummary?> LastSyncAsync(DbConnection connection, bool successful, CancellationToken ct)
+    {
+        if (!await ExistsAsync(connection, null, ct))
+        {
+            return null;
         }
 
-        await command.ExecuteNonQueryAsync(ct);
+        var sql = SelectRun + " WHERE command IN ('sync', 'resync')" + (successful ? " AND outcome = 'ok'" : string.Empty) + " ORDER BY id DESC LIMIT 1";
+        return (await connection.QueryAsync<RunSummary>(new CommandDefinition(sql, cancellationToken: ct))).Select(Utc).FirstOrDefault();
     }
+
+    /// <summary>When the last successful report started; null when there was none.</summary>
+    public static async Task<DateTime?> LastReportAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            "SELECT MAX(started_at) FROM bridge.run WHERE command = 'report' AND outcome = 'ok'", cancellationToken: ct)) is { } d ? Utc(d) : null;
+
+    /// <summary>The runs other than reports that started after <paramref name="after"/>, oldest first.</summary>
+    public static async Task<List<RunSummary>> RunsSinceAsync(DbConnection connection, DateTime after, CancellationToken ct) =>
+        (await connection.QueryAsync<RunSummary>(new CommandDefinition(SelectRun + " WHERE started_at > @after AND command <> 'report' ORDER BY id", new { after }, cancellationToken: ct)))
+            .Select(Utc).ToList();
+
+    /// <summary>The reverts recorded after <paramref name="after"/>, oldest first.</summary>
+    public static async Task<List<RevertRecord>> RevertsSinceAsync(DbConnection connection, DateTime after, CancellationToken ct) =>
+        (await connection.QueryAsync<RevertRecord>(new CommandDefinition(
+            "SELECT at AS At, kind AS Kind, object_key AS ObjectKey, field AS Field, from_value AS FromValue, to_value AS ToValue FROM bridge.revert WHERE at > @after ORDER BY id",
+            new { after }, cancellationToken: ct)))
+            .Select(r => r with { At = Utc(r.At) }).ToList();
+
+    private static DateTime Utc(DateTime d) => DateTime.SpecifyKind(d, DateTimeKind.Utc);
+
+    private static RunSummary Utc(RunSummary r) => r with { StartedAt = Utc(r.StartedAt), FinishedAt = r.FinishedAt is { } f ? Utc(f) : null };
 }

@@ -13,11 +13,11 @@ public sealed class SerialTests
     [TestCase(0L, 2147483648L, false, TestName = "exactly half-way is not newer either way")]
     [TestCase(2147483647L, 0L, true, TestName = "just under half-way is newer")]
     [TestCase(2147483649L, 0L, false, TestName = "just past half-way is older")]
-    public void IsNewer_follows_RFC_1982(long candidate, long than, bool newer) =>
+    public void IsNewerFollowsRFC1982(long candidate, long than, bool newer) =>
         Assert.That(Serial.IsNewer(candidate, than), Is.EqualTo(newer));
 
     [Test]
-    public void Adding_one_to_the_largest_serial_wraps_to_zero_which_is_newer()
+    public void AddingOneToTheLargestSerialWrapsToZeroWhichIsNewer()
     {
         Assert.That(Serial.Next(4294967295), Is.Zero);
         Assert.That(Serial.IsNewer(Serial.Next(4294967295), 4294967295), Is.True);
@@ -25,12 +25,12 @@ public sealed class SerialTests
 
     [TestCase(-1L)]
     [TestCase(2147483648L)]
-    public void Add_refuses_increments_outside_0_to_2_to_the_31_minus_1(long increment) =>
+    public void AddRefusesIncrementsOutside0To2ToThe31Minus1(long increment) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => Serial.Add(1, increment));
 
     [TestCase(4294967296L)]
     [TestCase(-1L)]
-    public void Serials_outside_32_bits_are_refused(long serial) =>
+    public void SerialsOutside32BitsAreRefused(long serial) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => Serial.Next(serial));
 
     [TestCase(2026112500L, 2026112501L, TestName = "today: add one")]
@@ -40,17 +40,17 @@ public sealed class SerialTests
     [TestCase(2026112401L, 2026112501L, TestName = "yesterday: today x 100 + 1")]
     [TestCase(7L, 2026112501L, TestName = "a small serial becomes today's first")]
     [TestCase(4294967295L, 0L, TestName = "the largest serial wraps, still newer")]
-    public void BlechBump_follows_Blechs_rule(long serial, long expected) =>
-        Assert.That(Serial.BlechBump(serial, new DateTime(2026, 11, 25, 23, 59, 0, DateTimeKind.Utc)), Is.EqualTo(expected));
+    public void BlechBumpFollowsBlechsRule(long serial, long expected) =>
+        Assert.That(SerialPlans.BlechBump(serial, new DateTime(2026, 11, 25, 23, 59, 0, DateTimeKind.Utc)), Is.EqualTo(expected));
 
     [Test]
-    public void A_hundred_edits_in_a_day_never_go_backwards()
+    public void AHundredEditsInADayNeverGoBackwards()
     {
         var now = new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
-        var s = Serial.BlechBump(2026112401, now);
+        var s = SerialPlans.BlechBump(2026112401, now);
         for (var i = 0; i < 150; i++)
         {
-            var next = Serial.BlechBump(s, now);
+            var next = SerialPlans.BlechBump(s, now);
             Assert.That(Serial.IsNewer(next, s), Is.True, $"edit {i}: {next} after {s}");
             s = next;
         }
@@ -59,13 +59,13 @@ public sealed class SerialTests
     }
 
     [Test]
-    public void Newest_picks_by_sequence_space_not_by_number() =>
+    public void NewestPicksBySequenceSpaceNotByNumber() =>
         Assert.That(Serial.Newest(4294967290, 3, 4294967295), Is.EqualTo(3L));
 
     [Test]
-    public void A_serial_going_up_needs_one_step()
+    public void ASerialGoingUpNeedsOneStep()
     {
-        var plan = Serial.PlanReset(100, 5000, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
+        var plan = SerialPlans.PlanReset(100, 5000, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
         Assert.That(plan.Steps, Is.EqualTo(new[] { 5000L }));
         Assert.That(plan.WaitBetweenSteps, Is.EqualTo(TimeSpan.Zero));
     }
@@ -74,9 +74,9 @@ public sealed class SerialTests
     [TestCase(1L, 4000000000L)]
     [TestCase(1000L, 999L, TestName = "down by exactly one takes three steps")]
     [TestCase(3000000000L, 852516352L, TestName = "exactly half-way away")]
-    public void A_serial_coming_down_takes_steps_each_newer_than_the_last(long from, long to)
+    public void ASerialComingDownTakesStepsEachNewerThanTheLast(long from, long to)
     {
-        var plan = Serial.PlanReset(from, to, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
+        var plan = SerialPlans.PlanReset(from, to, TimeSpan.FromHours(3), TimeSpan.FromHours(1));
         Assert.That(plan.Steps, Has.Count.GreaterThanOrEqualTo(2));
         Assert.That(plan.Steps[^1], Is.EqualTo(to));
         var previous = from;
@@ -90,10 +90,10 @@ public sealed class SerialTests
     }
 
     [Test]
-    public void Down_by_one_is_three_steps() =>
-        Assert.That(Serial.PlanReset(1000, 999, TimeSpan.FromHours(1), TimeSpan.Zero).Steps, Has.Count.EqualTo(3));
+    public void DownByOneIsThreeSteps() =>
+        Assert.That(SerialPlans.PlanReset(1000, 999, TimeSpan.FromHours(1), TimeSpan.Zero).Steps, Has.Count.EqualTo(3));
 
     [Test]
-    public void The_same_serial_needs_no_step() =>
-        Assert.That(Serial.PlanReset(42, 42, TimeSpan.FromHours(1), TimeSpan.Zero).Steps, Is.Empty);
+    public void TheSameSerialNeedsNoStep() =>
+        Assert.That(SerialPlans.PlanReset(42, 42, TimeSpan.FromHours(1), TimeSpan.Zero).Steps, Is.Empty);
 }

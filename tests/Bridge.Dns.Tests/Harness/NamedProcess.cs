@@ -7,20 +7,20 @@ namespace Bridge.Dns.Tests.Harness;
 /// One running `named -g`, with everything it prints kept in memory.
 internal sealed class NamedProcess : IDisposable
 {
-    private readonly Process process;
-    private readonly StringBuilder log = new();
-    private readonly Lock gate = new();
-    private volatile bool exited;
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly Lock _gate = new();
+    private volatile bool _exited;
 
-    private NamedProcess(Process process) => this.process = process;
+    private NamedProcess(Process process) => _process = process;
 
     public string Log
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return log.ToString();
+                return _log.ToString();
             }
         }
     }
@@ -29,17 +29,17 @@ internal sealed class NamedProcess : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return log.Length;
+                return _log.Length;
             }
         }
     }
 
     // Kept in a field so that it still answers after the Process is disposed.
-    public bool HasExited => exited;
+    public bool HasExited => _exited;
 
-    public int? ExitCode => exited ? process.ExitCode : null;
+    public int? ExitCode => _exited ? _process.ExitCode : null;
 
     /// Starts named; debugLevel 1 adds the secondary's "refresh_callback ... serial: new N, old M" lines.
     public static NamedProcess Start(string named, string confPath, string folder, int debugLevel)
@@ -52,7 +52,7 @@ internal sealed class NamedProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        // -g: foreground, every log line to stderr; -4: the harness is IPv4 only; -n 1: one worker thread is plenty.
+        // -g: foreground, every _log line to stderr; -4: the harness is IPv4 only; -n 1: one worker thread is plenty.
         foreach (var argument in new[] { "-g", "-4", "-n", "1", "-d", debugLevel.ToString(CultureInfo.InvariantCulture), "-c", confPath })
         {
             start.ArgumentList.Add(argument);
@@ -60,7 +60,7 @@ internal sealed class NamedProcess : IDisposable
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var result = new NamedProcess(process);
-        process.Exited += (_, _) => result.exited = true;
+        process.Exited += (_, _) => result._exited = true;
         process.ErrorDataReceived += (_, e) => result.Append(e.Data);
         process.OutputDataReceived += (_, e) => result.Append(e.Data);
         process.Start();
@@ -72,15 +72,15 @@ internal sealed class NamedProcess : IDisposable
 
     public async Task WaitForExitAsync(CancellationToken ct)
     {
-        await process.WaitForExitAsync(ct);
-        exited = true;
+        await _process.WaitForExitAsync(ct);
+        _exited = true;
     }
 
     public void Kill()
     {
         try
         {
-            process.Kill();
+            _process.Kill();
         }
         catch (InvalidOperationException)
         {
@@ -88,7 +88,7 @@ internal sealed class NamedProcess : IDisposable
         }
     }
 
-    public void Dispose() => process.Dispose();
+    public void Dispose() => _process.Dispose();
 
     private void Append(string? line)
     {
@@ -97,9 +97,9 @@ internal sealed class NamedProcess : IDisposable
             return;
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            log.Append(line).Append('\n');
+            _log.Append(line).Append('\n');
         }
     }
 }

@@ -37,9 +37,9 @@ public sealed partial class NamedServer : IAsyncDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
     private static readonly ConcurrentDictionary<NamedServer, byte> Live = new();
 
-    private readonly NamedProcess process;
-    private readonly string rndcConf;
-    private int disposed;
+    private readonly NamedProcess _process;
+    private readonly string _rndcConf;
+    private int _disposed;
 
     static NamedServer() =>
         // A test run that ends without disposing a server must not leave named holding its ports.
@@ -47,7 +47,7 @@ public sealed partial class NamedServer : IAsyncDisposable
         {
             foreach (var server in Live.Keys)
             {
-                server.process.Kill();
+                server._process.Kill();
             }
         };
 
@@ -59,8 +59,8 @@ public sealed partial class NamedServer : IAsyncDisposable
         Port = port;
         ControlPort = controlPort;
         StartAttempts = attempts;
-        this.process = process;
-        rndcConf = Path.Combine(folder, "rndc.conf");
+        _process = process;
+        _rndcConf = Path.Combine(folder, "rndc.conf");
         Live[this] = 0;
     }
 
@@ -81,12 +81,12 @@ public sealed partial class NamedServer : IAsyncDisposable
     public int StartAttempts { get; }
 
     /// Everything named has logged so far; put it in assertion messages.
-    public string Log => process.Log;
+    public string Log => _process.Log;
 
     /// The current length of <see cref="Log"/>: pass it to <see cref="WaitForLogAsync"/> to look only at what comes after.
-    public int LogLength => process.LogLength;
+    public int LogLength => _process.LogLength;
 
-    public bool HasExited => process.HasExited;
+    public bool HasExited => _process.HasExited;
 
     /// Starts a primary serving the given zone files (`type primary`).
     public static Task<NamedServer> StartPrimaryAsync(
@@ -174,7 +174,7 @@ public sealed partial class NamedServer : IAsyncDisposable
                 }
             }
 
-            if (clock.Elapsed > timeout || process.HasExited)
+            if (clock.Elapsed > timeout || _process.HasExited)
             {
                 return null;
             }
@@ -186,7 +186,7 @@ public sealed partial class NamedServer : IAsyncDisposable
     /// Runs rndc against this server; a failure throws with rndc's output and the end of named's log.
     public async Task<string> RndcAsync(IReadOnlyList<string> arguments, CancellationToken ct = default)
     {
-        var result = await ProcessRunner.RunAsync(BindTools.Rndc, ["-c", rndcConf, .. arguments], RndcTimeout, ct);
+        var result = await ProcessRunner.RunAsync(BindTools.Rndc, ["-c", _rndcConf, .. arguments], RndcTimeout, ct);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException(
@@ -202,13 +202,13 @@ public sealed partial class NamedServer : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var log = process.Log;
+            var log = _process.Log;
             if (since < log.Length && log.IndexOf(text, since, StringComparison.Ordinal) >= 0)
             {
                 return true;
             }
 
-            if (clock.Elapsed > timeout || process.HasExited)
+            if (clock.Elapsed > timeout || _process.HasExited)
             {
                 return false;
             }
@@ -220,7 +220,7 @@ public sealed partial class NamedServer : IAsyncDisposable
     /// `rndc stop`, then waits for named to exit (killing it when it will not); the port is free afterwards.
     public async Task StopAsync(CancellationToken ct = default)
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
             try
             {
@@ -228,7 +228,7 @@ public sealed partial class NamedServer : IAsyncDisposable
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException)
             {
-                process.Kill();
+                _process.Kill();
             }
         }
 
@@ -236,25 +236,25 @@ public sealed partial class NamedServer : IAsyncDisposable
         limit.CancelAfter(StopTimeout);
         try
         {
-            await process.WaitForExitAsync(limit.Token);
+            await _process.WaitForExitAsync(limit.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            process.Kill();
-            await process.WaitForExitAsync(ct);
+            _process.Kill();
+            await _process.WaitForExitAsync(ct);
         }
     }
 
     /// SIGKILL, like a machine that dies: no zone dump, no goodbye.
     public async Task KillAsync(CancellationToken ct = default)
     {
-        process.Kill();
-        await process.WaitForExitAsync(ct);
+        _process.Kill();
+        await _process.WaitForExitAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
@@ -266,7 +266,7 @@ public sealed partial class NamedServer : IAsyncDisposable
         finally
         {
             Live.TryRemove(this, out _);
-            process.Dispose();
+            _process.Dispose();
             if (Environment.GetEnvironmentVariable(KeepVariable) != "1")
             {
                 TryDelete(Folder);

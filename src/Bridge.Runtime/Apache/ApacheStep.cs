@@ -2,10 +2,11 @@ using System.Net;
 using Bridge.Apache;
 using Bridge.Core.Normalize;
 using Bridge.Core.Report;
-using Bridge.Data.Run;
+using Bridge.Data.State;
 using Microsoft.Extensions.Logging;
+using Bridge.Core.Files;
 
-namespace Bridge.Cli;
+namespace Bridge.Runtime;
 
 /// <summary>
 /// The Apache part of a run: D becomes V in the standby's vhost files, checked by Apache itself, except for sites the standby's
@@ -13,8 +14,6 @@ namespace Bridge.Cli;
 /// </summary>
 public sealed class ApacheStep(ApacheConfig config, ILogger logger)
 {
-    private const string RewrittenList = "rewritten-files";
-
     public ApacheApplierOptions Options(bool dryRun)
     {
         static ApacheCommand? Command(List<string> argv, Dictionary<string, string> env) =>
@@ -59,12 +58,13 @@ public sealed class ApacheStep(ApacheConfig config, ILogger logger)
             return new ApacheSummary("failed", [], [], [], e.Message, false);
         }
 
-        var rewritten = ReadRewritten();
+        var state = new RewrittenFiles(config.BackupRoot);
+        var rewritten = state.Read();
         var reverted = result.ChangedFiles.Where(rewritten.Contains).ToList();
         if (result.Outcome == ApacheApplyOutcome.Applied || result.Outcome == ApacheApplyOutcome.ReloadFailed)
         {
             rewritten.UnionWith(result.ChangedFiles);
-            WriteRewritten(rewritten);
+            state.Write(rewritten);
         }
 
         var outcome = result.Outcome switch
@@ -100,39 +100,10 @@ public sealed class ApacheStep(ApacheConfig config, ILogger logger)
 
     private static IReadOnlyDictionary<string, string?> Env(Dictionary<string, string> env) => env.ToDictionary(e => e.Key, e => (string?)e.Value);
 
-    private HashSet<string> ReadRewritten()
-    {
-        var path = Path.Combine(config.BackupRoot, RewrittenList);
-        return File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
-    }
-
-    private void WriteRewritten(HashSet<string> files)
-    {
-        Directory.CreateDirectory(config.BackupRoot);
-        var path = Path.Combine(config.BackupRoot, RewrittenList);
-        File.WriteAllLines(path + ".tmp", files.Order(StringComparer.Ordinal));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
-
     // One Apache rewrite at a time on this machine: sync, watch and the administrator's command may meet.
-    private async Task<FileStream> AcquireLockAsync(CancellationToken ct)
+    private Task<FileStream> AcquireLockAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(config.BackupRoot);
-        var path = Path.Combine(config.BackupRoot, ".lock");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (RunLock.TryOpenFile(path) is { } file)
-            {
-                return file;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new IOException($"{path} is still held by another Bridge run after 60 s");
-            }
-
-            await Task.Delay(200, ct);
-        }
+        return FileLock.TakeAsync(Path.Combine(config.BackupRoot, ".lock"), TimeSpan.FromSeconds(60), ct);
     }
 }

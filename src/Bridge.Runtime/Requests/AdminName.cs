@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Bridge.Cli.Requests;
+namespace Bridge.Runtime.Requests;
 
 /// <summary>Blech's documented alphabet for an admin login (BLECH.md §4): letters, digits and <c>._@-</c>, at most 64 of them.</summary>
 public static partial class AdminName

@@ -1,10 +1,17 @@
 using System.Data.Common;
+using System.Text.RegularExpressions;
 
-namespace Bridge.Data.Engine;
+namespace Bridge.Core;
 
-/// <summary>Keeps connection passwords out of every message Bridge prints or stores.</summary>
-public sealed class Secrets
+/// <summary>
+/// Keeps secrets out of every message Bridge prints, stores or mails: the passwords it knows (connection strings, the mail
+/// login) by their text, and password hashes by their shape.
+/// </summary>
+public sealed partial class Secrets
 {
+    /// <summary>What a password hash is replaced with.</summary>
+    public const string HashPlaceholder = "[hash]";
+
     private readonly List<string> _secrets = [];
 
     /// <summary>Remembers the password of a connection string (any of the usual key spellings).</summary>
@@ -51,4 +58,12 @@ public sealed class Secrets
 
         return text;
     }
+
+    /// <summary>Replaces anything shaped like a crypt(3) hash or a Dovecot scheme prefix with <see cref="HashPlaceholder"/>.</summary>
+    public static string ScrubHashes(string text) =>
+        text.Contains('$') || text.Contains('{') ? CryptHash().Replace(text, HashPlaceholder) : text;
+
+    // $1$ $2a$ $2b$ $2y$ $5$ $6$ $7$ $y$ $gy$ $argon2id$ ..., and {SHA512-CRYPT}-style prefixes with what follows.
+    [GeneratedRegex(@"(\{[A-Z0-9.-]*(CRYPT|SHA|MD5|ARGON2[A-Z]*|PLAIN)[A-Z0-9.-]*\})?\$(1|2[abxy]?|5|6|7|y|gy|argon2(id|i|d))\$[^\s'"",;<>]*|\{[A-Z0-9.-]*(CRYPT|SHA|MD5|ARGON2[A-Z]*|PLAIN)[A-Z0-9.-]*\}[^\s'"",;<>]*", RegexOptions.CultureInvariant)]
+    private static partial Regex CryptHash();
 }

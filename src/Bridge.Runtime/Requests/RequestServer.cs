@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using Bridge.Core;
-using Bridge.Data.Engine;
+using Bridge.Data.Run;
+using Bridge.Core.Files;
 
-namespace Bridge.Cli.Requests;
+namespace Bridge.Runtime.Requests;
 
 /// <summary>
 /// The privileged side of the Resync button: takes every pending request from the spool, runs one resync for all of them
-/// (in this process, as <c>bridge resync</c>), and answers each request with its outcome in plain words. Requests that arrive
+/// (the runtime's resync operation, in this process), and answers each request with its outcome in plain words. Requests that arrive
 /// while a resync runs join it.
 /// </summary>
 [SupportedOSPlatform("linux")]
@@ -17,9 +18,9 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
     private static readonly TimeSpan BeatEvery = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan CleanEvery = TimeSpan.FromHours(1);
 
-    // How often a run that found another Bridge run holding the lock (exit 4, after waiting LockWaitSeconds) is tried again.
+    // How often a run that found another Bridge run holding the lock (exit 4, after waiting LockWait) is tried again.
     private const int LockedAttempts = 3;
-    private const string LockWaitSeconds = "60";
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(60);
 
     private DateTime _lastBeat = DateTime.MinValue;
     private DateTime _lastClean = DateTime.MinValue;
@@ -147,15 +148,15 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
         var timer = Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
-            using var stdout = new StringWriter();
-            using var stderr = new StringWriter();
-            int code;
+            using var logged = new StringWriter();
+            SyncOutcome outcome;
+            BridgeRuntime? runtime = null;
             try
             {
-                // "--requested-by=..." in one token: a login may begin with '@', which alone would be read as a response file.
-                code = await BridgeApp.RunAsync(
-                    ["resync", "--config", configPath, "--format", "json", "--requested-by=" + string.Join(',', admins), "--wait", LockWaitSeconds],
-                    stdout, TextWriter.Synchronized(stderr), ct);
+                using var loggers = new TextWriterLoggerProvider(TextWriter.Synchronized(logged));
+                outcome = BridgeRuntime.TryLoad(configPath, loggers, out runtime, out var invalid)
+                    ? await runtime.SyncAsync(SyncJob.Resync(string.Join(',', admins), LockWait), ct)
+                    : SyncOutcome.Failed(invalid);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -163,46 +164,40 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
             }
             catch (Exception e)
             {
-                await Log($"resync threw {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
-                return (ExitCodes.Failure, ResyncWords.Describe(-1, string.Empty, string.Empty, timer.Elapsed, spool.ReadNames()));
+                await Log($"resync threw {e.GetType().Name}: {(runtime?.Secrets.Redact(e.Message) ?? e.Message).ReplaceLineEndings(" ")}");
+                return (ExitCodes.Failure, ResyncWords.Unexpected);
             }
 
-            foreach (var line in stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var line in logged.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 await Log($"resync: {line.TrimEnd('\r')}");
             }
 
-            if (code == ExitCodes.Locked && attempt < LockedAttempts && !ct.IsCancellationRequested)
+            if (outcome.Failure is { } failure)
+            {
+                await Log($"resync: bridge resync: {failure.Message}");
+            }
+
+            if (outcome.Failure?.Reason == FailureReason.LockHeld && attempt < LockedAttempts && !ct.IsCancellationRequested)
             {
                 await Log("another Bridge run holds the lock; trying again");
                 continue;
             }
 
-            var names = await NamesAsync(stdout.ToString(), ct);
-            try
-            {
-                return (code, ResyncWords.Describe(code, stdout.ToString(), stderr.ToString(), timer.Elapsed, names));
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or System.Text.Json.JsonException)
-            {
-                // An answer must come whatever the report looks like; without one, the request would be served again forever.
-                await Log($"cannot put the resync's outcome in words: {e.Message}");
-                return (code, code == ExitCodes.Success
-                    ? "Resync finished, but Bridge could not read its own report.\nAn administrator can find the details in the Bridge service log (journalctl -u bridge-requests)."
-                    : "Resync failed with an unexpected error.\nAn administrator can find the details in the Bridge service log (journalctl -u bridge-requests).");
-            }
+            var names = await NamesAsync(outcome, runtime, ct);
+            return (outcome.ExitCode, ResyncWords.Describe(outcome, timer.Elapsed, names));
         }
     }
 
     // Blech's host names for the answers: from this report, else remembered from an earlier one, else asked of the databases.
-    private async Task<MachineNames> NamesAsync(string stdout, CancellationToken ct)
+    private async Task<MachineNames> NamesAsync(SyncOutcome outcome, BridgeRuntime? runtime, CancellationToken ct)
     {
         var stored = spool.ReadNames();
-        var found = ResyncWords.NamesIn(stdout);
-        var names = new MachineNames(found.Peer ?? stored.Peer, found.Local ?? stored.Local);
-        if (names.Peer is null || names.Local is null)
+        var found = outcome.Report?.Machines;
+        var names = new MachineNames(NonEmpty(found?.Peer) ?? stored.Peer, NonEmpty(found?.Local) ?? stored.Local);
+        if ((names.Peer is null || names.Local is null) && runtime is not null)
         {
-            names = new MachineNames(names.Peer ?? await HostnameAsync("peer", ct), names.Local ?? await HostnameAsync("local", ct));
+            names = new MachineNames(names.Peer ?? await runtime.HostnameAsync(peer: true, ct), names.Local ?? await runtime.HostnameAsync(peer: false, ct));
         }
 
         if (names != stored)
@@ -220,25 +215,7 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
         return names;
     }
 
-    private async Task<string?> HostnameAsync(string role, CancellationToken ct)
-    {
-        try
-        {
-            var side = BridgeConfig.Load(configPath).BuildSide(role, new Secrets());
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await using var connection = side.Dialect.CreateConnection(side.ConnectionString);
-            await connection.OpenAsync(timeout.Token);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT hostname FROM server";
-            return await command.ExecuteScalarAsync(timeout.Token) as string;
-        }
-        catch (Exception)
-        {
-            // Only a name for a sentence: whatever went wrong, the answer says "the active machine" instead.
-            return null;
-        }
-    }
+    private static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     private async Task HousekeepAsync()
     {
@@ -263,23 +240,7 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
         }
     }
 
-    private FileStream? TryLock()
-    {
-        try
-        {
-            return new FileStream(spool.LockFile, new FileStreamOptions
-            {
-                Mode = FileMode.OpenOrCreate,
-                Access = FileAccess.ReadWrite,
-                Share = FileShare.None,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private FileStream? TryLock() => FileLock.TryTake(spool.LockFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
     private static List<string> Admins(IEnumerable<SpoolRequest> requests) => [.. requests.Select(r => r.Admin).Distinct(StringComparer.Ordinal)];
 

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Bridge.Apache;
+namespace Bridge.Core.Files;
 
 /// <summary>The few POSIX calls .NET does not offer: file ownership and directory fsync.</summary>
-internal static class NativeFile
+public static class NativeFile
 {
     private const int AtFdCwd = -100;
     private const uint StatxUid = 0x8;

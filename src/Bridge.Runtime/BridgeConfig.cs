@@ -1,4 +1,5 @@
 using System.Net;
+using Bridge.Core;
 using Bridge.Core.Guard;
 using Bridge.Core.Normalize;
 using Bridge.Data.Engine;
@@ -7,7 +8,7 @@ using Bridge.MySql;
 using Bridge.Postgres;
 using Microsoft.Extensions.Configuration;
 
-namespace Bridge.Cli;
+namespace Bridge.Runtime;
 
 /// <summary>A wrong or missing configuration value; the message names the key and what is wrong (never a secret).</summary>
 public sealed class ConfigException(string message) : Exception(message);

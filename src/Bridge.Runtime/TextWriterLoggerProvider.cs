@@ -1,11 +1,16 @@
 using Microsoft.Extensions.Logging;
 
-namespace Bridge.Cli;
+namespace Bridge.Runtime;
 
-/// <summary>Writes log lines to a given writer; used when the app runs inside another process (tests, the plugin hook).</summary>
-public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvider
+/// <summary>Writes log lines to a given writer; used when the app runs inside another process (tests, the plugin hook, the request server).</summary>
+public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvider, ILoggerFactory
 {
     public ILogger CreateLogger(string categoryName) => new WriterLogger(writer);
+
+    /// <summary>As a factory, this provider is the only one.</summary>
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
 
     public void Dispose()
     {

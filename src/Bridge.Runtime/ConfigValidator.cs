@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 
-namespace Bridge.Cli;
+namespace Bridge.Runtime;
 
 /// <summary>One problem in a configuration file: where (a JSON path, and the line and column when known) and what.</summary>
 public sealed record ConfigProblem(string Path, int? Line, int? Column, string Message)

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Bridge.Core.Files;
 
-namespace Bridge.Cli.Requests;
+namespace Bridge.Runtime.Requests;
 
 /// <summary>A request a Blech admin made, as the service took it from the spool.</summary>
 public sealed record SpoolRequest(string Id, string Admin, DateTime RequestedAt, string FileName);
@@ -104,7 +105,7 @@ public sealed partial class Spool(string root)
     {
         var path = RequestPath(id, admin);
         var text = string.Create(CultureInfo.InvariantCulture, $"admin={admin}\nrequested={now:O}\n");
-        WriteAtomic(path, text, SharedFile, Path.Combine(Requests, $".{id}.tmp"));
+        WriteAtomic(path, text, SharedFile);
         return path;
     }
 
@@ -294,27 +295,8 @@ public sealed partial class Spool(string root)
         }
     }
 
-    private static void WriteAtomic(string path, string content, UnixFileMode mode, string? temp = null)
-    {
-        temp ??= Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode }))
-            {
-                stream.Write(System.Text.Encoding.UTF8.GetBytes(content));
-                stream.Flush(flushToDisk: true);
-            }
-
-            // The umask may have taken bits away that group blech needs.
-            File.SetUnixFileMode(temp, mode);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
+    private static void WriteAtomic(string path, string content, UnixFileMode mode) =>
+        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(content), mode);
 
     [GeneratedRegex(@"\A([0-9a-f]{32})\.([A-Za-z0-9._@-]{1,64})\.req\z", RegexOptions.CultureInvariant)]
     private static partial Regex RequestName();

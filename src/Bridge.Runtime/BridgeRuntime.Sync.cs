@@ -1,0 +1,89 @@
+using Bridge.Core;
+using Bridge.Data.Run;
+using Bridge.Data.State;
+
+namespace Bridge.Runtime;
+
+/// <summary>
+/// A sync as asked: <c>sync</c>, <c>resync</c> (compare everything, queue every synced object) or <c>diff</c> (dry, no lock).
+/// </summary>
+/// <param name="Command">The command's name, for the run log and messages.</param>
+/// <param name="RequestedBy">Who asked, for the run log.</param>
+public sealed record SyncJob(string Command, string RequestedBy)
+{
+    public bool DryRun { get; init; }
+
+    /// <summary>Apply even when the guard would refuse the deletions (never an empty peer).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Compare everything even when nothing seems to have changed, and queue regeneration of every synced object.</summary>
+    public bool Full { get; init; }
+
+    /// <summary>How long to wait for another run's lock before giving up with <see cref="FailureReason.LockHeld"/>.</summary>
+    public TimeSpan Wait { get; init; }
+
+    public static SyncJob Sync(string requestedBy, bool dryRun = false, bool force = false, TimeSpan wait = default) =>
+        new("sync", requestedBy) { DryRun = dryRun, Force = force, Wait = wait };
+
+    public static SyncJob Resync(string requestedBy, TimeSpan wait = default) => new("resync", requestedBy) { Full = true, Wait = wait };
+
+    public static SyncJob Diff(string requestedBy) => new("diff", requestedBy) { DryRun = true };
+}
+
+public sealed partial class BridgeRuntime
+{
+    /// <summary>
+    /// Brings the standby in line with the active machine under the run lock (none for a dry run), then rewrites the standby's
+    /// Apache files. The outcome has the report as far as the run got and, when it failed, why.
+    /// </summary>
+    public async Task<SyncOutcome> SyncAsync(SyncJob job, CancellationToken ct)
+    {
+        SyncRunner runner;
+        SyncRequest request;
+        Side local;
+        try
+        {
+            var peer = Peer;
+            local = Local;
+            request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full };
+            runner = new SyncRunner(peer, local, Config.BuildRetry(), Secrets, Logger);
+        }
+        catch (ConfigException e)
+        {
+            return SyncOutcome.Failed(ConfigFailure(e));
+        }
+
+        RunLock? runLock = null;
+        if (!job.DryRun)
+        {
+            string? heldBy;
+            try
+            {
+                (runLock, heldBy) = await RunLock.TryAcquireAsync(Config.LockFile, local, job.Wait, ct);
+            }
+            catch (Exception e) when (IsDatabaseError(e) || e is IOException or UnauthorizedAccessException)
+            {
+                return SyncOutcome.Failed(Failures.OfDatabase(FailureReason.LockFailed, e, local, Secrets, "cannot take the run lock: "));
+            }
+
+            if (runLock is null)
+            {
+                await StateStore.TryRecordRunAsync(local, new RunRecord(job.Command, job.RequestedBy, DateTime.UtcNow, DateTime.UtcNow, "locked", ExitCodes.Locked, null, heldBy), ct);
+                return SyncOutcome.Failed(new Failure(FailureReason.LockHeld, $"{heldBy}; nothing done") { Side = local.Role });
+            }
+        }
+
+        await using var heldLock = runLock;
+        var outcome = await runner.RunAsync(request, ct);
+        if (outcome.ExitCode == ExitCodes.Success && outcome.Report is not null && Config.Apache.Enabled)
+        {
+            var apache = await ApacheForSyncAsync(local, job.DryRun, ct);
+            outcome = apache.Succeeded
+                ? outcome with { Report = outcome.Report with { Apache = apache } }
+                : SyncOutcome.Failed(new Failure(FailureReason.Apache, $"apache: {apache.Outcome}: {apache.Reason} (the database changes are committed)"),
+                    outcome.Report with { Apache = apache });
+        }
+
+        return outcome;
+    }
+}
