@@ -45,6 +45,7 @@ public static class DrillCommands
 
             var origin = domain + ".";
             await blech.AddZoneAsync(new ZoneSpec(login, origin, PrimaryNs: "ns1.example.net.", Hostmaster: $"hostmaster.{origin}"), ct);
+            await blech.AddRecordAsync(new RecordSpec(origin, "@", "NS", "ns1.example.net."), ct);
             await blech.AddRecordAsync(new RecordSpec(origin, "@", "A", v), ct);
             await blech.AddRecordAsync(new RecordSpec(origin, "www", "A", v, Ttl: 300), ct);
             await blech.AddRecordAsync(new RecordSpec(origin, "@", "MX", "mail", Priority: 10), ct);

@@ -15,7 +15,8 @@ using Bridge.Drill;
 //       Blech's daemon: regenerate into DIR every S seconds, then run CMD (sh -c) for Apache and for named as Blech does
 //   bridge-drill push   --interval S --service-address V
 //       Blech's standby push from this machine to the peer every S seconds, while this machine holds V
-using var cts = new CancellationTokenSource();
+// Not disposed: ProcessExit may fire after Main returns.
+var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => cts.Cancel();
 
