@@ -21,17 +21,31 @@ public static class RoleCommands
 
         using var loggerFactory = BridgeApp.CreateLoggerFactory(stderr);
         var logger = loggerFactory.CreateLogger("bridge");
-        await using var runLock = await WaitForLockAsync(config, local, logger, ct);
+        var roles = new Roles(local, peer, logger);
+        var peerAnswers = roles.PeerAnswersAsync(ct);
+        await using var runLock = await WaitForLockAsync(config, local, logger, ct, peerAnswers);
 
-        // Vhosts first: once V is here, Apache must answer on it.
+        // Vhosts first: once V is here, Apache must answer on it. The sites Blech's hourly push moved back to this machine's own
+        // address since the last sync are Bridge's, not this machine's: they go back on V first, or the Apache step would keep them.
+        IReadOnlyList<string> reclaimed = [];
+        try
+        {
+            reclaimed = await roles.ReclaimSitesAsync(config.ParseServiceAddress(), config.BuildAddressPolicy().LocalAddress, ct);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            logger.LogError("Could not put the sites Blech's push moved back on V: {Reason}", secrets.Redact(SyncRunner.OneLine(e)));
+        }
+
         var apache = config.Apache.Enabled
             ? await ApacheCommands.RunForSyncAsync(config, local, dryRun: false, logger, secrets, ct)
             : null;
         try
         {
-            var result = await new Roles(local, peer, logger).PromoteAsync(config.ParseServiceAddress(), requestedBy, ct);
+            var result = await roles.PromoteAsync(config.ParseServiceAddress(), requestedBy, ct, peerKnownDown: !await peerAnswers);
             await stdout.WriteLineAsync($"promoted to active (epoch {result.Role.Epoch}): {result.ZonesRaised} zone serials raised"
                 + (result.RegisteredServiceAddress ? $", {config.ServiceAddress} registered" : string.Empty)
+                + (reclaimed.Count > 0 ? $", {reclaimed.Count} sites put back on {config.ServiceAddress}" : string.Empty)
                 + (result.PeerSeen ? string.Empty : "; the peer did not answer")
                 + (apache is null ? string.Empty : $"; apache {apache.Outcome}" + (apache.ChangedFiles.Count > 0 ? $" ({apache.ChangedFiles.Count} files)" : string.Empty)));
         }
@@ -115,12 +129,21 @@ public static class RoleCommands
     }
 
     // A role change must not wait behind a long sync for ever: keepalived is waiting. After a few seconds it goes on without
-    // the lock; the sync that holds it reads the role at its start and finishes as the role it began with.
-    private static async Task<RunLock?> WaitForLockAsync(BridgeConfig config, Side local, ILogger logger, CancellationToken ct)
+    // the lock; the sync that holds it reads the role at its start and finishes as the role it began with. When the peer does
+    // not answer (chip died), a sync holding the lock is stuck on the peer's connection with nothing to write: promote stops
+    // waiting as soon as it knows, instead of serving nothing on V for the full wait.
+    private static async Task<RunLock?> WaitForLockAsync(BridgeConfig config, Side local, ILogger logger, CancellationToken ct, Task<bool>? peerAnswers = null)
     {
+        // Not disposed: the peer's answer may come after the lock, and cancelling a disposed source would throw.
+        var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (peerAnswers is not null)
+        {
+            _ = StopWhenPeerIsDownAsync(peerAnswers, giveUp);
+        }
+
         try
         {
-            var (runLock, heldBy) = await RunLock.TryAcquireAsync(config.LockFile, local, TimeSpan.FromSeconds(10), ct);
+            var (runLock, heldBy) = await RunLock.TryAcquireAsync(config.LockFile, local, TimeSpan.FromSeconds(10), giveUp.Token);
             if (runLock is null)
             {
                 logger.LogWarning("Going on without the run lock: {HeldBy}", heldBy);
@@ -128,10 +151,23 @@ public static class RoleCommands
 
             return runLock;
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Going on without the run lock: the peer does not answer, so the run holding it is stuck on the peer's connection");
+            return null;
+        }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             logger.LogWarning("Going on without the run lock: {Reason}", e.Message);
             return null;
+        }
+    }
+
+    private static async Task StopWhenPeerIsDownAsync(Task<bool> peerAnswers, CancellationTokenSource giveUp)
+    {
+        if (!await peerAnswers)
+        {
+            giveUp.Cancel();
         }
     }
 
