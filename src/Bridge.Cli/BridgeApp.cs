@@ -50,6 +50,9 @@ public static class BridgeApp
         var status = new Command("status", "Roles, last sync, zones whose serials differ, pending changes; exit 1 when both machines claim to be active") { configOption, format };
         status.SetAction((r, token) => RoleCommands.StatusAsync(r.GetValue(configOption)!, r.GetValue(format)!, stdout, stderr, token));
 
+        var ready = new Command("ready", "Would this standby serve what the active machine serves if V moved here now? Changes nothing; exit 1 when not ready") { configOption, format };
+        ready.SetAction((r, token) => ReadyCommand.RunAsync(r.GetValue(configOption)!, r.GetValue(format)!, stdout, stderr, token));
+
         var spool = new Option<string>("--spool") { Description = "The request spool folder", DefaultValueFactory = _ => "/var/spool/bridge" };
         var admin = new Option<string>("--admin") { Description = "The Blech admin who clicked (BLECH_ADMIN)", Required = true };
         var waitResult = new Option<double>("--wait") { Description = "Seconds to wait for the result before answering that the resync goes on in the background", DefaultValueFactory = _ => 280 };
@@ -66,7 +69,7 @@ public static class BridgeApp
         var report = new Command("report", "The daily dry-run report: pending changes, reverts, skipped rows, serials, runs since the last report") { configOption, email, outFile };
         report.SetAction((r, token) => ReportCommand.RunAsync(r.GetValue(configOption)!, r.GetValue(email), r.GetValue(outFile), stdout, stderr, token));
 
-        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { resyncRequest, serveRequests, lastResync, report, sync, resync, diff, check, rewrite, watch, promote, demote, status };
+        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { resyncRequest, serveRequests, lastResync, report, sync, resync, diff, check, rewrite, watch, promote, demote, status, ready };
         // No response files: a Blech login may start with '@', and "@name" must stay a value, never a file to read.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)

@@ -73,6 +73,36 @@ public sealed class ApacheConfig
     public double WatchIntervalSeconds { get; set; } = 60;
 }
 
+/// <summary>What <c>bridge ready</c> looks at besides the databases: Blech's generated files, named, and how old is too old.</summary>
+public sealed class ReadyConfig
+{
+    /// <summary>Blech's generated tree (<c>bind/</c>, <c>mail/</c>); default: <c>apache.root</c> when it is a folder, else <c>/etc/blech/generated</c>.</summary>
+    public string? ConfigRoot { get; set; }
+
+    /// <summary>The command that asks the local named for SOA records; Bridge adds <c>+noall +answer +norecurse +time=2 +tries=1 -f FILE</c>.</summary>
+    public List<string> DnsQueryCommand { get; set; } = [];
+
+    /// <summary>The zone file checker; Bridge adds the origin and the file.</summary>
+    public List<string> CheckzoneCommand { get; set; } = [];
+
+    public bool CheckDns { get; set; } = true;
+
+    public bool CheckMail { get; set; } = true;
+
+    public double MaxSyncAgeSeconds { get; set; } = 900;
+
+    public double MaxRegenerationWaitSeconds { get; set; } = 300;
+
+    public double CommandTimeoutSeconds { get; set; } = 60;
+
+    public string ResolvedConfigRoot(ApacheConfig apache) =>
+        ConfigRoot ?? (Directory.Exists(apache.Root) ? apache.Root : "/etc/blech/generated");
+
+    public IReadOnlyList<string> ResolvedDnsQueryCommand => DnsQueryCommand.Count > 0 ? DnsQueryCommand : ["dig", "@127.0.0.1"];
+
+    public IReadOnlyList<string> ResolvedCheckzoneCommand => CheckzoneCommand.Count > 0 ? CheckzoneCommand : ["named-checkzone"];
+}
+
 /// <summary>Where the daily report goes: the SMTP server, its TLS mode and login, sender and recipients.</summary>
 public sealed class MailConfig
 {
@@ -116,6 +146,8 @@ public sealed class BridgeConfig
     public ApacheConfig Apache { get; set; } = new();
 
     public MailConfig Mail { get; set; } = new();
+
+    public ReadyConfig Ready { get; set; } = new();
 
     /// <summary>The file lock that keeps two runs on this machine apart.</summary>
     public string LockFile { get; set; } = "/var/lib/bridge/bridge.lock";

@@ -118,4 +118,26 @@ public sealed class DiffAndVhostMapTests
     // Hunks only: GNU diff's header carries file names and dates.
     private static string Body(string diff) =>
         string.Join('\n', diff.Split('\n').Where(l => !l.StartsWith("--- ", StringComparison.Ordinal) && !l.StartsWith("+++ ", StringComparison.Ordinal)));
+
+    [Test]
+    public void VhostMapKeepsTheAliasesOfNameBasedVhostsAndMarksLoneOnes()
+    {
+        var map = ApacheVhostMap.Parse("""
+            VirtualHost configuration:
+            192.0.2.100:80         is a NameVirtualHost
+                     default server a.example (/tmp/ax/apache2.conf:10)
+                     port 80 namevhost a.example (/tmp/ax/apache2.conf:10)
+                             alias www.a.example
+                             wild alias *.a.example
+                     port 80 namevhost b.example (/tmp/ax/apache2.conf:15)
+            192.0.2.100:443        c.example (/tmp/ax/apache2.conf:19)
+            ServerRoot: "/tmp/ax"
+            """);
+        Assert.That(map.Entries.Select(e => (e.ToString(), string.Join(",", e.Aliases), e.Lone)), Is.EqualTo(new[]
+        {
+            ("192.0.2.100:80 a.example", "www.a.example,*.a.example", false),
+            ("192.0.2.100:80 b.example", "", false),
+            ("192.0.2.100:443 c.example", "", true),
+        }));
+    }
 }

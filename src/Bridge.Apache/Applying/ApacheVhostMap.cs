@@ -9,6 +9,12 @@ namespace Bridge.Apache;
 /// <param name="ServerName">The vhost's server name.</param>
 public sealed record ApacheVhostEntry(string Address, string Port, string ServerName)
 {
+    /// <summary>The <c>ServerAlias</c> names httpd lists under a name-based vhost (none for a lone vhost: httpd prints none).</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>The only vhost on its address and port: it answers every host name there.</summary>
+    public bool Lone { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Address}:{Port} {ServerName}";
 }
@@ -27,6 +33,7 @@ public sealed partial class ApacheVhostMap
         ArgumentNullException.ThrowIfNull(output);
         var entries = new List<ApacheVhostEntry>();
         string? nameVirtualHost = null;
+        List<string>? aliases = null;
         foreach (var rawLine in output.Split('\n'))
         {
             var line = rawLine.TrimEnd('\r');
@@ -36,16 +43,23 @@ public sealed partial class ApacheVhostMap
             }
             else if (NameVirtualHostMember().Match(line) is { Success: true } member && nameVirtualHost is not null)
             {
-                entries.Add(Entry(nameVirtualHost, member.Groups[1].Value));
+                aliases = [];
+                entries.Add(Entry(nameVirtualHost, member.Groups[1].Value) with { Aliases = aliases });
+            }
+            else if (AliasLine().Match(line) is { Success: true } alias && aliases is not null)
+            {
+                aliases.Add(alias.Groups[1].Value);
             }
             else if (SingleVirtualHost().Match(line) is { Success: true } single)
             {
                 nameVirtualHost = null;
-                entries.Add(Entry(single.Groups[1].Value, single.Groups[2].Value));
+                aliases = null;
+                entries.Add(Entry(single.Groups[1].Value, single.Groups[2].Value) with { Lone = true });
             }
             else if (line.Length > 0 && !char.IsWhiteSpace(line[0]))
             {
                 nameVirtualHost = null;
+                aliases = null;
             }
         }
 
@@ -125,6 +139,10 @@ public sealed partial class ApacheVhostMap
     // "         port 80 namevhost a.example (/etc/apache2/sites-enabled/a.conf:1)"
     [GeneratedRegex(@"^\s+port \S+ namevhost (\S+) \(.*\)\s*$")]
     private static partial Regex NameVirtualHostMember();
+
+    // "                 alias www.a.example" and "                 wild alias *.a.example"
+    [GeneratedRegex(@"^\s+(?:wild )?alias (\S+)\s*$")]
+    private static partial Regex AliasLine();
 
     // "192.0.2.20:80          c.example (/etc/apache2/sites-enabled/b.conf:4)"
     [GeneratedRegex(@"^(\S+:\S+)\s+(\S+) \(.*\)\s*$")]

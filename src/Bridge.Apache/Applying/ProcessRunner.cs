@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace Bridge.Apache;
 
 /// <summary>Runs a command without a shell, with a timeout, capturing stdout and stderr.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static async Task<CommandResult> RunAsync(ApacheCommand command, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -11,6 +11,9 @@ public sealed class SyncSet
     /// <summary>Peer rows left out, with the reason.</summary>
     public List<SkippedObject> Skipped { get; } = [];
 
+    /// <summary>Peer rows carried as they are, but worth an admin's look (custom directives that leave their vhost).</summary>
+    public List<SkippedObject> Warnings { get; } = [];
+
     /// <summary>Standby rows that repeat the natural key of an earlier row; the plan deletes them.</summary>
     public List<SyncItem> Duplicates { get; } = [];
 
@@ -29,11 +32,14 @@ public sealed class SyncSet
 /// </summary>
 public static class Normalizer
 {
-    /// <summary>The peer (active machine): every row checked, site addresses mapped through <paramref name="map"/>.</summary>
-    public static SyncSet Peer(BlechSnapshot snapshot, AddressMap map) => Build(snapshot, map);
+    /// <summary>
+    /// The peer (active machine): every row checked, also against what the standby's engine can store (<paramref name="storage"/>),
+    /// site addresses mapped through <paramref name="map"/>.
+    /// </summary>
+    public static SyncSet Peer(BlechSnapshot snapshot, AddressMap map, StorageRules? storage = null) => Build(snapshot, map, storage ?? StorageRules.Any);
 
     /// <summary>The standby: rows normalized for comparison, nothing skipped.</summary>
-    public static SyncSet Local(BlechSnapshot snapshot) => Build(snapshot, map: null);
+    public static SyncSet Local(BlechSnapshot snapshot) => Build(snapshot, map: null, StorageRules.Any);
 
     public static string ClientKey(string login) => login.Trim().ToLowerInvariant();
 
@@ -58,10 +64,33 @@ public static class Normalizer
 
     public static string MailboxKey(string domain, string localPart) => $"{localPart.Trim().ToLowerInvariant()}@{HostNames.Domain(domain)}";
 
-    private static SyncSet Build(BlechSnapshot s, AddressMap? map)
+    private static SyncSet Build(BlechSnapshot s, AddressMap? map, StorageRules storage)
     {
         var check = map is not null;
         var set = new SyncSet();
+        var folded = ObjectKinds.All.ToDictionary(k => k, _ => new Dictionary<string, string>(StringComparer.Ordinal));
+
+        // A row the standby's engine cannot store would fail the whole apply there: a column too long, a NUL, or a unique key
+        // the standby's collation holds equal to one already taken by another row.
+        string? Unstorable(ObjectKind kind, string key, params (string Column, string? Value)[] values)
+        {
+            foreach (var (column, value) in values)
+            {
+                if (storage.Problem(kind, column, value) is { } problem)
+                {
+                    return problem;
+                }
+            }
+
+            var fold = storage.FoldKey(key);
+            if (folded[kind].TryGetValue(fold, out var other) && other != key)
+            {
+                return $"'{RecordData.Printable(key)}' and '{RecordData.Printable(other)}' are one key to the standby's {storage.Description}, which cannot hold both";
+            }
+
+            folded[kind].TryAdd(fold, key);
+            return null;
+        }
         var skippedClients = new HashSet<string>(StringComparer.Ordinal);
         var skippedZones = new HashSet<string>(StringComparer.Ordinal);
         var skippedMailDomains = new HashSet<string>(StringComparer.Ordinal);
@@ -88,9 +117,10 @@ public static class Normalizer
         foreach (var c in s.Clients)
         {
             var key = ClientKey(c.Login);
-            if (check && !IsPlainToken(c.Login, 64, out var why))
+            if (check && (!IsPlainToken(c.Login, 64, out var why) ? $"login {why}" : CheckClient(c)
+                    ?? Unstorable(ObjectKind.Client, key, ("login", c.Login), ("name", c.Name), ("email", c.Email), ("password_hash", c.PasswordHash))) is { } reason)
             {
-                Skip(ObjectKind.Client, key, $"login {why}");
+                Skip(ObjectKind.Client, key, reason);
                 skippedClients.Add(key);
                 continue;
             }
@@ -114,13 +144,19 @@ public static class Normalizer
                     continue;
                 }
 
-                if (CheckSite(site, map!, out var mapped) is { } reason)
+                if ((CheckSite(site, map!, out var mapped) ?? Unstorable(ObjectKind.Site, key, ("domain", site.Domain), ("aliases", site.Aliases),
+                        ("document_root", site.DocumentRoot), ("ssl_cert_path", site.SslCertPath), ("ssl_key_path", site.SslKeyPath),
+                        ("php_version", site.PhpVersion), ("custom_directives", site.CustomDirectives))) is { } reason)
                 {
                     Skip(ObjectKind.Site, key, reason);
                     continue;
                 }
 
                 row = site with { IpAddress = mapped! };
+                if (CustomDirectivesWarning(site.CustomDirectives) is { } warning)
+                {
+                    set.Warnings.Add(new SkippedObject(ObjectKind.Site, key, warning));
+                }
             }
 
             Add(new SyncItem(ObjectKind.Site, key, client,
@@ -145,7 +181,8 @@ public static class Normalizer
             var client = ClientKey(z.ClientLogin);
             if (check)
             {
-                var reason = skippedClients.Contains(client) ? $"its client '{client}' is skipped" : CheckZone(z);
+                var reason = skippedClients.Contains(client) ? $"its client '{client}' is skipped"
+                    : CheckZone(z) ?? Unstorable(ObjectKind.Zone, key, ("origin", z.Origin), ("primary_ns", z.PrimaryNs), ("hostmaster", z.Hostmaster));
                 if (reason is not null)
                 {
                     Skip(ObjectKind.Zone, key, reason);
@@ -169,7 +206,7 @@ public static class Normalizer
             ], z));
         }
 
-        AddRecords(s.Records, check, skippedZones, Skip, Add);
+        AddRecords(s.Records, check, skippedZones, Skip, Add, r => Unstorable(ObjectKind.Record, $"{r.ZoneOrigin} {r.Name} {r.Type} #{r.Id}", ("name", r.Name), ("type", r.Type), ("data", r.Data)));
 
         foreach (var d in s.MailDomains)
         {
@@ -179,7 +216,7 @@ public static class Normalizer
             {
                 string? reason = skippedClients.Contains(client) ? $"its client '{client}' is skipped"
                     : !HostNames.IsValid(d.Domain, allowWildcard: false, out var why) ? $"domain '{RecordData.Printable(d.Domain)}': {why}"
-                    : null;
+                    : Unstorable(ObjectKind.MailDomain, key, ("domain", d.Domain));
                 if (reason is not null)
                 {
                     Skip(ObjectKind.MailDomain, key, reason);
@@ -201,7 +238,8 @@ public static class Normalizer
                     : !IsLocalPart(m.LocalPart, allowCatchAll: false, out var why) ? $"local part {why}"
                     : !IsPlainToken(m.PasswordHash, 255, out _) || m.PasswordHash.Contains(':', StringComparison.Ordinal) ? "password hash contains a character the mail passwd file cannot hold"
                     : m.QuotaMb < 0 ? $"quota_mb {m.QuotaMb} is negative"
-                    : CheckAddressList(m.ForwardTo, "forward_to");
+                    : CheckAddressList(m.ForwardTo, "forward_to")
+                    ?? Unstorable(ObjectKind.Mailbox, key, ("local_part", m.LocalPart), ("password_hash", m.PasswordHash), ("forward_to", m.ForwardTo));
                 if (reason is not null)
                 {
                     Skip(ObjectKind.Mailbox, key, reason);
@@ -224,7 +262,8 @@ public static class Normalizer
                 string? reason = skippedMailDomains.Contains(domain) ? $"its mail domain '{domain}' is skipped"
                     : !IsLocalPart(a.Source, allowCatchAll: true, out var why) ? $"source {why}"
                     : NormalizeAddressList(a.Destination) is null ? "destination is empty"
-                    : CheckAddressList(a.Destination, "destination");
+                    : CheckAddressList(a.Destination, "destination")
+                    ?? Unstorable(ObjectKind.Alias, key, ("source", a.Source), ("destination", a.Destination));
                 if (reason is not null)
                 {
                     Skip(ObjectKind.Alias, key, reason);
@@ -238,7 +277,7 @@ public static class Normalizer
         return set;
     }
 
-    private static void AddRecords(IReadOnlyList<RecordRow> records, bool check, HashSet<string> skippedZones, Action<ObjectKind, string, string> skip, Action<SyncItem> add)
+    private static void AddRecords(IReadOnlyList<RecordRow> records, bool check, HashSet<string> skippedZones, Action<ObjectKind, string, string> skip, Action<SyncItem> add, Func<RecordRow, string?> unstorable)
     {
         // First pass: normalize every row; second pass (peer only): the rules that look at a whole owner name (CNAME).
         var rows = new List<(RecordRow Row, string Zone, string Name, string Type, string Data, string Key, string? Error)>(records.Count);
@@ -262,7 +301,8 @@ public static class Normalizer
                     : type is "MX" or "SRV" && r.Priority is null ? $"{type} has no priority"
                     : type is "MX" or "SRV" && r.Priority is < 0 or > 65535 ? $"{type} priority {r.Priority} is out of range (0 to 65535)"
                     : r.Ttl is < 0 ? $"ttl {r.Ttl} is negative"
-                    : null;
+                    : type == "TXT" && RecordData.TxtWireLength(r.Data) > 65_535 ? $"TXT data of {System.Text.Encoding.UTF8.GetByteCount(r.Data).ToString("N0", CultureInfo.InvariantCulture)} bytes is more than one DNS record holds (65,535 bytes on the wire); named would refuse the whole zone"
+                    : unstorable(r);
             }
 
             rows.Add((r, zone, name, type, data ?? r.Data, key, error));
@@ -352,6 +392,16 @@ public static class Normalizer
             return "document_root is empty";
         }
 
+        if ((CheckPath("document_root", site.DocumentRoot) ?? CheckPath("ssl_cert_path", site.SslCertPath) ?? CheckPath("ssl_key_path", site.SslKeyPath)) is { } pathWhy)
+        {
+            return pathWhy;
+        }
+
+        if (site.PhpVersion is { } php && (php.Length == 0 || !php.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_')))
+        {
+            return $"php_version '{RecordData.Printable(php)}' is not a version (letters, digits, '.', '-', '_')";
+        }
+
         if (site.HttpsPort is not null && (string.IsNullOrWhiteSpace(site.SslCertPath) || string.IsNullOrWhiteSpace(site.SslKeyPath)))
         {
             return "https_port is set but the certificate or key path is missing";
@@ -365,6 +415,73 @@ public static class Normalizer
 
         mapped = map.Map(canonical);
         return mapped is null ? $"ip_address {canonical} is not in addressMap (add an entry for it, or move the site to the service address)" : null;
+    }
+
+    /// <summary>
+    /// Why a site's custom directives deserve a look: blechd writes them verbatim inside the site's vhost, so a line that closes
+    /// the <c>&lt;VirtualHost&gt;</c> or opens another changes what Apache serves for other names too. Null when they do neither.
+    /// </summary>
+    public static string? CustomDirectivesWarning(string? directives)
+    {
+        if (directives is null)
+        {
+            return null;
+        }
+
+        foreach (var line in directives.Split('\n'))
+        {
+            var t = line.Trim();
+            if (t.StartsWith("</VirtualHost", StringComparison.OrdinalIgnoreCase))
+            {
+                return "custom_directives close the site's <VirtualHost>: what follows applies outside it (carried verbatim, as chip serves it)";
+            }
+
+            if (t.StartsWith("<VirtualHost", StringComparison.OrdinalIgnoreCase))
+            {
+                return "custom_directives open another <VirtualHost> inside the site's (carried verbatim, as chip serves it)";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CheckClient(ClientRow c)
+    {
+        if (c.Name.Any(char.IsControl))
+        {
+            return "name contains a line break or control character";
+        }
+
+        var email = c.Email.Trim();
+        if (email.Length > 0 && (email.Any(ch => char.IsWhiteSpace(ch) || char.IsControl(ch)) || email.IndexOfAny([',', ';', '<', '>', '"']) >= 0
+                || email.Count(ch => ch == '@') != 1 || email.StartsWith('@') || email.EndsWith('@')))
+        {
+            return $"email '{RecordData.Printable(email)}' is not one email address";
+        }
+
+        return null;
+    }
+
+    // Apache reads DocumentRoot "..." with backslash escapes, and blechd writes the value verbatim: a trailing backslash
+    // swallows the closing quote, a relative or dotted path points anywhere.
+    private static string? CheckPath(string name, string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!path.StartsWith('/'))
+        {
+            return $"{name} '{RecordData.Printable(path)}' is not an absolute path";
+        }
+
+        if (path.Contains('\\', StringComparison.Ordinal))
+        {
+            return $"{name} '{RecordData.Printable(path)}' contains a backslash";
+        }
+
+        return path.Split('/').Any(segment => segment is "." or "..") ? $"{name} '{RecordData.Printable(path)}' contains a '.' or '..' segment" : null;
     }
 
     private static string? CheckZone(ZoneRow z)

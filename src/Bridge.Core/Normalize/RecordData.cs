@@ -148,4 +148,11 @@ public static class RecordData
 
     private static bool TryUInt16(string text, out ushort value) =>
         ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>The bytes a TXT record's data takes on the wire: its text split into character-strings of at most 255 bytes, each with a length byte.</summary>
+    public static int TxtWireLength(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        return bytes + Math.Max(1, (bytes + 254) / 255);
+    }
 }

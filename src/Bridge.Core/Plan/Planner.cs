@@ -81,7 +81,10 @@ public static class Planner
             toRegister,
             siteAddresses,
             ObjectKinds.All.ToDictionary(k => k, peer.Count),
-            ObjectKinds.All.ToDictionary(k => k, k => local.Count(k) + local.Duplicates.Count(d => d.Kind == k)));
+            ObjectKinds.All.ToDictionary(k => k, k => local.Count(k) + local.Duplicates.Count(d => d.Kind == k)))
+        {
+            Warnings = peer.Warnings,
+        };
     }
 
     /// <summary>Field-by-field differences, in the order the fields are listed.</summary>

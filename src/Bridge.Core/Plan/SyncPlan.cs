@@ -37,6 +37,9 @@ public sealed record SyncPlan(
         return new SyncPlan([], [], addressesToRegister, new Dictionary<string, string>(), zero, zero);
     }
 
+    /// <summary>Peer objects carried as they are but named for an admin's look.</summary>
+    public IReadOnlyList<SkippedObject> Warnings { get; init; } = [];
+
     /// <summary>True when applying the plan would change the standby's Blech data.</summary>
     public bool HasChanges => Steps.Count > 0 || AddressesToRegister.Count > 0;
 

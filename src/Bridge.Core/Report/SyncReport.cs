@@ -120,6 +120,18 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
 
             w.WriteEndArray();
 
+            w.WriteStartArray("warnings");
+            foreach (var s in Plan.Warnings)
+            {
+                w.WriteStartObject();
+                w.WriteString("kind", s.Kind.Name());
+                w.WriteString("key", s.Key);
+                w.WriteString("reason", s.Reason);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+
             w.WriteStartArray("reverted");
             foreach (var r in Plan.Reverts)
             {
@@ -271,6 +283,11 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
         foreach (var s in Plan.Skipped)
         {
             sb.Append("skipped ").Append(s.Kind.Name()).Append(' ').Append(s.Key).Append(": ").AppendLine(s.Reason);
+        }
+
+        foreach (var s in Plan.Warnings)
+        {
+            sb.Append("warning ").Append(s.Kind.Name()).Append(' ').Append(s.Key).Append(": ").AppendLine(s.Reason);
         }
 
         foreach (var r in Refusals)

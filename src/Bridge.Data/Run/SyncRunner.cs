@@ -157,7 +157,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var map = request.Addresses.Build(peerSnapshot.MainIp, localSnapshot.MainIp);
             var localSet = Normalizer.Local(localSnapshot);
             var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync);
-            var peerSet = Normalizer.Peer(peerSnapshot, map);
+            var peerSet = Normalizer.Peer(peerSnapshot, map, StorageRules.For(local.Dialect.Name));
             var plan = Planner.Plan(peerSet, localSet, context);
 
             // A zone whose new content would carry a serial the standby already served (or one older than the standby's) gets a
@@ -166,7 +166,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             if (raises.Count > 0)
             {
                 peerSnapshot = SerialRules.WithSerials(peerSnapshot, raises);
-                plan = Planner.Plan(Normalizer.Peer(peerSnapshot, map), localSet, context);
+                plan = Planner.Plan(Normalizer.Peer(peerSnapshot, map, StorageRules.For(local.Dialect.Name)), localSet, context);
             }
 
             foreach (var s in plan.Skipped)

@@ -1,0 +1,50 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Bridge.Core.Readiness;
+
+/// <summary>The readiness answer as text (verdict first, then each problem, then the checks) and as JSON.</summary>
+public static class ReadinessRendering
+{
+    /// <summary>The verdict, each problem on a line of its own (at most <paramref name="maxProblems"/>), and one line per check.</summary>
+    public static string Text(ReadinessReport report, int maxProblems = 200)
+    {
+        var b = new StringBuilder().Append(report.Verdict).Append('\n');
+        foreach (var p in report.Problems.Take(maxProblems))
+        {
+            b.Append("  ").Append(ReadinessReport.Name(p.Area).PadRight(8)).Append(' ').Append(p.Reason).Append('\n');
+        }
+
+        if (report.Problems.Count > maxProblems)
+        {
+            b.Append("  ... and ").Append(report.Problems.Count - maxProblems).Append(" more (--format json lists them all)\n");
+        }
+
+        foreach (var w in report.Warnings)
+        {
+            b.Append("  warning  ").Append(w.Reason).Append('\n');
+        }
+
+        foreach (var c in report.Checks)
+        {
+            b.Append("check ").Append(ReadinessReport.Name(c.Area)).Append(": ").Append(ReadinessReport.Name(c.State)).Append(" (").Append(c.Detail).Append(")\n");
+        }
+
+        return b.ToString();
+    }
+
+    public static object JsonModel(ReadinessReport report) => new
+    {
+        ready = report.Ready,
+        verdict = report.Verdict,
+        machine = report.Machine,
+        serviceAddress = report.ServiceAddress,
+        counts = new { sites = report.Counts.Sites, zones = report.Counts.Zones, mailboxes = report.Counts.Mailboxes, aliases = report.Counts.Aliases, mailDomains = report.Counts.MailDomains },
+        checks = report.Checks.Select(c => new { area = ReadinessReport.Name(c.Area), state = ReadinessReport.Name(c.State), detail = c.Detail }),
+        problems = report.Problems.Select(p => new { area = ReadinessReport.Name(p.Area), issue = ReadinessReport.Code(p.Issue), key = p.Key, reason = p.Reason, count = p.Count }),
+        warnings = report.Warnings.Select(p => new { area = ReadinessReport.Name(p.Area), issue = ReadinessReport.Code(p.Issue), key = p.Key, reason = p.Reason }),
+    };
+
+    public static string Json(ReadinessReport report) =>
+        JsonSerializer.Serialize(JsonModel(report), new JsonSerializerOptions { WriteIndented = true }) + "\n";
+}
