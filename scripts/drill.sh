@@ -237,7 +237,7 @@ services_up() { # the machine's daemons; its database is already up
   on "$m" /usr/sbin/named -g -c "$d/named/named.conf" >>"$d/named.log" 2>&1 &
   blech "$m" blechd --root "$d/generated" --interval 1.5 \
     --graceful "APACHE_CONFDIR=$d/apache2 apache2ctl graceful" --rndc "rndc -c $d/named/rndc.conf reload" >>"$d/blechd.log" 2>&1 &
-  blech "$m" push --interval 15 --service-address "$V" >>"$d/push.log" 2>&1 &
+  blech "$m" push --interval 20 --service-address "$V" >>"$d/push.log" 2>&1 &
   # The README's cron line, every few seconds instead of every five minutes.
   on "$m" bash -c "while :; do echo \"--- \$(date -u +%H:%M:%S) sync\"; '$bridge_bin' sync --config '$d/bridge.json' --requested-by cron; echo \"exit \$?\"; sleep 5; done" >>"$d/sync.log" 2>&1 &
   # bridge-watch.service: puts the Apache files back on V within seconds of blechd rewriting them.
@@ -335,13 +335,11 @@ mail_ok() { # mail_ok MACHINE FILE: every mailbox of FILE in MACHINE's generated
 vhosts_on_d() { # vhosts_on_d MACHINE: how many vhosts apache2ctl -S shows on D (none may be)
   apache_ctl "$1" -S 2>/dev/null | grep -c "$D:" || true
 }
-ready() { # ready MACHINE: Bridge's own readiness check, once main has it; else this drill's checks stand alone
-  if "$bridge_bin" --help 2>/dev/null | grep -qE '^ +ready( |$)'; then
-    bridge "$1" ready --config "$run/$1/bridge.json" >>"$run/$1/ready.log" 2>&1
-  else
-    # TODO(bridge ready): `bridge ready --config FILE` lands on main; merge main and this branch takes it.
-    echo "bridge ready: not in this build yet" >>"$run/$1/ready.log"; return 0
-  fi
+ready() { # ready MACHINE: bridge ready exits 0 there (its output in ready.last, all of them in ready.log)
+  local rc=0
+  bridge "$1" ready --config "$run/$1/bridge.json" >"$run/$1/ready.last" 2>&1 || rc=$?
+  cat "$run/$1/ready.last" >>"$run/$1/ready.log"
+  return $rc
 }
 standby_in_step() { # standby_in_step MACHINE ACTIVE: Bridge has nothing pending, and MACHINE would serve all that ACTIVE does
   local m=$1 a=$2
@@ -399,7 +397,7 @@ t=$(now)
 wait_for 90 "every site served by chip on V" sites_ok chip && say "chip serves all $probes probes ($sites sites, https and aliases) on V"
 wait_for 120 "dale in step with chip (bridge diff clean, zones, mailboxes, vhosts on V, named's serials)" standby_in_step dale chip \
   && say "dale in step with chip after $(since "$t") s"
-wait_for 60 "bridge ready on dale" ready dale && say "bridge ready on dale: $(tail -n 1 "$run/dale/ready.log")"
+wait_for 90 "bridge ready on dale" ready dale && say "bridge ready on dale: $(grep -m1 ready "$run/dale/ready.last")"
 soa_serials "$V" > "$run/serials.chip"
 wait_for 60 "the secondary holds chip's serials" secondary_caught_up "$run/serials.chip" && say "the secondary holds every zone at chip's serial"
 [ "$(vhosts_on_d chip)" = 0 ] || fail "chip has vhosts on D before the failover"
@@ -475,7 +473,7 @@ keepalived_up chip
 wait_for 60 "bridge demote on chip (keepalived notify)" notify_done chip demote $((demotes + 1))
 holds_v dale && ! holds_v chip || fail "chip took V back (nopreempt)"
 wait_for 120 "chip in step with dale" standby_in_step chip dale && say "chip in step with dale after $(since "$t") s"
-wait_for 60 "bridge ready on chip" ready chip && say "bridge ready on chip: $(tail -n 1 "$run/chip/ready.log")"
+wait_for 90 "bridge ready on chip" ready chip && say "bridge ready on chip: $(grep -m1 ready "$run/chip/ready.last")"
 
 # ---- 5. switch back, by the README's procedure ----
 step "5. Switch back: on dale bridge demote, stop keepalived there; chip takes V and runs bridge promote"
@@ -505,6 +503,7 @@ soa_serials "$V" > "$run/serials.final"
 [ "$(wc -l < "$run/serials.final")" = "$sites" ] || fail "chip does not answer every zone on V after the switch back"
 wait_for 60 "the secondary holds every zone at chip's serial after the switch back" secondary_caught_up "$run/serials.final"
 sleep 4; holds_v chip && ! holds_v dale || fail "dale took V back after its keepalived restarted (nopreempt)"
+wait_for 90 "bridge ready on dale after the switch back" ready dale && say "bridge ready on dale again: $(grep -m1 ready "$run/dale/ready.last")"
 
 # ---- 6. throughout ----
 step "6. Checks over the whole drill"

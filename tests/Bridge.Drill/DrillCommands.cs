@@ -163,11 +163,12 @@ public static class DrillCommands
         var (peerName, peerServer) = Options.Machine("PEER");
         var v = IPAddress.Parse(o.Get("service-address"));
         var interval = o.Seconds("interval");
+        // The first push as soon as this machine holds V, then one every interval while it does.
         while (!ct.IsCancellationRequested)
         {
-            await Task.Delay(interval, ct);
             if (!HoldsAddress(v))
             {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
                 continue;
             }
 
@@ -180,6 +181,8 @@ public static class DrillCommands
             {
                 Log($"Blech's push from {localName} to {peerName} failed: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
             }
+
+            await Task.Delay(interval, ct);
         }
 
         return 0;
