@@ -68,6 +68,8 @@ cleanup() {
     echo
     tails "$run/probe.log" "$run"/{chip,dale}/{notify,sync,watch,blechd,push,keepalived,named}.log "$run"/{chip,dale}/apache-run/error.log "$run/client/named.log"
   fi
+  # This script's own helpers on the host (the sampler, pollers), then everything inside the namespaces.
+  for p in ${sampler:-} ${pollers[@]+"${pollers[@]}"}; do kill "$p" 2>/dev/null; done
   for n in chip dale client sw; do
     for p in $(ip netns pids "${ns[$n]}" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
   done
@@ -390,6 +392,7 @@ in_ns client /usr/sbin/named -g -c "$run/client/named/named.conf" >>"$run/client
     done
     sleep 4
   done ) > "$run/d-samples" 2>/dev/null &
+sampler=$!
 
 # ---- 1. chip serves; dale ready ----
 step "1. chip serves $sites sites on V; Blech's push and Bridge make dale ready"
