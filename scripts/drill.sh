@@ -58,7 +58,7 @@ tails() {
 }
 
 cleanup() {
-  local rc=$? n p
+  local rc=$? n p pids
   set +e
   trap '' INT TERM   # a second signal must not stop the cleanup half way
   if [ $rc != 0 ]; then
@@ -70,10 +70,13 @@ cleanup() {
   fi
   # This script's own helpers on the host (the sampler, pollers), then everything inside the namespaces.
   for p in ${sampler:-} ${pollers[@]+"${pollers[@]}"}; do kill "$p" 2>/dev/null; done
-  for n in chip dale client sw; do
-    for p in $(ip netns pids "${ns[$n]}" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+  # A few rounds: Apache may fork a worker between the listing and the kill.
+  for _ in 1 2 3 4 5; do
+    pids=$(for n in chip dale client sw; do ip netns pids "${ns[$n]}" 2>/dev/null; done)
+    [ -n "$pids" ] || break
+    for p in $pids; do kill -9 "$p" 2>/dev/null; done
+    sleep 0.3
   done
-  sleep 0.5
   for n in chip dale client sw; do ip netns del "${ns[$n]}" 2>/dev/null; done
   if [ -n "${DRILL_KEEP:-}" ]; then echo "drill: run folder kept: $run" >&2; else rm -rf "$run"; fi
   exit $rc
