@@ -152,6 +152,13 @@ public sealed class BridgeConfig
     /// <summary>The file lock that keeps two runs on this machine apart.</summary>
     public string LockFile { get; set; } = "/var/lib/bridge/bridge.lock";
 
+    /// <summary>What deserves the admin's attention without stopping the run (a file with passwords that others can read).</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>
+    /// Reads, checks and binds the configuration. Every problem (syntax with line and column, unknown keys, types, ranges,
+    /// values that do not parse, local and peer on one database) is collected and thrown at once; nothing is attempted.
+    /// </summary>
     public static BridgeConfig Load(string path)
     {
         if (!File.Exists(path))
@@ -159,27 +166,132 @@ public sealed class BridgeConfig
             throw new ConfigException($"config file '{path}' does not exist");
         }
 
-        IConfigurationRoot root;
+        string text;
         try
         {
-            root = new ConfigurationBuilder()
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"config file '{path}' cannot be read: {e.Message}");
+        }
+
+        var problems = ConfigValidator.Validate(text);
+        if (problems.Count == 1 && problems[0].Message.StartsWith("not valid JSON", StringComparison.Ordinal))
+        {
+            throw new ConfigException($"config file '{path}' is {problems[0]}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(Listing(path, problems.Select(p => p.ToString()).ToList()));
+        }
+
+        BridgeConfig config;
+        try
+        {
+            var root = new ConfigurationBuilder()
                 .AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false)
                 .AddEnvironmentVariables("BRIDGE__")
                 .Build();
+            config = root.Get<BridgeConfig>() ?? new BridgeConfig();
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
-        {
-            throw new ConfigException($"config file '{path}' is not valid JSON: {e.Message.ReplaceLineEndings(" ")}");
-        }
-
-        try
-        {
-            return root.Get<BridgeConfig>() ?? new BridgeConfig();
-        }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
             throw new ConfigException($"config file '{path}': {e.Message.ReplaceLineEndings(" ")}");
         }
+
+        var semantic = config.Check();
+        if (semantic.Count > 0)
+        {
+            throw new ConfigException(Listing(path, semantic));
+        }
+
+        if (OperatingSystem.IsLinux() && (File.GetUnixFileMode(path) & (UnixFileMode.OtherRead | UnixFileMode.GroupRead)) != 0
+            && text.Contains("password", StringComparison.OrdinalIgnoreCase))
+        {
+            config.Warnings.Add($"config file '{path}' holds passwords and other users can read it; make it readable by root only (chmod 600)");
+        }
+
+        return config;
+    }
+
+    private static string Listing(string path, IReadOnlyList<string> problems) => problems.Count == 1
+        ? $"config file '{path}': {problems[0]}"
+        : $"config file '{path}' has {problems.Count} problems:" + string.Concat(problems.Select(p => "\n  " + p));
+
+    /// <summary>The checks the schema cannot make: values that must parse, pairs that must differ. Every problem, not the first.</summary>
+    public List<string> Check()
+    {
+        var problems = new List<string>();
+        var secrets = new Secrets();
+        void Try(Action check)
+        {
+            try
+            {
+                check();
+            }
+            catch (ConfigException e)
+            {
+                problems.Add(e.Message.StartsWith("config: ", StringComparison.Ordinal) ? e.Message["config: ".Length..] : e.Message);
+            }
+        }
+
+        Try(() => ParseServiceAddress());
+        Try(() => BuildSide("local", secrets));
+        Try(() => BuildSide("peer", secrets));
+        for (var i = 0; i < AddressMap.Count; i++)
+        {
+            var index = i;
+            Try(() => ParseAddress(AddressMap[index].From, $"addressMap[{index}].from", required: true));
+            Try(() => ParseAddress(AddressMap[index].To, $"addressMap[{index}].to", required: true));
+        }
+
+        Try(() => ParseAddress(Local?.Address, "local.address", required: false));
+        Try(() => ParseAddress(Peer?.Address, "peer.address", required: false));
+        Try(() => BuildRetry());
+        Try(() => _ = MaxDeleteShare);
+
+        var froms = AddressMap.Select((e, i) => (Address: Addresses.Canonical(e.From ?? string.Empty), Index: i)).Where(x => x.Address is not null)
+            .GroupBy(x => x.Address).Where(g => g.Count() > 1);
+        foreach (var group in froms)
+        {
+            problems.Add($"addressMap has {group.Key} as 'from' more than once (entries {string.Join(", ", group.Select(x => x.Index))}): say where it goes once");
+        }
+
+        if (string.IsNullOrWhiteSpace(LockFile))
+        {
+            problems.Add("lockFile is empty");
+        }
+
+        if (Local?.ConnectionString is { } l && Peer?.ConnectionString is { } p && SameDatabase(l, p))
+        {
+            problems.Add("local and peer name the same database: local is this machine's Blech database, peer the other machine's");
+        }
+
+        return problems;
+    }
+
+    private static bool SameDatabase(string a, string b)
+    {
+        static (string Host, string Port, string Database)? Key(string cs)
+        {
+            try
+            {
+                var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = cs };
+                string Get(params string[] names) => names.Select(n => builder.TryGetValue(n, out var v) ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null)
+                    .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim().ToLowerInvariant() ?? string.Empty;
+                var host = Get("host", "server", "data source", "datasource", "address", "addr", "network address");
+                host = host is "localhost" or "::1" or "127.0.0.1" or "" ? "loopback" : host;
+                return (host, Get("port"), Get("database", "initial catalog"));
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        }
+
+        return Key(a) is { } x && Key(b) is { } y && x == y;
     }
 
     public IPAddress ParseServiceAddress() => ParseAddress(ServiceAddress, "serviceAddress", required: true)!;

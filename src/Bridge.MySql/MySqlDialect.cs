@@ -48,6 +48,10 @@ public sealed class MySqlDialect : IEngineDialect
 
     public string ColumnsSql => "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = DATABASE()";
 
+    // Each value hex-encoded (NULL as N) and joined by commas: no value can be mistaken for another or for a separator.
+    public string ContentHashSql(string table, IReadOnlyList<string> columns) =>
+        $"SELECT '{table}', COUNT(*), CAST(COALESCE(SUM(CAST(CONV(LEFT(MD5(CONCAT_WS(',', {string.Join(", ", columns.Select(c => $"COALESCE(HEX(CAST({c} AS CHAR)), 'N')"))})), 16), 16, 10) AS UNSIGNED)), 0) AS CHAR) FROM {table}";
+
     public string TryLockSql => "SELECT GET_LOCK(CONCAT('bridge_run:', DATABASE()), 0)";
 
     public string UnlockSql => "SELECT RELEASE_LOCK(CONCAT('bridge_run:', DATABASE()))";

@@ -89,6 +89,10 @@ public sealed class PostgresDialect : IEngineDialect
         WHERE table_schema = (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('server'))
         """;
 
+    // ROW(...)::text quotes every value that needs it and writes NULL as nothing, so the text is the row, unambiguously.
+    public string ContentHashSql(string table, IReadOnlyList<string> columns) =>
+        $"SELECT '{table}', COUNT(*), COALESCE(SUM(('x' || substr(md5(ROW({string.Join(", ", columns)})::text), 1, 16))::bit(64)::bigint::numeric), 0)::text FROM {table}";
+
     public string TryLockSql => "SELECT pg_try_advisory_lock(7319815573493473)";
 
     public string UnlockSql => "SELECT pg_advisory_unlock(7319815573493473)";

@@ -35,12 +35,67 @@ public sealed class ConfigTests
     [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"addressMap\": [ { \"from\": \"192.0.2.1\", \"to\": \"nowhere\" } ] }", "addressMap[0].to 'nowhere' is not an IP address")]
     [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"guard\": { \"maxDeleteShare\": 2 } }", "guard.maxDeleteShare 2 must be between 0 and 1")]
     [TestCase("{ \"serviceAddress\": ", "is not valid JSON")]
+    [TestCase("{ \"serviceAdress\": \"192.0.2.100\", " + Good + " }", "unknown key 'serviceAdress'; did you mean 'serviceAddress'?")]
+    [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"gaurd\": {} }", "unknown key 'gaurd'; did you mean 'guard'?")]
+    [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"guard\": { \"maxDeletShare\": 0.2 } }", "unknown key 'maxDeletShare' in guard; did you mean 'maxDeleteShare'?")]
+    [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"apache\": { \"enabeld\": false } }", "unknown key 'enabeld' in apache; did you mean 'enabled'?")]
+    [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"retries\": 3 }", "unknown key 'retries'; did you mean 'retry'?")]
+    [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"addressMap\": { \"192.0.2.10\": \"192.0.2.100\" } }", "addressMap must be an array (a list), not an object")]
+    [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"lockFile\": 42 }", "lockFile must be a string, not a number")]
+    [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"lockFile\": \"\" }", "lockFile is empty")]
+    [TestCase("{ \"serviceAddress\": null, " + Good + " }", "serviceAddress must be a string, not null")]
+    [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"retry\": { \"totalTimeoutSeconds\": 1e300 } }", "retry.totalTimeoutSeconds 1e300 must be more than 0 and at most 86400")]
+    [TestCase("{ \"serviceAddress\": \"192.0.2.100\", " + Good + ", \"addressMap\": [ { \"from\": \"192.0.2.9\", \"to\": \"192.0.2.100\" }, { \"from\": \"192.0.2.9\", \"to\": \"192.0.2.101\" } ] }", "addressMap has 192.0.2.9 as 'from' more than once")]
     public async Task A_bad_configuration_exits_2_naming_the_key(string json, string message)
     {
         var result = await CliResult.RunAsync(["sync", "--config", Write(json)]);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
         Assert.That(result.Stderr, Does.Contain(message));
         Assert.That(result.Stderr + result.Stdout, Does.Not.Contain("sekrit"));
+    }
+
+    [Test]
+    public async Task Every_problem_is_listed_at_once_with_its_line_and_column_and_nothing_is_attempted()
+    {
+        var path = Write("""
+            {
+              "serviceAdress": "192.0.2.100",
+              "local": { "engine": "postgres", "connectionString": "Host=127.0.0.1;Port=1;Password=sekrit;Database=blech", "adress": "192.0.2.2" },
+              "peer": { "engine": "oracle", "connectionString": "Host=127.0.0.1;Port=2;Database=blech" },
+              "lockFile": 42
+            }
+            """);
+        var result = await CliResult.RunAsync(["sync", "--config", path]);
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("has 5 problems:"));
+        Assert.That(result.Stderr, Does.Contain("unknown key 'serviceAdress'; did you mean 'serviceAddress'? (line 2, column 3)"));
+        Assert.That(result.Stderr, Does.Contain("unknown key 'adress' in local; did you mean 'address'? (line 3,"));
+        Assert.That(result.Stderr, Does.Contain("serviceAddress is missing"));
+        Assert.That(result.Stderr, Does.Contain("peer.engine 'oracle'"));
+        Assert.That(result.Stderr, Does.Contain("lockFile must be a string, not a number (line 5, column 3)"));
+        Assert.That(result.Stderr, Does.Not.Contain("Port=1").And.Not.Contain("information:"), "nothing was attempted, no database named");
+    }
+
+    [Test]
+    public async Task A_syntax_error_names_its_line_and_column()
+    {
+        var result = await CliResult.RunAsync(["check", "--config", Write("{\n  \"serviceAddress\": \"192.0.2.100\",\n  \"local\": { \"engine\": \"postgres\" ,\n}\n")]);
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
+        Assert.That(result.Stderr, Does.Match(@"is not valid JSON: .* \(line 4, column 1\)"));
+    }
+
+    [Test]
+    public async Task Local_and_peer_on_one_database_is_refused_before_anything_is_written_there()
+    {
+        var cs = TestServers.PgDale.ConnectionStringFor("blech_same");
+        var path = Write($$"""
+            { "serviceAddress": "192.0.2.100",
+              "local": { "engine": "postgres", "connectionString": "{{cs}}" },
+              "peer": { "engine": "postgres", "connectionString": "{{cs.Replace("127.0.0.1", "localhost", StringComparison.Ordinal)}}" } }
+            """);
+        var result = await CliResult.RunAsync(["sync", "--config", path]);
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("local and peer name the same database"));
     }
 
     [Test]

@@ -14,7 +14,7 @@ public sealed class HookTests
     public async Task InstallAsync()
     {
         _install = await Installation.CreateAsync(wait: 1);
-        _install.WriteConfig("Host=127.0.0.1;Port=9;Username=bridge;Password=not-for-blech;Database=plug_blech", "Host=127.0.0.1;Port=9;Username=bridge;Password=not-for-blech;Database=plug_blech");
+        _install.WriteConfig("Host=127.0.0.1;Port=9;Username=bridge;Password=not-for-blech;Database=plug_blech", "Host=127.0.0.1;Port=7;Username=bridge;Password=not-for-blech;Database=plug_blech");
     }
 
     [OneTimeTearDown]

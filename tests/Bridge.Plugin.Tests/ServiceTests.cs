@@ -15,7 +15,7 @@ public sealed class ServiceTests
     public async Task SetUpAsync()
     {
         _install = await Installation.CreateAsync();
-        _install.WriteConfig(Nowhere, Nowhere);
+        _install.WriteConfig(Nowhere, Nowhere.Replace("Port=9", "Port=7", StringComparison.Ordinal));
     }
 
     [TearDown]

@@ -51,6 +51,12 @@ public interface IEngineDialect
     /// <summary>SQL listing (table_name, column_name) of the tables in the connection's own schema or database.</summary>
     string ColumnsSql { get; }
 
+    /// <summary>
+    /// One row (table, row count, content hash) for <paramref name="table"/>: the exact sum of a 64-bit hash of every row's
+    /// columns, computed by the server, as text. Any write to any column changes it, whatever <c>updated_at</c> says.
+    /// </summary>
+    string ContentHashSql(string table, IReadOnlyList<string> columns);
+
     /// <summary>Removes every password from a connection string, for messages.</summary>
     string Describe(string connectionString);
 }

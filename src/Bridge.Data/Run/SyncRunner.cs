@@ -135,7 +135,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await connection.OpenAsync(ct);
             await using var tx = await peer.Dialect.BeginSnapshotAsync(connection, ct);
             var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct);
-            var fingerprint = await Fingerprint.ReadAsync(connection, tx, ct);
+            var fingerprint = await Fingerprint.ReadAsync(connection, tx, peer.Dialect, ct);
             await tx.CommitAsync(ct);
             return (snapshot, fingerprint);
         });
@@ -227,7 +227,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
             await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
             await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
-            await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 ? null : peerFingerprint, await Fingerprint.ReadAsync(connection, tx, ct), now, ct);
+            await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 ? null : peerFingerprint, await Fingerprint.ReadAsync(connection, tx, local.Dialect, ct), now, ct);
             await state.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("{Summary}", report.Summary());
@@ -243,7 +243,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
             await connection.OpenAsync(ct);
             var (p, l) = await StateStore.ReadFingerprintsAsync(connection, null, ct);
-            return (Peer: p, Local: l, Now: l is null ? null : await Fingerprint.ReadAsync(connection, null, ct));
+            return (Peer: p, Local: l, Now: l is null ? null : await Fingerprint.ReadAsync(connection, null, local.Dialect, ct));
         });
         if (stored.Peer is null || stored.Local is null || stored.Now != stored.Local)
         {
@@ -254,7 +254,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         {
             await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
             await connection.OpenAsync(ct);
-            return await Fingerprint.ReadAsync(connection, null, ct);
+            return await Fingerprint.ReadAsync(connection, null, peer.Dialect, ct);
         });
         return peerNow == stored.Peer;
     }

@@ -1,0 +1,121 @@
+using System.Data.Common;
+using Bridge.Core;
+using Bridge.Data.Engine;
+using Bridge.Emulator;
+using Bridge.MySql;
+using Bridge.Postgres;
+
+namespace Bridge.Integration.Tests;
+
+/// <summary>
+/// Writes that the old no-op shortcut (counts, id sums, latest <c>updated_at</c>) missed: each is found by the next plain sync,
+/// and shown by <c>diff --exit-code</c> and <c>status</c> first.
+/// </summary>
+public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer)
+{
+    private Pair _pair = null!;
+
+    [SetUp]
+    public async Task CreatePairAsync()
+    {
+        _pair = await Pair.CreateAsync(chipServer, daleServer);
+        _pair.WriteConfig(c => c["guard"] = new Dictionary<string, object?> { ["maxDeleteShare"] = 0.5 });
+        await SampleData.FillAsync(_pair.Chip, clients: 2, sitesPerClient: 3);
+        await SyncAsync();
+        var again = await _pair.BridgeAsync("sync");
+        Assert.That(again.Stdout + again.Stderr, Does.Contain("nothing changed on either machine"), "the shortcut is in force before each case\n" + again);
+    }
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_pair.Folder, recursive: true);
+
+    private static IEngineDialect Dialect(BlechServer server) => server.Engine == BlechEngine.Postgres ? new PostgresDialect() : new MySqlDialect();
+
+    private async Task<DbConnection> OpenChipAsync()
+    {
+        var connection = Dialect(_pair.ChipServer).CreateConnection(_pair.ChipServer.ConnectionStringFor("blech"));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task SyncAsync()
+    {
+        var run = await _pair.BridgeAsync("sync");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+    }
+
+    /// <summary>diff and status see something pending; the next plain sync brings dale in line with chip again.</summary>
+    private async Task ExpectFoundAsync(string what)
+    {
+        var diff = await _pair.BridgeAsync("diff", "--exit-code");
+        Assert.That(diff.ExitCode, Is.EqualTo(ExitCodes.Failure), $"diff must see {what}\n{diff}");
+        var status = await _pair.BridgeAsync("status", "--format", "json");
+        Assert.That(status.Json.GetProperty("pending").GetInt32(), Is.GreaterThan(0), $"status must count {what}\n{status}");
+        await SyncAsync();
+        Assert.That(await _pair.Dale.DumpAsync(), Is.EqualTo(await _pair.Chip.DumpAsync()), what);
+    }
+
+    [Test]
+    public async Task An_edit_that_committed_last_with_the_older_timestamp_is_found()
+    {
+        var late = SampleData.SiteDomain(0);
+        var early = SampleData.SiteDomain(1);
+        await using var first = await OpenChipAsync();
+        await using var second = await OpenChipAsync();
+
+        // The first transaction takes its timestamp, then the second commits a newer one, then a sync runs, then the first commits.
+        await using (var tx = await first.BeginTransactionAsync())
+        {
+            await ExecuteAsync(first, tx, $"UPDATE site SET document_root = '/srv/late', updated_at = '2020-01-01 00:00:00' WHERE domain = '{late}'");
+            await ExecuteAsync(second, null, $"UPDATE site SET document_root = '/srv/early', updated_at = '2030-01-01 00:00:00' WHERE domain = '{early}'");
+            await SyncAsync();
+            await tx.CommitAsync();
+        }
+
+        await ExpectFoundAsync("the edit that committed last");
+        Assert.That((await _pair.Dale.GetSiteAsync(late))!.DocumentRoot, Is.EqualTo("/srv/late"));
+    }
+
+    [Test]
+    public async Task A_write_that_leaves_updated_at_alone_is_found_on_either_machine()
+    {
+        await _pair.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/hand-fix' WHERE domain = '{SampleData.SiteDomain(2)}'");
+        await ExpectFoundAsync("a hand fix on chip");
+
+        await _pair.Dale.ExecuteAsync($"UPDATE site SET document_root = '/srv/behind-blech' WHERE domain = '{SampleData.SiteDomain(2)}'");
+        await ExpectFoundAsync("a hand fix on dale");
+        Assert.That((await _pair.Dale.GetSiteAsync(SampleData.SiteDomain(2)))!.DocumentRoot, Is.EqualTo("/srv/hand-fix"));
+    }
+
+    [Test]
+    public async Task A_delete_and_insert_that_keep_the_count_the_ids_and_the_timestamps_is_found()
+    {
+        var row = (await _pair.Chip.QueryAsync<(int Id, int DomainId, DateTime UpdatedAt)>("SELECT id, mail_domain_id, updated_at FROM mailbox ORDER BY id")).First();
+        await using var chip = await OpenChipAsync();
+        await using (var tx = await chip.BeginTransactionAsync())
+        {
+            await ExecuteAsync(chip, tx, $"DELETE FROM mailbox WHERE id = {row.Id}");
+            await ExecuteAsync(chip, tx, $"INSERT INTO mailbox (id, mail_domain_id, local_part, password_hash, quota_mb, forward_to, active, updated_at) "
+                + $"VALUES ({row.Id}, {row.DomainId}, 'replaced', '$6$rounds=5000$x$y', 0, NULL, {(_pair.ChipServer.Engine == BlechEngine.Postgres ? "true" : "1")}, '{row.UpdatedAt:yyyy-MM-dd HH:mm:ss.ffffff}')");
+            await tx.CommitAsync();
+        }
+
+        await ExpectFoundAsync("a mailbox replaced under the same id");
+    }
+}
+
+public sealed class DetectPostgresToPostgres() : ChangeDetectionSuite(() => TestServers.PgChip, () => TestServers.PgDale);
+
+public sealed class DetectMariaDbToMariaDb() : ChangeDetectionSuite(() => TestServers.MariaDbChip, () => TestServers.MariaDbDale);
+
+public sealed class DetectMariaDbToPostgres() : ChangeDetectionSuite(() => TestServers.MariaDbChip, () => TestServers.PgDale);
+
+public sealed class DetectPostgresToMariaDb() : ChangeDetectionSuite(() => TestServers.PgChip, () => TestServers.MariaDbDale);
