@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the demo and the tests need, when any is missing. Needs root for apt-get.
+# Installs the Debian packages the demo, the tests and the failover drill need, when any is missing. Needs root for apt-get.
 set -euo pipefail
 need=()
 command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql postgresql-client)
@@ -9,6 +9,12 @@ command -v named-checkzone >/dev/null || need+=(bind9-utils)
 [ -x /usr/sbin/named ] || need+=(bind9)
 command -v dig >/dev/null || need+=(bind9-dnsutils)
 command -v chromium >/dev/null || need+=(chromium)
+# The failover drill (scripts/drill.sh): network namespaces, VRRP, a TLS certificate, an HTTP client.
+command -v ip >/dev/null || need+=(iproute2)
+command -v keepalived >/dev/null || [ -x /usr/sbin/keepalived ] || need+=(keepalived)
+command -v curl >/dev/null || need+=(curl)
+command -v openssl >/dev/null || need+=(openssl)
+command -v unshare >/dev/null || need+=(util-linux)
 command -v dotnet >/dev/null || { echo "install-deps: the .NET SDK (dotnet) is not on PATH; see global.json for the version" >&2; exit 1; }
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

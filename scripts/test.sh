@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, starts two PostgreSQL and two MariaDB servers on 127.0.0.1
-# (chip's and dale's of each engine) in a temporary folder, runs the solution's tests, stops the servers.
+# (chip's and dale's of each engine) in a temporary folder, runs the solution's tests, stops the servers, then runs the
+# failover drill (scripts/drill.sh; BRIDGE_SKIP_DRILL=1 leaves it out). Exits non-zero when either fails.
 # Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~Guard").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +10,9 @@ source scripts/lib/servers.sh
 
 run=$(mktemp -d /tmp/bridge-test.XXXXXX)
 chmod 755 "$run"
+servers_down() { pg_down "$run/pg-chip"; pg_down "$run/pg-dale"; mariadb_down "$run/my-chip"; mariadb_down "$run/my-dale"; }
 cleanup() {
-  pg_down "$run/pg-chip"; pg_down "$run/pg-dale"; mariadb_down "$run/my-chip"; mariadb_down "$run/my-dale"
+  servers_down
   rm -rf "$run"
 }
 trap cleanup EXIT
@@ -32,4 +34,21 @@ BRIDGE_TEST_MARIADB_DALE=$(mariadb_conn "$p4")
 export BRIDGE_TEST_ARTIFACTS="${BRIDGE_TEST_ARTIFACTS:-$PWD/artifacts/test}"
 mkdir -p "$BRIDGE_TEST_ARTIFACTS"
 
-dotnet test Bridge.sln -c Release --nologo "$@"
+tests=0
+dotnet test Bridge.sln -c Release --nologo "$@" || tests=$?
+servers_down
+
+drill=skipped
+if [ -z "${BRIDGE_SKIP_DRILL:-}" ]; then
+  drill=0
+  DRILL_NO_DEPS=1 scripts/drill.sh || drill=$?
+fi
+
+if [ "$tests" = 0 ] && [ "$drill" != 0 ] && [ "$drill" != skipped ]; then
+  echo "test.sh: FAILED: the failover drill (exit $drill)"
+  exit 1
+elif [ "$tests" != 0 ]; then
+  echo "test.sh: FAILED: dotnet test (exit $tests); failover drill: $drill"
+  exit 1
+fi
+echo "test.sh: passed (dotnet test; failover drill: $([ "$drill" = 0 ] && echo passed || echo "$drill"))"

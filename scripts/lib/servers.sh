@@ -2,8 +2,10 @@
 # Starts and stops throw-away PostgreSQL and MariaDB servers on 127.0.0.1, each in its own folder.
 # Sourced by scripts/test.sh, scripts/demo.sh and scripts/bench.sh; the same functions serve a developer by hand.
 #
-#   pg_up DIR PORT        a PostgreSQL 15 cluster in DIR on 127.0.0.1:PORT, superuser "bridge"
-#   mariadb_up DIR PORT   a MariaDB server in DIR on 127.0.0.1:PORT, user "bridge" with every privilege
+#   pg_up DIR PORT [ADDR]       a PostgreSQL 15 cluster in DIR on 127.0.0.1:PORT, superuser "bridge"
+#   mariadb_up DIR PORT [ADDR]  a MariaDB server in DIR on 127.0.0.1:PORT, user "bridge" with every privilege
+#   ADDR (optional): listen on that address too and let "bridge" log in from its /24 (the failover drill, in a network
+#   namespace, where the peer machine reads this database over the namespaces' network)
 #   pg_down DIR / mariadb_down DIR
 #
 # The password of user "bridge" is read from $BRIDGE_TEST_PASSWORD (a random one is made when unset).
@@ -23,7 +25,7 @@ as_postgres() {
 }
 
 pg_up() {
-  local dir=$1 port=$2 bin
+  local dir=$1 port=$2 addr=${3:-} bin
   bin=$(pg_bindir) || return 1
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
@@ -33,9 +35,10 @@ pg_up() {
     as_postgres "$bin/initdb" -D "$dir/data" -U bridge --pwfile="$dir/pw" --auth=scram-sha-256 \
       -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
     rm -f "$dir/pw"
+    [ -n "$addr" ] && echo "host all bridge $addr/24 scram-sha-256" >> "$dir/data/pg_hba.conf"
   fi
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1${addr:+,$addr} -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
 }
 
@@ -47,7 +50,7 @@ pg_down() {
 }
 
 mariadb_up() {
-  local dir=$1 port=$2 i
+  local dir=$1 port=$2 addr=${3:-} i
   command -v mariadbd >/dev/null || command -v mysqld >/dev/null || { echo "MariaDB server not found (install package mariadb-server)" >&2; return 1; }
   local server; server=$(command -v mariadbd || command -v mysqld)
   mkdir -p "$dir"
@@ -64,7 +67,7 @@ mariadb_up() {
     done
     fresh=1
   fi
-  "$server" --no-defaults --datadir="$dir/data" --user="$(id -un)" --bind-address=127.0.0.1 --port="$port" \
+  "$server" --no-defaults --datadir="$dir/data" --user="$(id -un)" --bind-address="127.0.0.1${addr:+,$addr}" --port="$port" \
     --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" --log-error="$dir/server.log" \
     --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=256M --skip-log-bin --max-connections=200 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci >/dev/null 2>&1 &
@@ -80,6 +83,12 @@ CREATE USER 'bridge'@'localhost' IDENTIFIED BY '$BRIDGE_TEST_PASSWORD';
 GRANT ALL PRIVILEGES ON *.* TO 'bridge'@'127.0.0.1' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO 'bridge'@'localhost' WITH GRANT OPTION;
 SQL
+    if [ -n "$addr" ]; then
+      mariadb --no-defaults --socket="$dir/mysqld.sock" -uroot <<SQL
+CREATE USER 'bridge'@'${addr%.*}.%' IDENTIFIED BY '$BRIDGE_TEST_PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO 'bridge'@'${addr%.*}.%' WITH GRANT OPTION;
+SQL
+    fi
   fi
 }
 

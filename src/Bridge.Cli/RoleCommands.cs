@@ -25,6 +25,7 @@ public static class RoleCommands
             var apache = outcome.Apache;
             await stdout.WriteLineAsync($"promoted to active (epoch {result.Role.Epoch}): {result.ZonesRaised} zone serials raised"
                 + (result.RegisteredServiceAddress ? $", {runtime.Config.ServiceAddress} registered" : string.Empty)
+                + (outcome.Reclaimed.Count > 0 ? $", {outcome.Reclaimed.Count} sites put back on {runtime.Config.ServiceAddress}" : string.Empty)
                 + (result.PeerSeen ? string.Empty : "; the peer did not answer")
                 + (apache is null ? string.Empty : $"; apache {apache.Outcome}" + (apache.ChangedFiles.Count > 0 ? $" ({apache.ChangedFiles.Count} files)" : string.Empty)));
         }

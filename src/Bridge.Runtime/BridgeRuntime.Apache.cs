@@ -182,9 +182,13 @@ public sealed partial class BridgeRuntime
         var configured = Config.BuildAddressPolicy().LocalAddress;
         var from = configured ?? (Addresses.TryParse(bindings.MainIp, out var mainIp) ? mainIp
             : throw new InvalidDataException($"the standby's main_ip '{bindings.MainIp}' is not an address; set local.address"));
+        // A site on D is the standby's own, unless Bridge had put it on V: then Blech's push moved it back since the last sync,
+        // and its vhost belongs on V as much as the others'.
+        var v = ServiceAddress.ToString();
         var keep = bindings.Sites
             .Where(s => Addresses.Canonical(s.Address) == from.ToString())
             .Select(s => HostNames.Domain(s.Domain))
+            .Where(d => !(bindings.Written.TryGetValue(d, out var w) && Addresses.Canonical(w) == v))
             .ToHashSet(StringComparer.Ordinal);
         return (from, keep);
     }

@@ -142,7 +142,7 @@ public sealed partial class BridgeRuntime
         }
 
         var vhosts = ApacheVhostMap.Parse(dump.StandardOutput).Entries
-            .Select(e => new ServedVhost(e.Address, e.Port, e.ServerName, e.Aliases, e.Lone))
+            .Select(e => new ServedVhost(e.Address, e.Port, e.ServerName, e.Aliases, e.Lone, e.Source))
             .ToList();
         return Observation<ApacheFacts>.Of(new ApacheFacts(test.ExitCode == 0, (test.StandardError + test.StandardOutput).Trim(), vhosts));
     }

@@ -15,8 +15,14 @@ public sealed record CheckOutcome(IReadOnlyList<CheckResult> Results, Failure? F
 /// <summary>What <c>status</c> found: both roles, the runs, serials, and how many changes the standby's next sync would make.</summary>
 public sealed record StatusOutcome(StatusReport? Status, int? Pending, Failure? Failure);
 
-/// <summary>What <c>promote</c> did: the role change (when the database took it) and the Apache step (when enabled).</summary>
-public sealed record PromoteOutcome(PromoteResult? Result, ApacheSummary? Apache, Failure? Failure);
+/// <summary>
+/// What <c>promote</c> did: the role change (when the database took it), the Apache step (when enabled), and the sites put back
+/// on V that Blech's push had moved to this machine's own address since the last sync.
+/// </summary>
+public sealed record PromoteOutcome(PromoteResult? Result, ApacheSummary? Apache, Failure? Failure)
+{
+    public IReadOnlyList<string> Reclaimed { get; init; } = [];
+}
 
 /// <summary>What <c>demote</c> did: the new role, or why not.</summary>
 public sealed record DemoteOutcome(RoleState? Role, Failure? Failure);
@@ -51,19 +57,34 @@ public sealed partial class BridgeRuntime
             return new PromoteOutcome(null, null, invalid);
         }
 
-        await using var runLock = await WaitForLockAsync(ct);
+        var roles = new Roles(Local, Peer, Logger);
+        var peerAnswers = roles.PeerAnswersAsync(ct);
+        await using var runLock = await WaitForLockAsync(ct, peerAnswers);
+
+        // Vhosts first: once V is here, Apache must answer on it. The sites Blech's hourly push moved back to this machine's own
+        // address since the last sync are Bridge's, not this machine's: they go back on V first, or the Apache step would keep them.
+        IReadOnlyList<string> reclaimed = [];
+        try
+        {
+            reclaimed = await roles.ReclaimSitesAsync(ServiceAddress, Config.BuildAddressPolicy().LocalAddress, ct);
+        }
+        catch (Exception e) when (IsDatabaseError(e))
+        {
+            Logger.LogError("Could not put the sites Blech's push moved back on V: {Reason}", Secrets.Redact(SyncRunner.OneLine(e)));
+        }
+
         var apache = Config.Apache.Enabled ? await ApacheForSyncAsync(Local, dryRun: false, ct) : null;
         PromoteResult result;
         try
         {
-            result = await new Roles(Local, Peer, Logger).PromoteAsync(ServiceAddress, requestedBy, ct);
+            result = await roles.PromoteAsync(ServiceAddress, requestedBy, ct, peerKnownDown: !await peerAnswers);
         }
         catch (Exception e) when (IsDatabaseError(e))
         {
-            return new PromoteOutcome(null, apache, LocalDatabaseFailure(e));
+            return new PromoteOutcome(null, apache, LocalDatabaseFailure(e)) { Reclaimed = reclaimed };
         }
 
-        return new PromoteOutcome(result, apache, apache is { Succeeded: false } ? new Failure(FailureReason.Apache, $"apache: {apache.Outcome}: {apache.Reason}") : null);
+        return new PromoteOutcome(result, apache, apache is { Succeeded: false } ? new Failure(FailureReason.Apache, $"apache: {apache.Outcome}: {apache.Reason}") : null) { Reclaimed = reclaimed };
     }
 
     /// <summary>This machine gives V up: role standby; the next sync pulls from the peer.</summary>
@@ -140,11 +161,20 @@ public sealed partial class BridgeRuntime
 
     // A role change must not wait behind a long sync for ever: keepalived is waiting. After a few seconds it goes on without
     // the lock; the sync that holds it reads the role at its start and finishes as the role it began with.
-    private async Task<RunLock?> WaitForLockAsync(CancellationToken ct)
+    private async Task<RunLock?> WaitForLockAsync(CancellationToken ct, Task<bool>? peerAnswers = null)
     {
+        // When the peer does not answer (chip died), a sync holding the lock is stuck on the peer's connection with nothing to
+        // write: promote stops waiting as soon as it knows, instead of serving nothing on V for the full wait. Not disposed: the
+        // peer's answer may come after the lock, and cancelling a disposed source would throw.
+        var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (peerAnswers is not null)
+        {
+            _ = StopWhenPeerIsDownAsync(peerAnswers, giveUp);
+        }
+
         try
         {
-            var (runLock, heldBy) = await RunLock.TryAcquireAsync(Config.LockFile, Local, TimeSpan.FromSeconds(10), ct);
+            var (runLock, heldBy) = await RunLock.TryAcquireAsync(Config.LockFile, Local, TimeSpan.FromSeconds(10), giveUp.Token);
             if (runLock is null)
             {
                 Logger.LogWarning("Going on without the run lock: {HeldBy}", heldBy);
@@ -152,10 +182,23 @@ public sealed partial class BridgeRuntime
 
             return runLock;
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            Logger.LogWarning("Going on without the run lock: the peer does not answer, so the run holding it is stuck on the peer's connection");
+            return null;
+        }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             Logger.LogWarning("Going on without the run lock: {Reason}", Secrets.Redact(e.Message));
             return null;
+        }
+    }
+
+    private static async Task StopWhenPeerIsDownAsync(Task<bool> peerAnswers, CancellationTokenSource giveUp)
+    {
+        if (!await peerAnswers)
+        {
+            giveUp.Cancel();
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Bridge.Core.Tests;
 public sealed class StorageRulesTests
 {
     [Test]
-    public void Varchar_lengths_count_characters_and_text_counts_bytes()
+    public void VarcharLengthsCountCharactersAndTextCountsBytes()
     {
         Assert.That(StorageRules.MariaDb.Problem(ObjectKind.Client, "login", new string('é', 64)), Is.Null, "64 characters, 128 bytes");
         Assert.That(StorageRules.MariaDb.Problem(ObjectKind.Client, "login", new string('a', 65)), Is.EqualTo("login is 65 characters long; the column holds 64"));
@@ -18,7 +18,7 @@ public sealed class StorageRulesTests
     }
 
     [Test]
-    public void Only_PostgreSQL_refuses_a_NUL_and_neither_takes_a_lone_surrogate()
+    public void OnlyPostgreSQLRefusesANULAndNeitherTakesALoneSurrogate()
     {
         Assert.That(StorageRules.Postgres.Problem(ObjectKind.Client, "name", "a\0b"), Is.EqualTo("name contains a NUL byte, which PostgreSQL cannot store"));
         Assert.That(StorageRules.MariaDb.Problem(ObjectKind.Client, "name", "a\0b"), Is.Null);
@@ -30,7 +30,7 @@ public sealed class StorageRulesTests
     [TestCase("strase", "straße")]
     [TestCase("emoji😀", "emoji😈")]
     [TestCase("trailing", "trailing  ")]
-    public void MariaDbs_collation_holds_these_keys_equal(string a, string b)
+    public void MariaDbsCollationHoldsTheseKeysEqual(string a, string b)
     {
         Assert.That(StorageRules.MariaDb.FoldKey(a), Is.EqualTo(StorageRules.MariaDb.FoldKey(b)));
         Assert.That(StorageRules.Postgres.FoldKey(a), Is.Not.EqualTo(StorageRules.Postgres.FoldKey(b)).Or.EqualTo(a.ToLowerInvariant()));
@@ -38,11 +38,11 @@ public sealed class StorageRulesTests
 
     [TestCase("jose", "josef")]
     [TestCase("ø", "o")]
-    public void MariaDbs_collation_keeps_these_keys_apart(string a, string b) =>
+    public void MariaDbsCollationKeepsTheseKeysApart(string a, string b) =>
         Assert.That(StorageRules.MariaDb.FoldKey(a), Is.Not.EqualTo(StorageRules.MariaDb.FoldKey(b)));
 
     [Test]
-    public void A_peer_row_the_standby_cannot_hold_is_skipped_with_its_children_and_the_first_of_two_equal_keys_stays()
+    public void APeerRowTheStandbyCannotHoldIsSkippedWithItsChildrenAndTheFirstOfTwoEqualKeysStays()
     {
         var snap = Snap.Sample();
         snap.Client("jose").Client("josé");
@@ -58,7 +58,7 @@ public sealed class StorageRulesTests
     [TestCase("/var/www/../../../etc", "document_root '/var/www/../../../etc' contains a '.' or '..' segment")]
     [TestCase("/var/www/x\\", "document_root '/var/www/x\\' contains a backslash")]
     [TestCase("var/www/x", "document_root 'var/www/x' is not an absolute path")]
-    public void Document_roots_that_would_break_or_escape_the_vhost_are_skipped(string root, string reason)
+    public void DocumentRootsThatWouldBreakOrEscapeTheVhostAreSkipped(string root, string reason)
     {
         var snap = Snap.Sample();
         snap.Site("bad.example", docRoot: root);
@@ -66,7 +66,7 @@ public sealed class StorageRulesTests
     }
 
     [Test]
-    public void A_php_version_with_a_newline_a_client_name_with_one_and_an_email_with_header_text_are_skipped()
+    public void APhpVersionWithANewlineAClientNameWithOneAndAnEmailWithHeaderTextAreSkipped()
     {
         var snap = Snap.Sample();
         snap.Sites[0] = snap.Sites[0] with { PhpVersion = "8.2\nSetHandler x" };
@@ -82,7 +82,7 @@ public sealed class StorageRulesTests
     }
 
     [Test]
-    public void A_TXT_larger_than_one_DNS_record_is_skipped_and_one_just_under_is_kept()
+    public void ATXTLargerThanOneDNSRecordIsSkippedAndOneJustUnderIsKept()
     {
         var snap = Snap.Sample();
         snap.Record("example.com.", "big", "TXT", new string('k', 100_000));
@@ -94,7 +94,7 @@ public sealed class StorageRulesTests
 
     [TestCase("Header set X 1\n</VirtualHost>\n<VirtualHost *:80>\nServerName evil.example", "close the site's <VirtualHost>")]
     [TestCase("  <virtualhost 192.0.2.9:80>", "open another <VirtualHost>")]
-    public void Custom_directives_that_leave_the_vhost_are_carried_verbatim_with_a_warning(string directives, string warning)
+    public void CustomDirectivesThatLeaveTheVhostAreCarriedVerbatimWithAWarning(string directives, string warning)
     {
         var snap = Snap.Sample();
         snap.Sites[0] = snap.Sites[0] with { CustomDirectives = directives };
@@ -109,6 +109,6 @@ public sealed class StorageRulesTests
     }
 
     [Test]
-    public void Ordinary_custom_directives_give_no_warning() =>
+    public void OrdinaryCustomDirectivesGiveNoWarning() =>
         Assert.That(Normalizer.CustomDirectivesWarning("<Directory /var/www>\n  Require all granted\n</Directory>"), Is.Null);
 }

@@ -96,7 +96,7 @@ public sealed class ReadyTests
     }
 
     [Test]
-    public async Task A_standby_that_serves_everything_is_ready()
+    public async Task AStandbyThatServesEverythingIsReady()
     {
         var ready = await ExpectAsync("ready", ExitCodes.Success);
         Assert.That(ready.Stdout, Does.StartWith($"dale is ready to take over: 3 sites on {V}, 1 zone, 2 mailboxes"), ready.ToString());
@@ -108,7 +108,7 @@ public sealed class ReadyTests
     }
 
     [Test]
-    public async Task A_missing_vhost_on_V_is_named()
+    public async Task AMissingVhostOnVIsNamed()
     {
         File.Delete(Path.Combine(_daleRoot, "apache", "sites", "blog.acme.example.conf"));
         var ready = await ExpectAsync("ready", ExitCodes.Failure);
@@ -117,7 +117,18 @@ public sealed class ReadyTests
     }
 
     [Test]
-    public async Task Vhosts_left_on_D_by_Blechs_push_are_named_and_so_are_the_changes_pending()
+    public async Task AVhostThatClaimsASiteBeforeItsOwnIsNamed()
+    {
+        // What the failover drill's DRILL_BREAK=vhost does: a vhost of the same name, read before Blech's files, serves another root.
+        var conf = Path.Combine(_folder, "etc-apache2", "apache2.conf");
+        var text = File.ReadAllText(conf).Replace($"IncludeOptional {_daleRoot}/apache/sites", $"<VirtualHost {V}:80>\n    ServerName blog.acme.example\n    DocumentRoot \"/tmp\"\n</VirtualHost>\nIncludeOptional {_daleRoot}/apache/sites", StringComparison.Ordinal);
+        File.WriteAllText(conf, text);
+        var ready = await ExpectAsync("ready", ExitCodes.Failure, "--format", "json");
+        Assert.That(Issues(ready), Is.EqualTo(new[] { ("vhost-shadowed", "blog.acme.example") }), ready.Stdout);
+    }
+
+    [Test]
+    public async Task VhostsLeftOnDByBlechsPushAreNamedAndSoAreTheChangesPending()
     {
         await _chip.PushToAsync(_dale);
         await _dale.RegenerateAsync(_daleRoot);
@@ -128,7 +139,7 @@ public sealed class ReadyTests
     }
 
     [Test]
-    public async Task A_missing_document_root_is_named()
+    public async Task AMissingDocumentRootIsNamed()
     {
         Directory.Delete(Docroot("old.acme.example"));
         var ready = await ExpectAsync("ready", ExitCodes.Failure);
@@ -136,7 +147,7 @@ public sealed class ReadyTests
     }
 
     [Test]
-    public async Task A_zone_that_named_has_not_loaded_and_one_with_a_stale_serial_are_named()
+    public async Task AZoneThatNamedHasNotLoadedAndOneWithAStaleSerialAreNamed()
     {
         await _chip.AddZoneAsync(new ZoneSpec("acme", "new.example.", PrimaryNs: "ns1.acme.example.", Hostmaster: "hostmaster.acme.example."));
         await _chip.AddRecordAsync(new RecordSpec("new.example.", "@", "NS", "ns1.acme.example."));
@@ -153,7 +164,7 @@ public sealed class ReadyTests
     }
 
     [Test]
-    public async Task A_mailbox_missing_from_the_maps_is_named_without_its_hash()
+    public async Task AMailboxMissingFromTheMapsIsNamedWithoutItsHash()
     {
         await _chip.AddMailboxAsync(new MailboxSpec("acme.example", "new", "$6$rounds=5000$three$secret-hash"));
         await _chip.UpdateMailboxAsync("acme.example", "sales", m => m with { PasswordHash = "$6$rounds=5000$two$changed-hash" });
@@ -170,7 +181,7 @@ public sealed class ReadyTests
     }
 
     [Test]
-    public async Task A_named_that_does_not_answer_is_a_check_that_could_not_run_never_a_pass()
+    public async Task ANamedThatDoesNotAnswerIsACheckThatCouldNotRunNeverAPass()
     {
         await _named!.StopAsync();
         var ready = await ExpectAsync("ready", ExitCodes.Failure);
@@ -178,7 +189,7 @@ public sealed class ReadyTests
     }
 
     [Test]
-    public async Task An_unreachable_active_database_gives_no_verdict_and_exit_1_without_the_password()
+    public async Task AnUnreachableActiveDatabaseGivesNoVerdictAndExit1WithoutThePassword()
     {
         WriteConfig(System.Text.RegularExpressions.Regex.Replace(TestServers.PgChip.ConnectionStringFor("ready_blech"), "Port=[0-9]+", "Port=9"));
         var ready = await ExpectAsync("ready", ExitCodes.Failure);

@@ -42,16 +42,7 @@ public sealed class ApacheEndToEndTests
             IncludeOptional {_generated}/apache/sites/*.conf
 
             """);
-        _pair.WriteConfig(c => c["apache"] = new Dictionary<string, object?>
-        {
-            ["root"] = _generated,
-            ["backupRoot"] = Path.Combine(_pair.Folder, "backups"),
-            ["testCommand"] = new[] { ApacheCtl, "-t" },
-            ["dumpCommand"] = new[] { ApacheCtl, "-S" },
-            ["reloadCommand"] = new[] { "/bin/sh", "-c", $"echo reload >> '{_reloads}'" },
-            ["environment"] = new Dictionary<string, string> { ["APACHE_CONFDIR"] = _confDir },
-            ["watchIntervalSeconds"] = 30,
-        });
+        _pair.WriteConfig(c => c["apache"] = ApacheSection());
 
         await _pair.Chip.AddClientAsync(new ClientSpec("acme", "Acme"));
         for (var i = 0; i < 5; i++)
@@ -65,6 +56,17 @@ public sealed class ApacheEndToEndTests
 
     [TearDown]
     public void TearDown() => Directory.Delete(_pair.Folder, recursive: true);
+
+    private Dictionary<string, object?> ApacheSection() => new()
+    {
+        ["root"] = _generated,
+        ["backupRoot"] = Path.Combine(_pair.Folder, "backups"),
+        ["testCommand"] = new[] { ApacheCtl, "-t" },
+        ["dumpCommand"] = new[] { ApacheCtl, "-S" },
+        ["reloadCommand"] = new[] { "/bin/sh", "-c", $"echo reload >> '{_reloads}'" },
+        ["environment"] = new Dictionary<string, string> { ["APACHE_CONFDIR"] = _confDir },
+        ["watchIntervalSeconds"] = 30,
+    };
 
     private string PortsConf => File.ReadAllText(Path.Combine(_generated, "apache", "ports.conf"));
 
@@ -136,6 +138,50 @@ public sealed class ApacheEndToEndTests
         Assert.That(PortsConf, Does.Not.Contain(PairAddresses.D), $"watch did not put V back in 20 s\n{stderr}");
         Assert.That(seconds, Is.LessThan(10), "within seconds");
         Assert.That(code, Is.EqualTo(ExitCodes.Success), stderr.ToString());
+    }
+
+    [Test]
+    public async Task PromoteJustAfterBlechsPushPutsThePushedSitesAndTheirVhostsOnV()
+    {
+        // Found by the failover drill: chip died after Blech's push and before Bridge's next sync. The push had put dale's
+        // sites back on D, so promote's Apache step took them for dale's own and kept every vhost on D: nothing served on V.
+        Assert.That((await _pair.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
+        await _pair.Dale.RegenerateAsync(_generated);
+        await _pair.PushAsync();
+        await _pair.Dale.RegenerateAsync(_generated);
+        Assert.That(File.ReadAllText(Path.Combine(_generated, "apache", "sites", "www0.acme.example.conf")), Does.Contain($"<VirtualHost {PairAddresses.D}:80>"));
+        await _pair.Dale.AddSiteAsync(new SiteSpec("acme", "local.dale.example", PairAddresses.D));
+        await _pair.Dale.RegenerateAsync(_generated);
+
+        _pair.WriteConfig(c => c["apache"] = ApacheSection(), peerConnectionString: Pair.Unreachable(_pair.ChipServer.ConnectionStringFor("blech")));
+        var promote = await _pair.BridgeAsync("promote");
+        Assert.That(promote.ExitCode, Is.EqualTo(ExitCodes.Success), promote.ToString());
+        Assert.That(promote.Stdout, Does.Contain($"5 sites put back on {PairAddresses.V}"), promote.ToString());
+        var sites = await _pair.Dale.GetSitesAsync();
+        Assert.That(sites.Where(s => s.Domain != "local.dale.example").Select(s => s.IpAddress), Is.All.EqualTo(PairAddresses.V), "the pushed sites are on V again in Blech's database");
+        Assert.That(sites.Single(s => s.Domain == "local.dale.example").IpAddress, Is.EqualTo(PairAddresses.D), "dale's own site stays on D");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.That(File.ReadAllText(Path.Combine(_generated, "apache", "sites", $"www{i}.acme.example.conf")), Does.Contain($"<VirtualHost {PairAddresses.V}:80>"), "vhosts on V before blechd runs");
+        }
+
+        Assert.That(File.ReadAllText(Path.Combine(_generated, "apache", "sites", "local.dale.example.conf")), Does.Contain($"<VirtualHost {PairAddresses.D}:80>"));
+        await _pair.Dale.RegenerateAsync(_generated);
+        Assert.That(File.ReadAllText(Path.Combine(_generated, "apache", "sites", "www0.acme.example.conf")), Does.Contain($"<VirtualHost {PairAddresses.V}:80>"), "and after blechd too");
+    }
+
+    [Test]
+    public async Task TheApacheStepPutsAVhostBlechsPushMovedBackToDOnVWithoutWaitingForTheSync()
+    {
+        Assert.That((await _pair.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
+        await _pair.Dale.RegenerateAsync(_generated);
+        await _pair.PushAsync();
+        await _pair.Dale.RegenerateAsync(_generated);
+
+        var run = await CliResult.RunAsync(["rewrite-apache", "--config", _pair.ConfigPath]);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        Assert.That(File.ReadAllText(Path.Combine(_generated, "apache", "sites", "www0.acme.example.conf")), Does.Contain($"<VirtualHost {PairAddresses.V}:80>"),
+            "Bridge had put the site on V; only Blech's push moved it back");
     }
 
     [Test]

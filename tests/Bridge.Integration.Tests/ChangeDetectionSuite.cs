@@ -64,7 +64,7 @@ public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<Bl
     }
 
     [Test]
-    public async Task An_edit_that_committed_last_with_the_older_timestamp_is_found()
+    public async Task AnEditThatCommittedLastWithTheOlderTimestampIsFound()
     {
         var late = SampleData.SiteDomain(0);
         var early = SampleData.SiteDomain(1);
@@ -85,7 +85,7 @@ public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<Bl
     }
 
     [Test]
-    public async Task A_write_that_leaves_updated_at_alone_is_found_on_either_machine()
+    public async Task AWriteThatLeavesUpdatedAtAloneIsFoundOnEitherMachine()
     {
         await _pair.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/hand-fix' WHERE domain = '{SampleData.SiteDomain(2)}'");
         await ExpectFoundAsync("a hand fix on chip");
@@ -96,7 +96,7 @@ public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<Bl
     }
 
     [Test]
-    public async Task A_delete_and_insert_that_keep_the_count_the_ids_and_the_timestamps_is_found()
+    public async Task ADeleteAndInsertThatKeepTheCountTheIdsAndTheTimestampsIsFound()
     {
         var row = (await _pair.Chip.QueryAsync<(int Id, int DomainId, DateTime UpdatedAt)>("SELECT id, mail_domain_id, updated_at FROM mailbox ORDER BY id")).First();
         await using var chip = await OpenChipAsync();

@@ -55,7 +55,7 @@ public sealed class ConfigTests
     }
 
     [Test]
-    public async Task Every_problem_is_listed_at_once_with_its_line_and_column_and_nothing_is_attempted()
+    public async Task EveryProblemIsListedAtOnceWithItsLineAndColumnAndNothingIsAttempted()
     {
         var path = Write("""
             {
@@ -77,7 +77,7 @@ public sealed class ConfigTests
     }
 
     [Test]
-    public async Task A_syntax_error_names_its_line_and_column()
+    public async Task ASyntaxErrorNamesItsLineAndColumn()
     {
         var result = await CliResult.RunAsync(["check", "--config", Write("{\n  \"serviceAddress\": \"192.0.2.100\",\n  \"local\": { \"engine\": \"postgres\" ,\n}\n")]);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
@@ -85,7 +85,7 @@ public sealed class ConfigTests
     }
 
     [Test]
-    public async Task Local_and_peer_on_one_database_is_refused_before_anything_is_written_there()
+    public async Task LocalAndPeerOnOneDatabaseIsRefusedBeforeAnythingIsWrittenThere()
     {
         var cs = TestServers.PgDale.ConnectionStringFor("blech_same");
         var path = Write($$"""

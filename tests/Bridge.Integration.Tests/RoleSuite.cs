@@ -141,6 +141,21 @@ public abstract class RoleSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
+    public async Task PromoteDoesNotWaitForTheRunLockOfASyncStuckOnADeadPeer()
+    {
+        // Found by the failover drill: chip died during dale's sync, which held the run lock while it waited on chip's
+        // connection; promote waited the full 10 s for it before moving the vhosts, with V already on dale.
+        await using var held = Bridge.Core.Files.FileLock.TryTake(Path.Combine(P.Folder, "dale.lock"));
+        Assert.That(held, Is.Not.Null);
+        P.WriteConfig(peerConnectionString: Pair.Unreachable(P.ChipServer.ConnectionStringFor("blech")));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var promote = await P.BridgeAsync("promote");
+        Assert.That(promote.ExitCode, Is.EqualTo(ExitCodes.Success), promote.ToString());
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(8)), promote.ToString());
+        Assert.That(promote.Stderr, Does.Contain("Going on without the run lock: the peer does not answer"));
+    }
+
+    [Test]
     public async Task StatusExits1WhenBothMachinesClaimToBeActive()
     {
         Assert.That((await P.BridgeAsync("promote")).ExitCode, Is.EqualTo(ExitCodes.Success));

@@ -51,7 +51,7 @@ public abstract class StorageSuite(Func<BlechServer> chipServer, Func<BlechServe
     }
 
     [Test]
-    public async Task Text_longer_than_the_standbys_column_is_skipped()
+    public async Task TextLongerThanTheStandbysColumnIsSkipped()
     {
         if (!ChipIsPostgres)
         {
@@ -66,7 +66,7 @@ public abstract class StorageSuite(Func<BlechServer> chipServer, Func<BlechServe
     }
 
     [Test]
-    public async Task Values_that_would_break_the_standbys_regenerated_configuration_are_skipped()
+    public async Task ValuesThatWouldBreakTheStandbysRegeneratedConfigurationAreSkipped()
     {
         await _pair.Chip.AddSiteAsync(new SiteSpec("acme", "dots.example", PairAddresses.V, DocumentRoot: "/var/www/../../../etc"));
         await _pair.Chip.AddSiteAsync(new SiteSpec("acme", "slash.example", PairAddresses.V, DocumentRoot: "/var/www/slash\\"));
@@ -97,7 +97,7 @@ public abstract class StorageSuite(Func<BlechServer> chipServer, Func<BlechServe
 public abstract class FromPostgresStorageSuite(Func<BlechServer> daleServer) : StorageSuite(() => TestServers.PgChip, daleServer)
 {
     [Test]
-    public async Task Keys_the_standbys_collation_holds_equal_are_skipped_after_the_first()
+    public async Task KeysTheStandbysCollationHoldsEqualAreSkippedAfterTheFirst()
     {
         await _pair.Chip.AddClientAsync(new ClientSpec("jose"));
         await _pair.Chip.AddClientAsync(new ClientSpec("josé"));
@@ -119,7 +119,7 @@ public abstract class FromPostgresStorageSuite(Func<BlechServer> daleServer) : S
 public abstract class FromMariaDbStorageSuite(Func<BlechServer> daleServer) : StorageSuite(() => TestServers.MariaDbChip, daleServer)
 {
     [Test]
-    public async Task A_NUL_byte_is_skipped_on_a_PostgreSQL_standby()
+    public async Task ANULByteIsSkippedOnAPostgreSQLStandby()
     {
         await _pair.Chip.AddClientAsync(new ClientSpec("nul", Name: "Nul\0Name"));
         await _pair.Chip.AddSiteAsync(new SiteSpec("acme", "nul.example", PairAddresses.V, CustomDirectives: "Header set X a\0b"));

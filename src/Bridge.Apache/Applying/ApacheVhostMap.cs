@@ -15,6 +15,9 @@ public sealed record ApacheVhostEntry(string Address, string Port, string Server
     /// <summary>The only vhost on its address and port: it answers every host name there.</summary>
     public bool Lone { get; init; }
 
+    /// <summary>Where httpd read the vhost: <c>file:line</c>.</summary>
+    public string? Source { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Address}:{Port} {ServerName}";
 }
@@ -44,7 +47,7 @@ public sealed partial class ApacheVhostMap
             else if (NameVirtualHostMember().Match(line) is { Success: true } member && nameVirtualHost is not null)
             {
                 aliases = [];
-                entries.Add(Entry(nameVirtualHost, member.Groups[1].Value) with { Aliases = aliases });
+                entries.Add(Entry(nameVirtualHost, member.Groups[1].Value) with { Aliases = aliases, Source = member.Groups[2].Value });
             }
             else if (AliasLine().Match(line) is { Success: true } alias && aliases is not null)
             {
@@ -54,7 +57,7 @@ public sealed partial class ApacheVhostMap
             {
                 nameVirtualHost = null;
                 aliases = null;
-                entries.Add(Entry(single.Groups[1].Value, single.Groups[2].Value) with { Lone = true });
+                entries.Add(Entry(single.Groups[1].Value, single.Groups[2].Value) with { Lone = true, Source = single.Groups[3].Value });
             }
             else if (line.Length > 0 && !char.IsWhiteSpace(line[0]))
             {
@@ -137,7 +140,7 @@ public sealed partial class ApacheVhostMap
     private static partial Regex NameVirtualHostHeader();
 
     // "         port 80 namevhost a.example (/etc/apache2/sites-enabled/a.conf:1)"
-    [GeneratedRegex(@"^\s+port \S+ namevhost (\S+) \(.*\)\s*$")]
+    [GeneratedRegex(@"^\s+port \S+ namevhost (\S+) \((.*)\)\s*$")]
     private static partial Regex NameVirtualHostMember();
 
     // "                 alias www.a.example" and "                 wild alias *.a.example"
@@ -145,6 +148,6 @@ public sealed partial class ApacheVhostMap
     private static partial Regex AliasLine();
 
     // "192.0.2.20:80          c.example (/etc/apache2/sites-enabled/b.conf:4)"
-    [GeneratedRegex(@"^(\S+:\S+)\s+(\S+) \(.*\)\s*$")]
+    [GeneratedRegex(@"^(\S+:\S+)\s+(\S+) \((.*)\)\s*$")]
     private static partial Regex SingleVirtualHost();
 }

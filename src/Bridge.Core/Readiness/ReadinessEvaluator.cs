@@ -140,6 +140,15 @@ public static class ReadinessEvaluator
                     continue;
                 }
 
+                // httpd answers a name with the first vhost that claims it: another one before the site's own file hijacks it.
+                var claimants = candidates.Where(h => HostNames.Domain(h.ServerName) == domain || h.Aliases.Any(a => HostNames.Domain(a) == domain)).ToList();
+                var own = claimants.FirstOrDefault(h => IsSiteFile(h.Source, domain));
+                if (claimants.Count > 1 && own is not null && !ReferenceEquals(claimants[0], own))
+                {
+                    Add(ReadyIssue.VhostShadowed, domain, $"site {domain}: the vhost at {claimants[0].Source} claims it on {HostPort(v, portText)} before the site's own ({own.Source}); Apache serves that one");
+                    continue;
+                }
+
                 if (served.Lone)
                 {
                     continue;
@@ -280,6 +289,10 @@ public static class ReadinessEvaluator
         static string[] Split(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => x.ToLowerInvariant()).ToArray();
         return Split(a).SequenceEqual(Split(b));
     }
+
+    // Blech writes each site's vhosts into apache/sites/<domain>.conf.
+    private static bool IsSiteFile(string? source, string domain) =>
+        source is not null && source.Replace('\\', '/').Contains($"/sites/{domain}.conf:", StringComparison.OrdinalIgnoreCase);
 
     private static string Canonical(string address)
     {

@@ -25,7 +25,8 @@ public sealed record DatabaseFacts(bool ThisMachineIsActive, int? PendingChanges
 /// <summary>One vhost as <c>apache2ctl -S</c> shows it.</summary>
 /// <param name="Address">Canonical address text, or <c>*</c> / <c>_default_</c>.</param>
 /// <param name="Lone">The only vhost on its address and port: Apache prints no aliases for it, and it answers every host name.</param>
-public sealed record ServedVhost(string Address, string Port, string ServerName, IReadOnlyList<string> Aliases, bool Lone);
+/// <param name="Source">Where httpd read it (<c>file:line</c>), when known.</param>
+public sealed record ServedVhost(string Address, string Port, string ServerName, IReadOnlyList<string> Aliases, bool Lone, string? Source = null);
 
 /// <summary>What Apache would serve: the result of its configuration test and its vhost map.</summary>
 public sealed record ApacheFacts(bool TestPassed, string TestMessage, IReadOnlyList<ServedVhost> Vhosts);

@@ -2,8 +2,11 @@ using Bridge.Data.Run;
 
 namespace Bridge.Data.Read;
 
-/// <summary>The standby's <c>main_ip</c> and the address each site is bound to, as Blech's database says.</summary>
-public sealed record SiteBindings(string MainIp, IReadOnlyList<(string Domain, string Address)> Sites)
+/// <summary>
+/// The standby's <c>main_ip</c> and the address each site is bound to, as Blech's database says, and the address Bridge last
+/// wrote for each site (by normalized domain; empty before Bridge's first sync).
+/// </summary>
+public sealed record SiteBindings(string MainIp, IReadOnlyList<(string Domain, string Address)> Sites, IReadOnlyDictionary<string, string> Written)
 {
     public static async Task<SiteBindings> ReadAsync(Side side, CancellationToken ct)
     {
@@ -15,12 +18,14 @@ public sealed record SiteBindings(string MainIp, IReadOnlyList<(string Domain, s
             ?? throw new InvalidDataException("Blech's server table is empty: this does not look like a Blech database");
         command.CommandText = "SELECT domain, ip_address FROM site WHERE active = " + (side.Dialect.Name == "postgres" ? "true" : "1");
         var sites = new List<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            sites.Add((reader.GetString(0), reader.GetString(1)));
+            while (await reader.ReadAsync(ct))
+            {
+                sites.Add((reader.GetString(0), reader.GetString(1)));
+            }
         }
 
-        return new SiteBindings(mainIp, sites);
+        return new SiteBindings(mainIp, sites, await State.StateStore.ReadSiteAddressesAsync(connection, null, ct));
     }
 }

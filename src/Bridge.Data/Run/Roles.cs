@@ -34,9 +34,9 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
     /// This machine takes V: every zone's serial becomes the one after the newest of its own, the highest ever seen on the peer
     /// and (when the peer answers) the peer's current one; regeneration is queued; V is registered; the role becomes active.
     /// </summary>
-    public async Task<PromoteResult> PromoteAsync(IPAddress serviceAddress, string requestedBy, CancellationToken ct)
+    public async Task<PromoteResult> PromoteAsync(IPAddress serviceAddress, string requestedBy, CancellationToken ct, bool peerKnownDown = false)
     {
-        var (peerRole, peerSerials) = await ReadPeerAsync(withSerials: true, ct);
+        var (peerRole, peerSerials) = peerKnownDown ? (null, null) : await ReadPeerAsync(withSerials: true, ct);
         await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
         await connection.OpenAsync(ct);
         var state = new StateStore(local.Dialect);
@@ -87,6 +87,47 @@ public sealed class Roles(Side local, Side peer, ILogger logger)
         await tx.CommitAsync(ct);
         logger.LogInformation("Promoted to active (epoch {Epoch}): {Zones} zone serials raised{Peer}", newRole.Epoch, zones.Count, peerRole is null ? "; the peer did not answer" : string.Empty);
         return new PromoteResult(newRole, zones.Count, peerRole is not null, register);
+    }
+
+    /// <summary>Whether the peer's database answers within <see cref="PeerTimeout"/>.</summary>
+    public async Task<bool> PeerAnswersAsync(CancellationToken ct) => (await ReadPeerAsync(withSerials: false, ct)).Role is not null;
+
+    /// <summary>
+    /// Before this machine takes V: the sites Bridge had put on V and Blech's push has since moved back to this machine's own
+    /// address (<paramref name="ownAddress"/>, or <c>main_ip</c>) go back on V, with a regeneration row each, so that the Apache
+    /// step moves their vhosts too and <c>blechd</c> never writes them on the own address again. Sites Bridge never wrote keep
+    /// their address: they are this machine's own. Returns the domains put back.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReclaimSitesAsync(IPAddress serviceAddress, IPAddress? ownAddress, CancellationToken ct)
+    {
+        await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+        await connection.OpenAsync(ct);
+        if (!await StateStore.ExistsAsync(connection, null, ct))
+        {
+            return [];
+        }
+
+        await using var tx = await local.Dialect.BeginApplyAsync(connection, ct);
+        var written = await StateStore.ReadSiteAddressesAsync(connection, tx, ct);
+        var mainIp = (await Query.ListAsync(connection, tx, "SELECT main_ip FROM server ORDER BY id", r => r.GetString(0), ct)).FirstOrDefault();
+        var own = ownAddress?.ToString() ?? (mainIp is null ? null : Addresses.Canonical(mainIp));
+        var v = serviceAddress.ToString();
+        var sites = await Query.ListAsync(connection, tx, "SELECT id, domain, ip_address FROM site", r => (Id: r.GetInt32(0), Domain: r.GetString(1), Address: r.GetString(2)), ct);
+        var back = sites
+            .Where(s => own is not null && Addresses.Canonical(s.Address) == own
+                && written.TryGetValue(HostNames.Domain(s.Domain), out var w) && Addresses.Canonical(w) == v)
+            .ToList();
+        if (back.Count > 0)
+        {
+            var now = DateTime.UtcNow;
+            var sql = new Statements(connection, tx, local.Dialect);
+            await sql.ExecuteBatchAsync(back.Select(s => ($"UPDATE site SET ip_address = {sql.Placeholder(0)}, updated_at = {sql.Placeholder(1)} WHERE id = {sql.Placeholder(2)}", new object?[] { v, now, s.Id })).ToList(), ct);
+            await BlechWrites.QueueRegenerationAsync(sql, back.Select(s => ("site", (int?)s.Id, "write")).ToList(), now, ct);
+            logger.LogWarning("Put {Sites} sites back on {V}: Blech's push had moved them to {Own} since Bridge's last sync", back.Count, v, own);
+        }
+
+        await tx.CommitAsync(ct);
+        return back.Select(s => s.Domain).ToList();
     }
 
     /// <summary>This machine gives V up: the role becomes standby; the next sync pulls from the peer.</summary>

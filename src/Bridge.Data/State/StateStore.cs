@@ -59,7 +59,7 @@ public sealed class StateStore(IEngineDialect dialect)
     }
 
     /// <summary>For each site domain, the address Bridge last wrote; empty when there is no state yet.</summary>
-    public static async Task<Dictionary<string, string>> ReadSiteAddressesAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    public static async Task<Dictionary<string, string>> ReadSiteAddressesAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!await ExistsAsync(connection, transaction, ct))

@@ -53,7 +53,7 @@ public sealed class ReadinessEvaluatorTests
     private static List<(ReadyIssue Issue, string Key)> Problems(ReadinessReport r) => r.Problems.Select(p => (p.Issue, p.Key)).ToList();
 
     [Test]
-    public void Everything_served_is_ready_with_the_counts_in_the_verdict()
+    public void EverythingServedIsReadyWithTheCountsInTheVerdict()
     {
         var report = ReadinessEvaluator.Evaluate(Input());
         Assert.That(report.Problems, Is.Empty);
@@ -63,7 +63,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void A_site_without_a_vhost_on_V_is_not_served()
+    public void ASiteWithoutAVhostOnVIsNotServed()
     {
         var report = ReadinessEvaluator.Evaluate(Input(apache: a => a with { Vhosts = [.. a.Vhosts.Where(h => h.ServerName != "example.com")] }));
         Assert.That(Problems(report), Is.EqualTo(new[] { (ReadyIssue.NoVhostOnV, "example.com") }));
@@ -72,7 +72,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void A_vhost_on_D_is_not_on_V_and_is_named_unless_the_standby_binds_the_site_to_D_itself()
+    public void AVhostOnDIsNotOnVAndIsNamedUnlessTheStandbyBindsTheSiteToDItself()
     {
         var onD = Input(apache: a => a with { Vhosts = [new(Net.D, "80", "example.com", ["www.example.com"], Lone: true)] });
         Assert.That(Problems(ReadinessEvaluator.Evaluate(onD)), Is.EquivalentTo(new[] { (ReadyIssue.NoVhostOnV, "example.com"), (ReadyIssue.VhostOnStandbyAddress, "example.com") }));
@@ -89,7 +89,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void Https_ports_and_aliases_are_checked_and_a_lone_vhost_answers_every_name()
+    public void HttpsPortsAndAliasesAreCheckedAndALoneVhostAnswersEveryName()
     {
         var active = Snap.Sample();
         active.Sites[0] = active.Sites[0] with { HttpsPort = 443 };
@@ -108,7 +108,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void A_wildcard_vhost_serves_V_only_when_no_vhost_names_V_on_that_port()
+    public void AWildcardVhostServesVOnlyWhenNoVhostNamesVOnThatPort()
     {
         var star = Input(apache: a => a with { Vhosts = [new("*", "80", "example.com", ["www.example.com"], Lone: true)] });
         Assert.That(ReadinessEvaluator.Evaluate(star).Problems, Is.Empty);
@@ -118,7 +118,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void A_missing_document_root_and_a_failed_configuration_test_are_named()
+    public void AMissingDocumentRootAndAFailedConfigurationTestAreNamed()
     {
         var report = ReadinessEvaluator.Evaluate(Input(apache: a => a with { TestPassed = false, TestMessage = "AH00526: Syntax error on line 3\nmore" }, directoryExists: _ => false));
         Assert.That(Problems(report).Select(p => p.Issue), Is.EquivalentTo(new[] { ReadyIssue.ApacheTestFailed, ReadyIssue.DocumentRootMissing }));
@@ -127,7 +127,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void Zones_not_configured_not_loaded_stale_or_refused_are_each_named()
+    public void ZonesNotConfiguredNotLoadedStaleOrRefusedAreEachNamed()
     {
         Assert.That(Problems(ReadinessEvaluator.Evaluate(Input(dns: d => d with { Configured = new Dictionary<string, string>() }))),
             Is.EqualTo(new[] { (ReadyIssue.ZoneNotConfigured, "example.com.") }));
@@ -145,7 +145,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void Mail_maps_missing_a_domain_mailbox_or_alias_or_holding_other_values_are_named_without_hashes()
+    public void MailMapsMissingADomainMailboxOrAliasOrHoldingOtherValuesAreNamedWithoutHashes()
     {
         var report = ReadinessEvaluator.Evaluate(Input(mail: m => new MailFacts(
             new Dictionary<string, string> { ["info@example.com"] = "$6$other" },
@@ -160,7 +160,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void Pending_changes_an_old_sync_and_a_stuck_regen_queue_are_named_with_counts()
+    public void PendingChangesAnOldSyncAndAStuckRegenQueueAreNamedWithCounts()
     {
         var report = ReadinessEvaluator.Evaluate(Input(database: d => d with { PendingChanges = 12, LastSuccessfulSync = Now.AddHours(-3), OldestWaitingRegeneration = Now.AddMinutes(-20) }));
         Assert.That(Problems(report).Select(p => p.Issue), Is.EqualTo(new[] { ReadyIssue.ChangesPending, ReadyIssue.SyncTooOld, ReadyIssue.RegenerationBehind }));
@@ -174,7 +174,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void A_check_that_cannot_run_is_never_a_pass_and_one_turned_off_is_shown_but_not_counted()
+    public void ACheckThatCannotRunIsNeverAPassAndOneTurnedOffIsShownButNotCounted()
     {
         var input = Input() with { Apache = Observation<ApacheFacts>.CannotRun("apache2ctl: cannot start") };
         var report = ReadinessEvaluator.Evaluate(input);
@@ -192,7 +192,7 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void Inactive_objects_of_the_active_machine_are_not_expected_anywhere()
+    public void InactiveObjectsOfTheActiveMachineAreNotExpectedAnywhere()
     {
         var active = Snap.Sample();
         active.Sites[0] = active.Sites[0] with { Active = false };
@@ -204,9 +204,28 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
-    public void Large_counts_read_with_thousands_separators()
+    public void LargeCountsReadWithThousandsSeparators()
     {
         var report = new ReadinessReport("dale", Net.V, new ReadyCounts(1204, 311, 5022, 0, 0), [], []);
         Assert.That(report.Verdict, Is.EqualTo($"dale is ready to take over: 1,204 sites on {Net.V}, 311 zones, 5,022 mailboxes"));
+    }
+
+    [Test]
+    public void AnotherVhostClaimingTheSiteBeforeItsOwnFileHijacksIt()
+    {
+        var hijacked = Input(apache: a => a with
+        {
+            Vhosts =
+            [
+                new(Net.V, "80", "example.com", [], Lone: false, Source: "/etc/apache2/apache2.conf:12"),
+                new(Net.V, "80", "example.com", ["www.example.com"], Lone: false, Source: "/g/apache/sites/example.com.conf:2"),
+            ],
+        });
+        var report = ReadinessEvaluator.Evaluate(hijacked);
+        Assert.That(Problems(report), Is.EqualTo(new[] { (ReadyIssue.VhostShadowed, "example.com") }));
+        Assert.That(report.Problems[0].Reason, Does.Contain("/etc/apache2/apache2.conf:12"));
+
+        var ownFirst = Input(apache: a => a with { Vhosts = [.. hijacked.Apache.Value!.Vhosts.Reverse()] });
+        Assert.That(ReadinessEvaluator.Evaluate(ownFirst).Problems, Is.Empty);
     }
 }

@@ -7,7 +7,7 @@ namespace Bridge.Core.Tests.Readiness;
 public sealed class ServedFilesTests
 {
     [Test]
-    public void Zones_conf_gives_each_origin_and_its_file()
+    public void ZonesConfGivesEachOriginAndItsFile()
     {
         var zones = ServedFiles.ZonesConf("""
             zone "example.com." { type master; file "/etc/blech/generated/bind/zones/example.com.zone"; };
@@ -24,7 +24,7 @@ public sealed class ServedFilesTests
     }
 
     [Test]
-    public void Passwd_aliases_and_domains_are_keyed_by_lower_case_address()
+    public void PasswdAliasesAndDomainsAreKeyedByLowerCaseAddress()
     {
         var passwd = ServedFiles.Passwd("Info@Example.com:{SHA512-CRYPT}$6$rounds=5000$s$h::::::userdb_quota_rule=*:storage=0M\n# comment\n\nbroken line\n");
         Assert.That(passwd, Is.EqualTo(new Dictionary<string, string> { ["info@example.com"] = "$6$rounds=5000$s$h" }));
@@ -36,7 +36,7 @@ public sealed class ServedFilesTests
     }
 
     [Test]
-    public void Dig_answers_give_serials_by_origin_and_no_reply_lines_apart()
+    public void DigAnswersGiveSerialsByOriginAndNoReplyLinesApart()
     {
         var (serials, errors) = ServedFiles.DigSoaAnswers("""
             example.com.		3600	IN	SOA	ns1.example.net. hostmaster.example.net. 2025031401 3600 600 604800 300
