@@ -29,7 +29,18 @@ public sealed record DailyReport(
     IReadOnlyList<SkippedEntry> Skipped,
     IReadOnlyList<SerialDifference> Serials,
     IReadOnlyList<RunEntry> Runs,
-    string? Error);
+    string? Error)
+{
+    /// <summary>
+    /// Whether the standby could take over now (<c>bridge ready</c>'s verdict line) and each of its problems; the report's first
+    /// section. Null when readiness was not asked.
+    /// </summary>
+    public string? ReadyVerdict { get; init; }
+
+    public bool Ready { get; init; }
+
+    public IReadOnlyList<string> ReadyProblems { get; init; } = [];
+}
 
 /// <summary>The report as a mail: the subject, a plain-text body and an HTML body.</summary>
 public sealed record RenderedReport(string Subject, string Text, string Html);

@@ -43,6 +43,27 @@ internal static class ReportHtml
           .Append("<tr><td style=\"padding:12px 20px 20px 20px;\">\n")
           .Append("<p style=\"").Append(P).Append("color:#555555;\">").Append(E(view.Generated)).Append("</p>\n");
 
+        if (view.ReadyVerdict is not null)
+        {
+            sb.Append("<h2 style=\"").Append(H2).Append("\">Ready to take over?</h2>\n");
+            sb.Append("<p style=\"").Append(P).Append(view.Ready ? "color:#1a7f37;" : "color:#a40000;").Append("font-weight:bold;\">").Append(E(view.ReadyVerdict)).Append("</p>\n");
+            if (view.ReadyProblems.Rows.Count > 0)
+            {
+                sb.Append("<ul style=\"").Append(P).Append("\">\n");
+                foreach (var problem in view.ReadyProblems.Rows)
+                {
+                    sb.Append("<li>").Append(E(problem)).Append("</li>\n");
+                }
+
+                sb.Append("</ul>\n");
+            }
+
+            if (view.ReadyProblems.More > 0)
+            {
+                sb.Append("<p style=\"").Append(P).Append("\">").Append(E(ReportView.MoreText(view.ReadyProblems.More, "problem", "problems"))).Append("</p>\n");
+            }
+        }
+
         sb.Append("<h2 style=\"").Append(H2).Append("\">Changes pending</h2>\n");
         if (view.Error is not null)
         {

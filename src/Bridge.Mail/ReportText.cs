@@ -13,6 +13,18 @@ internal static class ReportText
         sb.Append('\n');
         TextLayout.AppendWrapped(sb, view.Generated, "", "");
 
+        if (view.ReadyVerdict is not null)
+        {
+            Heading(sb, "Ready to take over?");
+            TextLayout.AppendWrapped(sb, view.ReadyVerdict, "", "  ");
+            foreach (var problem in view.ReadyProblems.Rows)
+            {
+                TextLayout.AppendWrapped(sb, "- " + problem, "", "  ");
+            }
+
+            More(sb, view.ReadyProblems.More, "problem", "problems", "");
+        }
+
         Heading(sb, "Changes pending");
         if (view.Error is not null)
         {

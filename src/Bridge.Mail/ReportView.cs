@@ -18,6 +18,9 @@ internal sealed class ReportView
         Error = report.Error is null ? null : Cut(OneLine(Secrets.ScrubHashes(report.Error)), 2000);
         FailedRuns = report.Runs.Count(IsFailed);
         PendingTotal = report.Pending.Count;
+        ReadyVerdict = report.ReadyVerdict is null ? null : Value(report.ReadyVerdict);
+        Ready = report.Ready;
+        ReadyProblems = Cap(report.ReadyProblems.Select(Value), limits.MaxRows);
         (Verdict, Subject, Tone) = MakeVerdict();
         Generated = MakeGeneratedLine(report);
         Actions = [.. ActionOrder, .. report.Pending.Select(p => p.Action).Where(a => !ActionOrder.Contains(a)).Distinct().Order(StringComparer.Ordinal)];
@@ -29,6 +32,11 @@ internal sealed class ReportView
             .Select(s => new SerialRow(Value(s.Zone), Serial(s.ActiveSerial), Serial(s.StandbySerial))), limits.MaxRows);
         Runs = Cap(report.Runs.OrderByDescending(IsFailed).ThenByDescending(r => Utc(r.StartedAt)).Select(MakeRun), limits.MaxRows);
     }
+
+    /// <summary>The readiness verdict (null when not asked), whether it says ready, and its problems.</summary>
+    public string? ReadyVerdict { get; }
+    public bool Ready { get; }
+    public Capped<string> ReadyProblems { get; }
 
     public string Standby { get; }
     public string Active { get; }
@@ -86,6 +94,12 @@ internal sealed class ReportView
         if (FailedRuns > 0)
         {
             core += ", " + Plural(FailedRuns, "failed run", "failed runs");
+            tone = VerdictTone.Failed;
+        }
+
+        if (ReadyVerdict is not null && !Ready)
+        {
+            core += ", NOT ready to take over";
             tone = VerdictTone.Failed;
         }
         return (core + ".", "[bridge] " + core, tone);

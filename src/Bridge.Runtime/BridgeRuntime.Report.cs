@@ -139,7 +139,18 @@ public sealed partial class BridgeRuntime
             s.Changes.Select(c => new FieldDifference(c.Name, c.From, c.To, c.Secret)).ToList())).ToList() ?? [];
         var skipped = sync?.Plan.Skipped.Select(s => new SkippedEntry(s.Kind.Name(), s.Key, s.Reason)).ToList() ?? [];
         var error = outcome.Failure is { Reason: not FailureReason.GuardRefused } f ? PlainError(f, names.Active) : null;
-        return (new DailyReport(names.Standby, names.Active, DateTime.UtcNow, since, pending, reverts, skipped, serials, runs, error), to);
+        var report = new DailyReport(names.Standby, names.Active, DateTime.UtcNow, since, pending, reverts, skipped, serials, runs, error);
+
+        // Readiness is what this machine would serve: asked only where it is the standby.
+        if (!localIsActive)
+        {
+            var ready = await ReadyAsync(ct);
+            report = ready.Report is { } r
+                ? report with { ReadyVerdict = r.Verdict, Ready = r.Ready, ReadyProblems = [.. r.Problems.Select(p => p.Reason)] }
+                : report with { ReadyVerdict = $"{names.Standby}: readiness unknown: {ready.Failure?.Message}", Ready = false };
+        }
+
+        return (report, to);
     }
 
     // The active machine's database failing is put in words; anything else is shown as it is.

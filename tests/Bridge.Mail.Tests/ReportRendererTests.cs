@@ -317,4 +317,23 @@ public sealed class ReportRendererTests
         var first = ReportRenderer.Render(Samples.InSync() with { Since = null });
         Assert.That(first.Text, Does.Contain("no earlier report"));
     }
+
+    [Test]
+    public void ReadinessIsTheFirstSectionAndANotReadyStandbySaysSoInTheSubject()
+    {
+        var ready = ReportRenderer.Render(Samples.InSync() with { ReadyVerdict = "dale is ready to take over: 3 sites on 192.0.2.100, 1 zone, 2 mailboxes", Ready = true });
+        Assert.That(ready.Text.IndexOf("Ready to take over?", StringComparison.Ordinal), Is.GreaterThan(0).And.LessThan(ready.Text.IndexOf("Changes pending", StringComparison.Ordinal)));
+        Assert.That(ready.Subject, Does.Not.Contain("NOT ready"));
+
+        var notReady = ReportRenderer.Render(Samples.InSync() with
+        {
+            ReadyVerdict = "dale is NOT ready: 1 site has no vhost on V",
+            Ready = false,
+            ReadyProblems = ["site shop.example: no vhost on 192.0.2.100:80 in apache2ctl -S"],
+        });
+        Assert.That(notReady.Subject, Does.Contain("NOT ready to take over"));
+        Assert.That(notReady.Text, Does.Contain("dale is NOT ready: 1 site has no vhost on V").And.Contain("- site shop.example: no vhost on 192.0.2.100:80"));
+        Assert.That(notReady.Html.IndexOf("Ready to take over?", StringComparison.Ordinal), Is.LessThan(notReady.Html.IndexOf("Changes pending", StringComparison.Ordinal)));
+        Assert.That(notReady.Html, Does.Contain("site shop.example: no vhost on 192.0.2.100:80"));
+    }
 }

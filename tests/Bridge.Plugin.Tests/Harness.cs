@@ -140,6 +140,7 @@ public sealed class Installation : IDisposable
             ["retry"] = new Dictionary<string, object?> { ["maxAttempts"] = 1, ["baseDelaySeconds"] = 0.1, ["totalTimeoutSeconds"] = 60 },
             ["lockFile"] = LockFile,
             ["apache"] = new Dictionary<string, object?> { ["enabled"] = false },
+            ["ready"] = new Dictionary<string, object?> { ["checkDns"] = false, ["checkMail"] = false },
         };
         File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config));
         File.SetUnixFileMode(ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);

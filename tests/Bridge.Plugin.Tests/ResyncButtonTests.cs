@@ -63,6 +63,7 @@ public sealed partial class ResyncButtonTests
 
         Assert.That(r.Stdout, Does.Not.Contain("{").And.Not.Contain("Exception").And.Not.Contain("joined"));
         Assert.That(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.LessThanOrEqualTo(4));
+        Assert.That(r.Stdout.TrimEnd('\n').Split('\n')[^1], Does.StartWith("dale is ready to take over: "), "the answer ends with readiness\n" + r);
         Assert.That(await ResyncRunsAsync(), Is.EqualTo(1));
         Assert.That(await _dale.ScalarAsync<string>("SELECT requested_by FROM bridge.run WHERE command = 'resync'"), Is.EqualTo("k"));
     }

@@ -184,4 +184,24 @@ public sealed class ResyncWordsTests
         var text = ResyncWords.Describe(outcome, TimeSpan.FromSeconds(1), Names);
         Assert.That(text, Does.StartWith("Resync "));
     }
+
+    [Test]
+    public void TheAnswerEndsWithTheReadinessVerdictAndAtMostThreeProblems()
+    {
+        var counts = new Bridge.Core.Readiness.ReadyCounts(12, 3, 40, 2, 1);
+        var ready = new Bridge.Runtime.ReadyOutcome(new Bridge.Core.Readiness.ReadinessReport("dale", "192.0.2.100", counts, [], []), null);
+        Assert.That(ResyncWords.Readiness(ready, Names), Is.EqualTo("dale is ready to take over: 12 sites on 192.0.2.100, 3 zones, 40 mailboxes."));
+
+        var problems = Enumerable.Range(0, 5).Select(i => new Bridge.Core.Readiness.ReadyProblem(
+            Bridge.Core.Readiness.ReadyArea.Apache, Bridge.Core.Readiness.ReadyIssue.NoVhostOnV, $"s{i}.example", $"site s{i}.example: no vhost on 192.0.2.100:80 in apache2ctl -S")).ToList();
+        var notReady = new Bridge.Runtime.ReadyOutcome(new Bridge.Core.Readiness.ReadinessReport("dale", "192.0.2.100", counts, [], problems), null);
+        var lines = ResyncWords.Readiness(notReady, Names).Split('\n');
+        Assert.That(lines[0], Is.EqualTo("dale is NOT ready: 5 sites have no vhost on V."));
+        Assert.That(lines.Skip(1).Take(3), Is.All.StartsWith("- site s"));
+        Assert.That(lines[4], Is.EqualTo("- and 2 more (the daily report lists them all)"));
+        Assert.That(lines[5], Does.StartWith("Blech rewrites the standby's files about once a minute"));
+
+        var unknown = new Bridge.Runtime.ReadyOutcome(null, new Failure(FailureReason.PeerUnreachable, "cannot read the active machine's database (peer): connection refused"));
+        Assert.That(ResyncWords.Readiness(unknown, Names), Does.StartWith("Whether dale could take over now is not known: a database could not be read.").And.Not.Contain("refused"));
+    }
 }

@@ -185,7 +185,14 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
             }
 
             var names = await NamesAsync(outcome, runtime, ct);
-            return (outcome.ExitCode, ResyncWords.Describe(outcome, timer.Elapsed, names));
+            var words = ResyncWords.Describe(outcome, timer.Elapsed, names);
+            if (runtime is not null && outcome.ExitCode == ExitCodes.Success)
+            {
+                // K's answer to a resync that worked ends with whether the standby could take over now.
+                words = words.TrimEnd('\n') + "\n" + ResyncWords.Readiness(await runtime.ReadyAsync(ct), names) + "\n";
+            }
+
+            return (outcome.ExitCode, words);
         }
     }
 

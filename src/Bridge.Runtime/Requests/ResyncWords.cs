@@ -34,6 +34,41 @@ public static class ResyncWords
     /// <summary>The answer when the resync could not even report how it ended (it threw).</summary>
     public const string Unexpected = "Resync failed with an unexpected error.\n" + SeeLog;
 
+    /// <summary>How many of the readiness problems K's answer lists; the daily report and <c>bridge ready</c> list them all.</summary>
+    public const int MaxReadyProblems = 3;
+
+    /// <summary>
+    /// The last lines of K's answer: whether the standby could take over now (<c>bridge ready</c>'s verdict) and its first
+    /// problems. Blech rewrites the standby's files about once a minute, so a problem with files or named right after a resync
+    /// may clear by itself; the words say so.
+    /// </summary>
+    public static string Readiness(ReadyOutcome ready, MachineNames names)
+    {
+        if (ready.Report is not { } report)
+        {
+            // Plain words only: the failure's message names hosts and ports, which K does not need.
+            return $"Whether {names.Local ?? "the standby"} could take over now is not known: a database could not be read. {SeeLog}";
+        }
+
+        if (report.Ready)
+        {
+            return report.Verdict + ".";
+        }
+
+        var b = new StringBuilder(report.Verdict).Append('.');
+        foreach (var problem in report.Problems.Take(MaxReadyProblems))
+        {
+            b.Append("\n- ").Append(problem.Reason);
+        }
+
+        if (report.Problems.Count > MaxReadyProblems)
+        {
+            b.Append("\n- and ").Append(report.Problems.Count - MaxReadyProblems).Append(" more (the daily report lists them all)");
+        }
+
+        return b.Append("\nBlech rewrites the standby's files about once a minute: problems with vhosts, zones or mail maps right after a resync may clear by themselves.").ToString();
+    }
+
     /// <summary>The text for one resync.</summary>
     /// <param name="outcome">How it ended: its report, when it got that far, and its failure.</param>
     /// <param name="elapsed">How long the click waited for it.</param>
