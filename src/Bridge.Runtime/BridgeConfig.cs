@@ -265,7 +265,8 @@ public sealed class BridgeConfig
             problems.Add("lockFile is empty");
         }
 
-        if (Local?.ConnectionString is { } l && Peer?.ConnectionString is { } p && SameDatabase(l, p))
+        static string? Engine(string? e) => e?.Trim().ToLowerInvariant() switch { "postgresql" => "postgres", "mariadb" => "mysql", var x => x };
+        if (Local?.ConnectionString is { } l && Peer?.ConnectionString is { } p && Engine(Local.Engine) == Engine(Peer.Engine) && SameDatabase(l, p))
         {
             problems.Add("local and peer name the same database: local is this machine's Blech database, peer the other machine's");
         }

@@ -51,6 +51,11 @@ public sealed partial class BridgeRuntime
         try
         {
             runtime = new BridgeRuntime(BridgeConfig.Load(path), fromFile: true, loggers);
+            foreach (var warning in runtime.Config.Warnings)
+            {
+                runtime.Logger.LogWarning("{Warning}", warning);
+            }
+
             failure = null;
             return true;
         }

@@ -99,6 +99,20 @@ public sealed class ConfigTests
     }
 
     [Test]
+    public async Task AConfigurationWithPasswordsThatOthersCanReadGetsAWarning()
+    {
+        var path = Write("{ \"serviceAddress\": \"192.0.2.100\", " + Good + " }");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var open = await CliResult.RunAsync(["sync", "--config", path]);
+        Assert.That(open.Stderr, Does.Contain("holds passwords and other users can read it"), open.ToString());
+        Assert.That(open.Stderr, Does.Not.Contain("sekrit"));
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var closed = await CliResult.RunAsync(["sync", "--config", path]);
+        Assert.That(closed.Stderr, Does.Not.Contain("other users can read it"), closed.ToString());
+    }
+
+    [Test]
     public async Task AMissingConfigFileExits2()
     {
         var result = await CliResult.RunAsync(["diff", "--config", Path.Combine(_folder, "absent.json")]);
