@@ -111,29 +111,8 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
 
             w.WriteEndArray();
 
-            w.WriteStartArray("skipped");
-            foreach (var s in Plan.Skipped)
-            {
-                w.WriteStartObject();
-                w.WriteString("kind", s.Kind.Name());
-                w.WriteString("key", s.Key);
-                w.WriteString("reason", s.Reason);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-
-            w.WriteStartArray("warnings");
-            foreach (var s in Plan.Warnings)
-            {
-                w.WriteStartObject();
-                w.WriteString("kind", s.Kind.Name());
-                w.WriteString("key", s.Key);
-                w.WriteString("reason", s.Reason);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            WriteObjects(w, "skipped", Plan.Skipped);
+            WriteObjects(w, "warnings", Plan.Warnings);
 
             w.WriteStartArray("reverted");
             foreach (var r in Plan.Reverts)
@@ -231,6 +210,22 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
     }
 
     /// <summary>A text listing for people: one line per change (+ insert, ~ update, - delete, ! revert), then skipped rows.</summary>
+    // A list of (kind, key, reason): the rows skipped, and the ones carried with a warning.
+    private static void WriteObjects(Utf8JsonWriter w, string name, IReadOnlyList<SkippedObject> objects)
+    {
+        w.WriteStartArray(name);
+        foreach (var s in objects)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", s.Kind.Name());
+            w.WriteString("key", s.Key);
+            w.WriteString("reason", s.Reason);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
     public string ToText()
     {
         var sb = new StringBuilder();
