@@ -130,7 +130,8 @@ for m in chip dale client; do
   ip -n "${ns[$m]}" addr add "${addr[$m]}/24" dev eth0
   ip -n "${ns[$m]}" link set eth0 up
 done
-holds_v() { ip -n "${ns[$1]}" -o addr show dev eth0 | grep -q " $V/"; }
+# Not "ip ... | grep -q": with pipefail, grep leaving early can kill ip with SIGPIPE and turn a match into a failure.
+holds_v() { [[ $(ip -n "${ns[$1]}" -o addr show dev eth0) == *" $V/"* ]]; }
 
 # ---- files: web trees, TLS, Apache, named, Bridge and keepalived configurations per machine ----
 mkdir -p "$run/www" "$run/tls" "$run/client/named"
@@ -454,7 +455,7 @@ edits_seen() { # edits_seen MACHINE: every expected edit visible from the client
   local m=$1 kind a b c lost=0
   while IFS=$'\t' read -r kind a b c; do
     case $kind in
-      site) in_ns client curl -s --max-time 3 -H "Host: $a" "http://$V/" 2>/dev/null | grep -qF "<p>$b</p><p>served by $m" || lost=$((lost + 1)) ;;
+      site) [[ $(in_ns client curl -s --max-time 3 -H "Host: $a" "http://$V/" 2>/dev/null) == *"<p>$b</p><p>served by $m"* ]] || lost=$((lost + 1)) ;;
       record) [ "$(in_ns client dig +short +time=1 +tries=1 "@$V" TXT "$b")" = "\"$c\"" ] || lost=$((lost + 1))
               [ "$(in_ns client dig +short +time=1 +tries=1 @127.0.0.1 TXT "$b")" = "\"$c\"" ] || lost=$((lost + 1)) ;;
       mailbox) grep -q "^$a:" "$run/$m/generated/mail/passwd" || lost=$((lost + 1)) ;;
