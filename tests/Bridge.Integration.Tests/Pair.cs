@@ -55,7 +55,14 @@ public sealed class Pair
             ["lockFile"] = Path.Combine(Folder, "dale.lock"),
         };
         change?.Invoke(config);
-        File.WriteAllText(ConfigPath, JsonSerializer.Serialize(config));
+        WritePrivate(ConfigPath, JsonSerializer.Serialize(config));
+    }
+
+    // Readable by its owner only, as the README asks of a configuration that holds passwords (others get a warning).
+    private static void WritePrivate(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     public Task<CliResult> BridgeAsync(params string[] args) => CliResult.RunAsync([.. args, "--config", ConfigPath]);
@@ -73,7 +80,7 @@ public sealed class Pair
             ["retry"] = new Dictionary<string, object?> { ["maxAttempts"] = 1, ["baseDelaySeconds"] = 0.1, ["totalTimeoutSeconds"] = 60 },
             ["lockFile"] = Path.Combine(Folder, "chip.lock"),
         };
-        File.WriteAllText(ChipConfigPath, JsonSerializer.Serialize(config));
+        WritePrivate(ChipConfigPath, JsonSerializer.Serialize(config));
     }
 
     /// <summary>The connection string with its port replaced by one nobody listens on (9, discard).</summary>
