@@ -36,7 +36,8 @@ cat > "$run/bridge.json" <<JSON
   "local": { "engine": "postgres", "connectionString": "$(pg_conn "$dale_port" blech)", "address": "192.0.2.2" },
   "peer":  { "engine": "postgres", "connectionString": "$(pg_conn "$chip_port" blech)", "address": "192.0.2.1" },
   "lockFile": "$run/bridge.lock",
-  "apache": { "enabled": false }
+  "apache": { "enabled": false },
+  "ready": { "configRoot": "$run/generated", "checkDns": false }
 }
 JSON
 chmod 600 "$run/bridge.json"
