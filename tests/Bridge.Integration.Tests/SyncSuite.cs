@@ -64,6 +64,20 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
+    public async Task ARunAskedForByManyLongAdminLoginsIsAppliedAndRecorded()
+    {
+        // One resync answers every click of a batch; their logins together outgrew requested_by's 255 characters, and the
+        // whole run failed, unrecorded.
+        await FillAndPushAsync();
+        var admins = string.Join(',', Enumerable.Range(0, 12).Select(i => $"admin{i:00}.{new string('x', 40)}@example.org"));
+        var run = await P.BridgeAsync("sync", "--requested-by", admins);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        var recorded = await P.Dale.ScalarAsync<string>("SELECT requested_by FROM bridge.run WHERE command = 'sync'");
+        Assert.That(recorded, Does.StartWith("admin00.").And.EndWith("more)"));
+        Assert.That(recorded!.Length, Is.LessThanOrEqualTo(255));
+    }
+
+    [Test]
     public async Task DiffChangesNothingAndReportsPendingChangesWithExitCode1()
     {
         await FillAndPushAsync();

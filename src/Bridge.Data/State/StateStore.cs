@@ -141,7 +141,38 @@ public sealed class StateStore(IEngineDialect dialect)
         connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO bridge.run (command, requested_by, started_at, finished_at, outcome, exit_code, summary, error) "
                 + "VALUES (@Command, @RequestedBy, @StartedAt, @FinishedAt, @Outcome, @ExitCode, @Summary, @Error)",
-            run, transaction, cancellationToken: ct));
+            run with { RequestedBy = FitRequestedBy(run.RequestedBy) }, transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// <c>requested_by</c> holds 255 characters: a batch of long admin logins (one resync for many clicks) is cut after the last
+    /// login that fits, with how many more there were, so that the run is still recorded.
+    /// </summary>
+    public static string FitRequestedBy(string who)
+    {
+        const int Max = 255;
+        if (who.Length <= Max)
+        {
+            return who;
+        }
+
+        var names = who.Split(',');
+        var kept = new List<string>();
+        var length = 0;
+        foreach (var name in names)
+        {
+            if (length + name.Length + 1 > Max - 20)
+            {
+                break;
+            }
+
+            kept.Add(name);
+            length += name.Length + 1;
+        }
+
+        return kept.Count == 0
+            ? who[..(Max - 20)] + $"... (+{names.Length - 1} more)"
+            : string.Join(',', kept) + $" (+{names.Length - kept.Count} more)";
+    }
 
     /// <summary>Records a run on <paramref name="side"/>'s state when it exists (for example: a run that found the lock taken); best effort, never throws.</summary>
     public static async Task TryRecordRunAsync(Side side, RunRecord run, CancellationToken ct)
