@@ -21,7 +21,13 @@ public sealed partial class BridgeRuntime
     /// serve (Apache's vhost map, named's serials, the generated mail maps, the docroots) and lets <see cref="ReadinessEvaluator"/>
     /// compare it with the active machine's database. Changes nothing.
     /// </summary>
-    public async Task<ReadyOutcome> ReadyAsync(CancellationToken ct)
+    public Task<ReadyOutcome> ReadyAsync(CancellationToken ct) => ReadyAsync(compared: null, ct);
+
+    /// <summary>
+    /// <see cref="ReadyAsync(CancellationToken)"/>, reusing <paramref name="compared"/> when the caller has just made the same full
+    /// dry-run compare from the active machine to this one (the daily report), instead of making it a second time.
+    /// </summary>
+    internal async Task<ReadyOutcome> ReadyAsync(SyncOutcome? compared, CancellationToken ct)
     {
         Side local, peer;
         IPAddress v;
@@ -55,14 +61,14 @@ public sealed partial class BridgeRuntime
             return new ReadyOutcome(null, Failures.OfDatabase(FailureReason.LocalUnreachable, e, local, Secrets, "cannot read this machine's database (local): "));
         }
 
-        return new ReadyOutcome(await EvaluateAsync(Config, local, peer, v, active, standby, Secrets, ct), null);
+        return new ReadyOutcome(await EvaluateAsync(Config, local, peer, v, active, standby, compared, Secrets, ct), null);
     }
 
-    private static async Task<ReadinessReport> EvaluateAsync(BridgeConfig config, Side local, Side peer, IPAddress v, BlechSnapshot active, BlechSnapshot standby, Secrets secrets, CancellationToken ct)
+    private static async Task<ReadinessReport> EvaluateAsync(BridgeConfig config, Side local, Side peer, IPAddress v, BlechSnapshot active, BlechSnapshot standby, SyncOutcome? compared, Secrets secrets, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(config.Ready.CommandTimeoutSeconds);
         var root = config.Ready.ResolvedConfigRoot(config.Apache);
-        var database = await DatabaseAsync(config, local, peer, secrets, ct);
+        var database = await DatabaseAsync(config, local, peer, compared, secrets, ct);
         var apache = await ApacheAsync(config, timeout, ct);
         var dns = config.Ready.CheckDns ? await DnsAsync(config.Ready, root, active, timeout, ct) : Observation<DnsFacts>.NotChecked("ready.checkDns is false");
         var mail = config.Ready.CheckMail ? await MailAsync(root, ct) : Observation<MailFacts>.NotChecked("ready.checkMail is false");
@@ -92,7 +98,7 @@ public sealed partial class BridgeRuntime
         return snapshot;
     }
 
-    private static async Task<Observation<DatabaseFacts>> DatabaseAsync(BridgeConfig config, Side local, Side peer, Secrets secrets, CancellationToken ct)
+    private static async Task<Observation<DatabaseFacts>> DatabaseAsync(BridgeConfig config, Side local, Side peer, SyncOutcome? compared, Secrets secrets, CancellationToken ct)
     {
         try
         {
@@ -106,9 +112,8 @@ public sealed partial class BridgeRuntime
             // Everything compared, no shortcut: the answer must not rest on a fingerprint that could miss an edit.
             var retry = new RetryOptions { MaxRetryAttempts = 0, TotalTimeout = TimeSpan.FromSeconds(config.Retry.TotalTimeoutSeconds) };
             var request = new SyncRequest(config.BuildAddressPolicy(), DryRun: true, Command: "ready") { Full = true };
-            var outcome = await new SyncRunner(peer, local, retry, secrets, NullLogger.Instance).RunAsync(request, ct);
-            var pending = outcome.Report is { } r ? r.Plan.Steps.Count + r.Plan.AddressesToRegister.Count : (int?)null;
-            return Observation<DatabaseFacts>.Of(new DatabaseFacts(role.IsActive, pending, outcome.Error, lastSuccess, waiting.FirstOrDefault()));
+            var outcome = compared ?? await new SyncRunner(peer, local, retry, secrets, NullLogger.Instance).RunAsync(request, ct);
+            return Observation<DatabaseFacts>.Of(new DatabaseFacts(role.IsActive, outcome.Report?.Plan.Pending, outcome.Error, lastSuccess, waiting.FirstOrDefault()));
         }
         catch (Exception e) when (IsReadError(e))
         {

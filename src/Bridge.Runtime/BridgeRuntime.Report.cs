@@ -144,7 +144,8 @@ public sealed partial class BridgeRuntime
         // Readiness is what this machine would serve: asked only where it is the standby.
         if (!localIsActive)
         {
-            var ready = await ReadyAsync(ct);
+            // The report's own dry run is the same full compare, active to this standby: readiness reuses it.
+            var ready = await ReadyAsync(outcome, ct);
             report = ready.Report is { } r
                 ? report with { ReadyVerdict = r.Verdict, Ready = r.Ready, ReadyProblems = [.. r.Problems.Select(p => p.Reason)] }
                 : report with { ReadyVerdict = $"{names.Standby}: readiness unknown: {ready.Failure?.Message}", Ready = false };

@@ -132,7 +132,7 @@ public sealed partial class BridgeRuntime
             var retry = new RetryOptions { MaxRetryAttempts = 0, TotalTimeout = TimeSpan.FromSeconds(60) };
             var outcome = await new SyncRunner(machines.Active, machines.Standby, retry, Secrets, Logger)
                 .RunAsync(new SyncRequest(Config.BuildAddressPolicy(), DryRun: true, Command: "status"), ct);
-            pending = outcome.Report is { } r ? r.Plan.Steps.Count + r.Plan.AddressesToRegister.Count : null;
+            pending = outcome.Report?.Plan.Pending;
         }
 
         return new StatusOutcome(status, pending, null);

@@ -41,7 +41,10 @@ public sealed record SyncPlan(
     public IReadOnlyList<SkippedObject> Warnings { get; init; } = [];
 
     /// <summary>True when applying the plan would change the standby's Blech data.</summary>
-    public bool HasChanges => Steps.Count > 0 || AddressesToRegister.Count > 0;
+    public bool HasChanges => Pending > 0;
+
+    /// <summary>How many changes applying the plan would make: its steps and the addresses it registers.</summary>
+    public int Pending => Steps.Count + AddressesToRegister.Count;
 
     public IEnumerable<PlanStep> Of(ObjectKind kind, PlanAction action) => Steps.Where(s => s.Kind == kind && s.Action == action);
 
