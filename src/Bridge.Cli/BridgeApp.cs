@@ -18,19 +18,20 @@ public static class BridgeApp
         var format = new Option<string>("--format") { Description = "Report format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when changes are pending, like git diff" };
+        var all = new Option<bool>("--all") { Description = $"List every change in the text report (default: the verdict, then the first {Bridge.Core.Report.SyncReport.TextListed})" };
 
         var wait = new Option<double>("--wait") { Description = "Seconds to wait for another run's lock before giving up with exit code 4", DefaultValueFactory = _ => 0 };
         var requestedBy = new Option<string?>("--requested-by") { Description = "Who asked (for the run log); default: the user" };
-        var sync = new Command("sync", "Bring the standby's Blech database (local) in line with the active one (peer)") { configOption, dryRun, force, format, wait, requestedBy };
-        sync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, false,
+        var sync = new Command("sync", "Bring the standby's Blech database (local) in line with the active one (peer)") { configOption, dryRun, force, format, all, wait, requestedBy };
+        sync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, r.GetValue(all), false,
             SyncJob.Sync(r.GetValue(requestedBy) ?? Environment.UserName, r.GetValue(dryRun), r.GetValue(force), TimeSpan.FromSeconds(r.GetValue(wait)))), stdout, stderr, token));
 
-        var resync = new Command("resync", "The full job: compare everything, apply, rewrite Apache, queue regeneration of every synced object") { configOption, format, wait, requestedBy };
-        resync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, false,
+        var resync = new Command("resync", "The full job: compare everything, apply, rewrite Apache, queue regeneration of every synced object") { configOption, format, all, wait, requestedBy };
+        resync.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, r.GetValue(all), false,
             SyncJob.Resync(r.GetValue(requestedBy) ?? Environment.UserName, TimeSpan.FromSeconds(r.GetValue(wait)))), stdout, stderr, token));
 
-        var diff = new Command("diff", "Show what sync would do, changing nothing") { configOption, format, exitCode };
-        diff.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, r.GetValue(exitCode), SyncJob.Diff(Environment.UserName)), stdout, stderr, token));
+        var diff = new Command("diff", "Show what sync would do, changing nothing") { configOption, format, all, exitCode };
+        diff.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, r.GetValue(all), r.GetValue(exitCode), SyncJob.Diff(Environment.UserName)), stdout, stderr, token));
 
         var check = new Command("check", "Check that both databases are reachable, their schemas as expected and V registered") { configOption };
         check.SetAction((r, token) => RunCheckAsync(r.GetValue(configOption)!, stdout, stderr, token));
@@ -88,7 +89,7 @@ public static class BridgeApp
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
     }
 
-    private sealed record SyncArgs(string ConfigPath, string Format, bool ExitCodeOnChanges, SyncJob Job);
+    private sealed record SyncArgs(string ConfigPath, string Format, bool All, bool ExitCodeOnChanges, SyncJob Job);
 
     private static async Task<int> RunSyncAsync(SyncArgs a, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -107,7 +108,7 @@ public static class BridgeApp
         loggerFactory.Dispose();
         if (outcome.Report is { } report)
         {
-            await stdout.WriteAsync(a.Format == "json" ? report.ToJson() + Environment.NewLine : report.ToText());
+            await stdout.WriteAsync(a.Format == "json" ? report.ToJson() + Environment.NewLine : report.ToText(a.All ? int.MaxValue : Bridge.Core.Report.SyncReport.TextListed));
         }
 
         if (outcome.Failure is { } failure)
@@ -156,14 +157,12 @@ public static class BridgeApp
         builder.SetMinimumLevel(LogLevel.Information);
         if (ReferenceEquals(stderr, Console.Error))
         {
-            builder.AddSimpleConsole(o =>
+            builder.AddConsole(o =>
             {
-                o.SingleLine = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z' ";
-                o.ColorBehavior = LoggerColorBehavior.Disabled;
+                o.FormatterName = BridgeLogFormatter.Name;
+                o.LogToStandardErrorThreshold = LogLevel.Trace;
             });
-            builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.AddConsoleFormatter<BridgeLogFormatter, ConsoleFormatterOptions>();
         }
         else
         {

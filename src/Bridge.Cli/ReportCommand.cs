@@ -25,6 +25,11 @@ public static class ReportCommand
                 await stdout.WriteAsync(rendered.Text);
             }
 
+            if (outPath is not null)
+            {
+                await stdout.WriteLineAsync($"report written to {Path.GetFullPath(outPath)} ({(outPath.EndsWith(".html", StringComparison.OrdinalIgnoreCase) ? "HTML" : "text")}): {rendered.Subject}");
+            }
+
             if (outcome.SentTo.Count > 0)
             {
                 await stdout.WriteLineAsync($"report sent to {string.Join(", ", outcome.SentTo)}: {rendered.Subject}");

@@ -65,7 +65,7 @@ public static class RoleCommands
         }
 
         var status = outcome.Status!;
-        await stdout.WriteAsync(format == "json" ? Json(status, outcome.Pending) : Text(status, outcome.Pending));
+        await stdout.WriteAsync(format == "json" ? Json(status, outcome.Pending, outcome.Hint) : Text(status, outcome.Pending, outcome.Hint));
         if (status.BothActive)
         {
             await stderr.WriteLineAsync("bridge status: both machines claim to be active; demote the one that does not hold V");
@@ -75,7 +75,7 @@ public static class RoleCommands
         return ExitCodes.Success;
     }
 
-    private static string Text(StatusReport s, int? pending)
+    private static string Text(StatusReport s, int? pending, string? hint)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"this machine: {s.Local.Role}, epoch {s.Local.Epoch}{(s.Local.ChangedAt is { } at ? $", since {at:yyyy-MM-dd HH:mm:ss}Z" : string.Empty)}");
@@ -98,10 +98,15 @@ public static class RoleCommands
             sb.AppendLine("BOTH MACHINES CLAIM TO BE ACTIVE");
         }
 
+        if (hint is not null)
+        {
+            sb.AppendLine(hint);
+        }
+
         return sb.ToString();
     }
 
-    private static string Json(StatusReport s, int? pending)
+    private static string Json(StatusReport s, int? pending, string? hint)
     {
         static object? Role(RoleState? r) => r is null ? null : new { role = r.Role, epoch = r.Epoch, changedAt = r.ChangedAt, changedBy = r.ChangedBy };
         static object? Run(RunSummary? r) => r is null ? null : new { command = r.Command, requestedBy = r.RequestedBy, startedAt = r.StartedAt, finishedAt = r.FinishedAt, outcome = r.Outcome, summary = r.Summary, error = r.Error };
@@ -115,6 +120,7 @@ public static class RoleCommands
             lastSuccessfulSync = Run(s.LastSuccess),
             serials = s.Serials.Select(z => new { zone = z.Zone, local = z.Local, peer = z.Peer }),
             pending,
+            hint,
         }, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class BridgeRuntime
         try
         {
             var (from, keep) = await FromAddressAsync(local, ct);
-            return await new ApacheStep(Config.Apache, Logger).RunAsync(from, ServiceAddress, keep, dryRun, ct);
+            return await new ApacheStep(Config.Apache, Log("apache")).RunAsync(from, ServiceAddress, keep, dryRun, ct);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -75,7 +75,7 @@ public sealed partial class BridgeRuntime
             return new ApacheOutcome(null, new Failure(FailureReason.LocalFailed, Secrets.Redact(SyncRunner.OneLine(e))) { Side = "local" });
         }
 
-        var summary = await new ApacheStep(apache, Logger).RunAsync(fromAddress, toAddress, keep, job.DryRun, ct);
+        var summary = await new ApacheStep(apache, Log("apache")).RunAsync(fromAddress, toAddress, keep, job.DryRun, ct);
         return new ApacheOutcome(summary, summary.Succeeded && summary.Outcome != "skipped" ? null : new Failure(FailureReason.Apache, $"{summary.Outcome}: {summary.Reason}"));
     }
 
@@ -119,7 +119,7 @@ public sealed partial class BridgeRuntime
             w.Renamed += (s, e) => poke(s, e);
             return w;
         }).ToList();
-        Logger.LogInformation("Watching {Folders} for Blech's rewrites", string.Join(", ", folders));
+        Log("apache").LogInformation("Watching {Folders} for Blech's rewrites", string.Join(", ", folders));
         await started();
 
         try
@@ -129,7 +129,7 @@ public sealed partial class BridgeRuntime
                 var summary = await ApacheForSyncAsync(local, dryRun: false, ct);
                 if (!summary.Succeeded)
                 {
-                    Logger.LogError("Apache rewrite {Outcome}: {Reason}", summary.Outcome, summary.Reason);
+                    Log("apache").LogError("Apache rewrite {Outcome}: {Reason}", summary.Outcome, summary.Reason);
                 }
 
                 // Wait for an event or the interval, then let a burst of writes (blechd rewrites many files) settle.
@@ -143,7 +143,7 @@ public sealed partial class BridgeRuntime
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            Logger.LogInformation("Stopped watching");
+            Log("apache").LogInformation("Stopped watching");
         }
         finally
         {

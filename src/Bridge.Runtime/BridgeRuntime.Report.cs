@@ -52,7 +52,7 @@ public sealed partial class BridgeRuntime
         {
             try
             {
-                await new ReportMailer(Smtp(Config.Mail), Logger).SendAsync(rendered, ct);
+                await new ReportMailer(Smtp(Config.Mail), Log("mail")).SendAsync(rendered, ct);
             }
             catch (ReportSendException e)
             {
@@ -60,8 +60,10 @@ public sealed partial class BridgeRuntime
             }
         }
 
-        // The report's own run, in the standby's log: the next report starts where this one ended.
-        await StateStore.TryRecordRunAsync(standby, new RunRecord("report", job.RequestedBy, started, DateTime.UtcNow, failure is null ? "ok" : "failed",
+        // The report's own run, in the standby's log. Only a report that was sent moves the "since the last report" mark (the
+        // outcome "ok"): a preview, printed or written to a file, must not empty the next mailed one.
+        var recorded = !job.Email ? "preview" : failure is null ? "ok" : "failed";
+        await StateStore.TryRecordRunAsync(standby, new RunRecord("report", job.RequestedBy, started, DateTime.UtcNow, recorded,
             failure?.ExitCode ?? ExitCodes.Success, rendered.Subject, failure?.Message), ct);
         return new ReportOutcome(rendered, job.Email && failure is null ? Config.Mail.To : [], failure);
     }
@@ -91,13 +93,13 @@ public sealed partial class BridgeRuntime
         }
         catch (Exception e) when (IsDatabaseError(e))
         {
-            Logger.LogWarning("Cannot read this machine's role ({Reason}); reporting it as the standby", Secrets.Redact(e.Message));
+            Log("report").LogWarning("Cannot read this machine's role ({Reason}); reporting it as the standby", Secrets.Redact(e.Message));
         }
 
         var machines = Machines.Of(local, peer, localIsActive);
         var (from, to) = (machines.Active, machines.Standby);
         var retry = Config.BuildRetry() with { MaxRetryAttempts = Math.Min(Config.Retry.MaxAttempts, 2) };
-        var outcome = await new SyncRunner(from, to, retry, Secrets, Logger).RunAsync(
+        var outcome = await new SyncRunner(from, to, retry, Secrets, Log("report")).RunAsync(
             new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, DryRun: true, Command: "report") { Full = true }, ct);
         var sync = outcome.Report;
         var names = (Active: sync?.Machines.Peer ?? "the active machine", Standby: sync?.Machines.Local ?? "the standby");
@@ -121,18 +123,18 @@ public sealed partial class BridgeRuntime
         }
         catch (Exception e) when (IsDatabaseError(e))
         {
-            Logger.LogWarning("Cannot read Bridge's run log on the standby: {Reason}", Secrets.Redact(e.Message));
+            Log("report").LogWarning("Cannot read Bridge's run log on the standby: {Reason}", Secrets.Redact(e.Message));
         }
 
         var serials = new List<SerialDifference>();
         try
         {
-            var status = await new Roles(to, from, Logger).StatusAsync(ct);
+            var status = await new Roles(to, from, Log("report")).StatusAsync(ct);
             serials = status.Serials.Select(s => new SerialDifference(s.Zone, s.Peer, s.Local)).ToList();
         }
         catch (Exception e) when (IsDatabaseError(e))
         {
-            Logger.LogWarning("Cannot compare zone serials: {Reason}", Secrets.Redact(e.Message));
+            Log("report").LogWarning("Cannot compare zone serials: {Reason}", Secrets.Redact(e.Message));
         }
 
         var pending = sync?.Plan.Steps.Select(s => new PendingChange(s.Kind.Name(), SyncReport.ActionName(s.Action), s.Key,

@@ -13,7 +13,11 @@ public sealed record CheckOutcome(IReadOnlyList<CheckResult> Results, Failure? F
 }
 
 /// <summary>What <c>status</c> found: both roles, the runs, serials, and how many changes the standby's next sync would make.</summary>
-public sealed record StatusOutcome(StatusReport? Status, int? Pending, Failure? Failure);
+public sealed record StatusOutcome(StatusReport? Status, int? Pending, Failure? Failure)
+{
+    /// <summary>What to do next when the roles need a person (neither machine active yet), in words; null when they do not.</summary>
+    public string? Hint { get; init; }
+}
 
 /// <summary>
 /// What <c>promote</c> did: the role change (when the database took it), the Apache step (when enabled), and the sites put back
@@ -45,7 +49,15 @@ public sealed partial class BridgeRuntime
             return new CheckOutcome([], ConfigFailure(e));
         }
 
-        var results = await Checker.CheckAsync(peer, local, v, ct);
+        var results = (await Checker.CheckAsync(peer, local, v, ct)).ToList();
+        if (Config.Apache.Enabled)
+        {
+            var root = Config.Apache.Root;
+            results.Add(File.Exists(root) || Directory.Exists(root)
+                ? new CheckResult(true, $"apache: Blech's generated tree {root} is there")
+                : new CheckResult(false, $"apache: {root} does not exist, so no sync rewrites Apache files: set apache.root to Blech's generated tree, or apache.enabled to false"));
+        }
+
         return new CheckOutcome(results.Select(r => r with { Message = Secrets.Redact(r.Message) }).ToList(), null);
     }
 
@@ -57,7 +69,7 @@ public sealed partial class BridgeRuntime
             return new PromoteOutcome(null, null, invalid);
         }
 
-        var roles = new Roles(Local, Peer, Logger);
+        var roles = new Roles(Local, Peer, Log("roles"));
         var peerAnswers = roles.PeerAnswersAsync(ct);
         await using var runLock = await WaitForLockAsync(ct, peerAnswers);
 
@@ -70,7 +82,7 @@ public sealed partial class BridgeRuntime
         }
         catch (Exception e) when (IsDatabaseError(e))
         {
-            Logger.LogError("Could not put the sites Blech's push moved back on V: {Reason}", Secrets.Redact(SyncRunner.OneLine(e)));
+            Log("roles").LogError("Could not put the sites Blech's push moved back on V: {Reason}", Secrets.Redact(SyncRunner.OneLine(e)));
         }
 
         var apache = Config.Apache.Enabled ? await ApacheForSyncAsync(Local, dryRun: false, ct) : null;
@@ -98,7 +110,7 @@ public sealed partial class BridgeRuntime
         await using var runLock = await WaitForLockAsync(ct);
         try
         {
-            return new DemoteOutcome(await new Roles(Local, Peer, Logger).DemoteAsync(requestedBy, ct), null);
+            return new DemoteOutcome(await new Roles(Local, Peer, Log("roles")).DemoteAsync(requestedBy, ct), null);
         }
         catch (Exception e) when (IsDatabaseError(e))
         {
@@ -117,7 +129,7 @@ public sealed partial class BridgeRuntime
         StatusReport status;
         try
         {
-            status = await new Roles(Local, Peer, Logger).StatusAsync(ct);
+            status = await new Roles(Local, Peer, Log("roles")).StatusAsync(ct);
         }
         catch (Exception e) when (IsDatabaseError(e))
         {
@@ -130,12 +142,43 @@ public sealed partial class BridgeRuntime
             // What the standby's next sync would change, whichever machine that is.
             var machines = Machines.Of(Local, Peer, status.Local.IsActive);
             var retry = new RetryOptions { MaxRetryAttempts = 0, TotalTimeout = TimeSpan.FromSeconds(60) };
-            var outcome = await new SyncRunner(machines.Active, machines.Standby, retry, Secrets, Logger)
+            var outcome = await new SyncRunner(machines.Active, machines.Standby, retry, Secrets, Log("roles"))
                 .RunAsync(new SyncRequest(Config.BuildAddressPolicy(), DryRun: true, Command: "status"), ct);
             pending = outcome.Report?.Plan.Pending;
         }
 
-        return new StatusOutcome(status, pending, null);
+        return new StatusOutcome(status, pending, null) { Hint = RolesHint(status, HoldsAddress(ServiceAddress)) };
+    }
+
+    /// <summary>
+    /// Neither machine active (a fresh pair, or both demoted): which one should be promoted, judged by where V is now.
+    /// </summary>
+    internal static string? RolesHint(StatusReport status, bool vHere)
+    {
+        if (status.Local.IsActive || status.Peer is not { IsActive: false })
+        {
+            return null;
+        }
+
+        var where = vHere
+            ? "The service address is on this machine: run `blech-bridge promote --config FILE` here"
+            : "The service address is not on this machine: run `blech-bridge promote --config FILE` on the machine that holds it (normally the other one)";
+        return $"Neither machine is active yet, so a sync pulls from the other machine whichever holds the service address. {where}; from then on keepalived's notify script promotes and demotes at every move.";
+    }
+
+    /// <summary>Whether an address is configured on one of this machine's network interfaces.</summary>
+    private static bool HoldsAddress(System.Net.IPAddress address)
+    {
+        try
+        {
+            return System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+                .Any(a => a.Address.Equals(address));
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+            return false;
+        }
     }
 
     // promote, demote and status check the same part of the configuration, in this order.
@@ -177,19 +220,19 @@ public sealed partial class BridgeRuntime
             var (runLock, heldBy) = await RunLock.TryAcquireAsync(Config.LockFile, Local, TimeSpan.FromSeconds(10), giveUp.Token);
             if (runLock is null)
             {
-                Logger.LogWarning("Going on without the run lock: {HeldBy}", heldBy);
+                Log("roles").LogWarning("Going on without the run lock: {HeldBy}", heldBy);
             }
 
             return runLock;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            Logger.LogWarning("Going on without the run lock: the peer does not answer, so the run holding it is stuck on the peer's connection");
+            Log("roles").LogWarning("Going on without the run lock: the peer does not answer, so the run holding it is stuck on the peer's connection");
             return null;
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            Logger.LogWarning("Going on without the run lock: {Reason}", Secrets.Redact(e.Message));
+            Log("roles").LogWarning("Going on without the run lock: {Reason}", Secrets.Redact(e.Message));
             return null;
         }
     }

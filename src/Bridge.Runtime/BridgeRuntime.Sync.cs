@@ -32,12 +32,16 @@ public sealed record SyncJob(string Command, string RequestedBy)
 
 public sealed partial class BridgeRuntime
 {
+    /// <summary>How often a long sync logs where it is.</summary>
+    public TimeSpan ProgressInterval { get; set; } = ProgressLog.DefaultInterval;
+
     /// <summary>
     /// Brings the standby in line with the active machine under the run lock (none for a dry run), then rewrites the standby's
     /// Apache files. The outcome has the report as far as the run got and, when it failed, why.
     /// </summary>
     public async Task<SyncOutcome> SyncAsync(SyncJob job, CancellationToken ct)
     {
+        var progress = new RunProgress();
         SyncRunner runner;
         SyncRequest request;
         Side local;
@@ -46,7 +50,7 @@ public sealed partial class BridgeRuntime
             var peer = Peer;
             local = Local;
             request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full };
-            runner = new SyncRunner(peer, local, Config.BuildRetry(), Secrets, Logger);
+            runner = new SyncRunner(peer, local, Config.BuildRetry(), Secrets, Log("sync")) { Progress = progress };
         }
         catch (ConfigException e)
         {
@@ -74,7 +78,12 @@ public sealed partial class BridgeRuntime
         }
 
         await using var heldLock = runLock;
-        var outcome = await runner.RunAsync(request, ct);
+        SyncOutcome outcome;
+        await using (new ProgressLog(progress, Log("sync"), ProgressInterval))
+        {
+            outcome = await runner.RunAsync(request, ct);
+        }
+
         if (outcome.ExitCode == ExitCodes.Success && outcome.Report is not null && Config.Apache.Enabled)
         {
             var apache = await ApacheForSyncAsync(local, job.DryRun, ct);

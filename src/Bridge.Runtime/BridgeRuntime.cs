@@ -23,7 +23,6 @@ public sealed partial class BridgeRuntime
         Config = config;
         FromFile = fromFile;
         Loggers = loggers;
-        Logger = loggers.CreateLogger("bridge");
 
         // Every password the configuration holds is redacted from the start, whichever side an operation touches first.
         Secrets.AddConnectionString(config.Local?.ConnectionString);
@@ -43,7 +42,8 @@ public sealed partial class BridgeRuntime
 
     public ILoggerFactory Loggers { get; }
 
-    private ILogger Logger { get; }
+    /// <summary>The logger of one component (sync, roles, apache, report, mail, ready, requests, config): its name leads each line.</summary>
+    internal ILogger Log(string component) => Loggers.CreateLogger(component);
 
     /// <summary>Loads the configuration file; a missing or malformed file is a <see cref="FailureReason.Configuration"/> failure.</summary>
     public static bool TryLoad(string path, ILoggerFactory loggers, [NotNullWhen(true)] out BridgeRuntime? runtime, [NotNullWhen(false)] out Failure? failure)
@@ -53,7 +53,7 @@ public sealed partial class BridgeRuntime
             runtime = new BridgeRuntime(BridgeConfig.Load(path), fromFile: true, loggers);
             foreach (var warning in runtime.Config.Warnings)
             {
-                runtime.Logger.LogWarning("{Warning}", warning);
+                runtime.Log("config").LogWarning("{Warning}", warning);
             }
 
             failure = null;

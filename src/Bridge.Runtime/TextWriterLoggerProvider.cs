@@ -5,7 +5,7 @@ namespace Bridge.Runtime;
 /// <summary>Writes log lines to a given writer; used when the app runs inside another process (tests, the plugin hook, the request server).</summary>
 public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvider, ILoggerFactory
 {
-    public ILogger CreateLogger(string categoryName) => new WriterLogger(writer);
+    public ILogger CreateLogger(string categoryName) => new WriterLogger(writer, categoryName);
 
     /// <summary>As a factory, this provider is the only one.</summary>
     public void AddProvider(ILoggerProvider provider)
@@ -16,7 +16,7 @@ public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvide
     {
     }
 
-    private sealed class WriterLogger(TextWriter writer) : ILogger
+    private sealed class WriterLogger(TextWriter writer, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -29,7 +29,7 @@ public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvide
             {
                 lock (writer)
                 {
-                    writer.WriteLine($"{logLevel.ToString().ToLowerInvariant()}: {formatter(state, exception)}");
+                    writer.WriteLine(LogLine.Format(DateTime.UtcNow, logLevel, category, formatter(state, exception)));
                 }
             }
         }

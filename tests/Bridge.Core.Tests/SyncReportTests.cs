@@ -139,12 +139,16 @@ public sealed class SyncReportTests
     }
 
     [Test]
-    public void TextHasOneLinePerChangeThenSkippedThenSummary()
+    public void TextPutsTheVerdictFirstThenWhatNeedsAPersonThenOneLinePerChange()
     {
         var text = new SyncReport(MixedPlan(Net.D), DryRun: true, Applied: false, ["would delete 2 of the standby's 10 client objects"]).ToText();
 
         Assert.That(text.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
         {
+            "REFUSED by the guard, nothing applied (pending: insert 1 client; update 1 client, 1 site, 1 mailbox; delete 1 record; reverted 1; skipped 2)",
+            "refused: would delete 2 of the standby's 10 client objects",
+            "skipped mailbox bad box@example.com: local part 'bad box' contains white space or a control character",
+            "skipped mailbox sales@example.com: password hash contains a character the mail passwd file cannot hold",
             $"+ ip_address {Net.V} (registered so that Blech's repair rule keeps sites on it)",
             "+ client bob",
             "~ client alice: password_hash changed",
@@ -152,11 +156,31 @@ public sealed class SyncReportTests
             $"! site b.example.com (reverted by Blech: ip_address: '{Net.D}' -> '{Net.V}')",
             "~ mailbox info@example.com: password_hash changed",
             "- record example.com. old.example.com. A 192.0.2.99",
-            "skipped mailbox bad box@example.com: local part 'bad box' contains white space or a control character",
-            "skipped mailbox sales@example.com: password hash contains a character the mail passwd file cannot hold",
-            "refused: would delete 2 of the standby's 10 client objects",
-            "pending: insert 1 client; update 1 client, 1 site, 1 mailbox; delete 1 record; reverted 1; skipped 2",
         }));
+    }
+
+    [Test]
+    public void TextListsAtMostTheCapOfChangeLinesAndCountsTheRest()
+    {
+        var report = new SyncReport(MixedPlan(Net.D), DryRun: false, Applied: true, []);
+        var lines = report.ToText(3).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.That(lines[0], Does.StartWith("applied: "));
+        Assert.That(lines.Count(l => l.Length > 1 && "+~!-^".Contains(l[0]) && l[1] == ' '), Is.EqualTo(3));
+        Assert.That(lines[^1], Does.StartWith("... and 4 more changes"));
+        Assert.That(report.ToText(int.MaxValue), Does.Not.Contain("more changes"));
+    }
+
+    [Test]
+    public void AnApacheStepSkippedForAMissingTreeIsNotPrintedOnEveryRun()
+    {
+        var report = new SyncReport(MixedPlan(), DryRun: false, Applied: true, [])
+        {
+            Apache = new ApacheSummary("skipped", [], [], [], "/etc/blech/generated does not exist", false),
+        };
+
+        Assert.That(report.ToText(), Does.Not.Contain("apache"));
+        Assert.That(report.ToJson(), Does.Contain("skipped"));
     }
 
     [TestCase(true, false, "pending: ")]

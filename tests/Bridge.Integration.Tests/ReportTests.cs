@@ -78,6 +78,30 @@ public sealed class ReportTests
     }
 
     [Test]
+    public async Task APreviewPrintedOrWrittenToAFileSaysWhereAndLeavesTheNextMailedReportWhole()
+    {
+        await _pair.PushAsync();
+        Assert.That((await _pair.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success), "puts back what the push undid: reverts");
+
+        var printed = await _pair.BridgeAsync("report");
+        Assert.That(printed.Stdout, Does.Contain(PairAddresses.D), "the preview shows the reverts\n" + printed);
+        var file = Path.Combine(_pair.Folder, "preview.html");
+        var written = await _pair.BridgeAsync("report", "--out", file);
+        Assert.That(written.ExitCode, Is.EqualTo(ExitCodes.Success), written.ToString());
+        Assert.That(written.Stdout, Does.StartWith($"report written to {file} (HTML): "));
+        Assert.That(File.ReadAllText(file), Does.Contain("<html"));
+
+        var mailed = await _pair.BridgeAsync("report", "--email");
+        Assert.That(mailed.ExitCode, Is.EqualTo(ExitCodes.Success), mailed.ToString());
+        var (_, raw) = await _smtp.ReceiveAsync(TimeSpan.FromSeconds(10));
+        var text = (await MimeMessage.LoadAsync(new MemoryStream(raw))).TextBody ?? string.Empty;
+        Assert.That(text, Does.Contain(SampleData.SiteDomain(0)).And.Contain(PairAddresses.D), "previews did not move the mark:\n" + text);
+
+        var next = await _pair.BridgeAsync("report");
+        Assert.That(next.Stdout, Does.Not.Contain(PairAddresses.D), "the sent report moved it");
+    }
+
+    [Test]
     public async Task ASendThatKeepsFailingIsRetriedAndRecordedAsAFailedRun()
     {
         _pair.WriteConfig(c => c["mail"] = new Dictionary<string, object?>

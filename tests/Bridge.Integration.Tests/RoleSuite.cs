@@ -156,6 +156,19 @@ public abstract class RoleSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
+    public async Task StatusOnAFreshPairSaysWhichMachineToPromoteAndHowAndStopsSayingItOnceOneIsActive()
+    {
+        var fresh = await P.BridgeAsync("status");
+        Assert.That(fresh.ExitCode, Is.EqualTo(ExitCodes.Success), fresh.ToString());
+        Assert.That(fresh.Stdout, Does.Contain("Neither machine is active yet")
+            .And.Contain($"not on this machine: run `blech-bridge promote --config FILE` on the machine that holds it"), fresh.ToString());
+
+        Assert.That((await P.ChipBridgeAsync("promote")).ExitCode, Is.EqualTo(ExitCodes.Success));
+        var after = await P.BridgeAsync("status");
+        Assert.That(after.Stdout, Does.Not.Contain("Neither machine"), after.ToString());
+    }
+
+    [Test]
     public async Task StatusExits1WhenBothMachinesClaimToBeActive()
     {
         Assert.That((await P.BridgeAsync("promote")).ExitCode, Is.EqualTo(ExitCodes.Success));

@@ -331,18 +331,34 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
-    public async Task CheckReportsVMissingBeforeTheFirstSyncAndAllWellAfter()
+    public async Task CheckOnAFreshPairSaysTheFirstSyncRegistersVAndPasses()
     {
         await FillAndPushAsync();
+        P.WriteConfig(c => c["apache"] = new Dictionary<string, object?> { ["enabled"] = false });
         var before = await P.BridgeAsync("check");
-        Assert.That(before.ExitCode, Is.EqualTo(ExitCodes.Failure), before.ToString());
-        Assert.That(before.Stdout, Does.Contain($"FAIL local").And.Contain($"service address {PairAddresses.V} is not in ip_address"));
+        Assert.That(before.ExitCode, Is.EqualTo(ExitCodes.Success), before.ToString());
+        Assert.That(before.Stdout, Does.Contain($"ok   local").And.Contain($"service address {PairAddresses.V} is not in ip_address yet: the first sync registers it"));
         Assert.That(before.Stdout, Does.Contain("ok   peer").And.Contain("every table and column"));
+        Assert.That(before.Stdout, Does.Not.Contain("FAIL"));
 
         Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
         var after = await P.BridgeAsync("check");
         Assert.That(after.ExitCode, Is.EqualTo(ExitCodes.Success), after.ToString());
-        Assert.That(after.Stdout, Does.Not.Contain("FAIL"));
+        Assert.That(after.Stdout, Does.Contain($"service address {PairAddresses.V} is registered"));
+    }
+
+    [Test]
+    public async Task CheckFailsNamingApacheRootWhenTheGeneratedTreeIsMissing()
+    {
+        await FillAndPushAsync();
+        P.WriteConfig(c => c["apache"] = new Dictionary<string, object?> { ["root"] = Path.Combine(P.Folder, "no-such-tree") });
+        var check = await P.BridgeAsync("check");
+        Assert.That(check.ExitCode, Is.EqualTo(ExitCodes.Failure), check.ToString());
+        Assert.That(check.Stdout, Does.Contain("FAIL apache: ").And.Contain("no-such-tree does not exist").And.Contain("apache.root"));
+
+        var sync = await P.BridgeAsync("sync");
+        Assert.That(sync.ExitCode, Is.EqualTo(ExitCodes.Success), sync.ToString());
+        Assert.That(sync.Stdout + sync.Stderr, Does.Not.Contain("no-such-tree"), "a sync does not repeat it on every run");
     }
 
     [Test]

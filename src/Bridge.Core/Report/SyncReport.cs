@@ -14,6 +14,9 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
     /// </summary>
     public const int MaxListed = 10_000;
 
+    /// <summary>How many change lines the text report shows by default, after the verdict and what needs a person.</summary>
+    public const int TextListed = 100;
+
     /// <summary>Zone serials raised on the active machine so that none goes backwards (or, dry, that would be).</summary>
     public IReadOnlyList<SerialRaise> SerialRaises { get; init; } = [];
 
@@ -226,43 +229,30 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
         w.WriteEndArray();
     }
 
-    public string ToText()
+    public string ToText() => ToText(TextListed);
+
+    /// <summary>
+    /// The text report, verdict first: the summary (or the guard's refusal), the note, then what needs a person (skipped
+    /// rows, conflicts, warnings, an Apache step that failed), then at most <paramref name="listed"/> change lines and the
+    /// count of the rest.
+    /// </summary>
+    public string ToText(int listed)
     {
         var sb = new StringBuilder();
+        sb.AppendLine(Refusals.Count > 0 ? $"REFUSED by the guard, nothing applied ({Summary()})" : Summary());
+        foreach (var r in Refusals)
+        {
+            sb.Append("refused: ").AppendLine(r);
+        }
+
         if (Note is not null)
         {
             sb.AppendLine(Note);
         }
 
-        foreach (var r in SerialRaises)
+        foreach (var s in Plan.Skipped)
         {
-            sb.Append("^ zone ").Append(r.Zone).Append(" serial ").Append(r.From).Append(" -> ").Append(r.To)
-                .AppendLine(" on the active machine (the standby already served its serial)");
-        }
-        foreach (var a in Plan.AddressesToRegister)
-        {
-            sb.Append("+ ip_address ").Append(a).AppendLine(" (registered so that Blech's repair rule keeps sites on it)");
-        }
-
-        foreach (var step in Plan.Steps.Take(MaxListed))
-        {
-            var mark = step.Revert ? '!' : step.Action switch { PlanAction.Insert => '+', PlanAction.Update => '~', _ => '-' };
-            sb.Append(mark).Append(' ').Append(step.Kind.Name()).Append(' ').Append(step.Key);
-            if (step.Revert)
-            {
-                sb.Append(" (reverted by Blech: ").Append(step.Changes[0]).Append(')');
-            }
-            else if (step.Changes.Count > 0)
-            {
-                sb.Append(": ").AppendJoin("; ", step.Changes.Select(c => c.ToString()));
-            }
-
-            sb.AppendLine();
-        }
-
-        if (Plan.Steps.Count > MaxListed)
-        {
-            sb.Append("... and ").Append(Plan.Steps.Count - MaxListed).AppendLine(" more changes (the summary below counts them all)");
+            sb.Append("skipped ").Append(s.Kind.Name()).Append(' ').Append(s.Key).Append(": ").AppendLine(s.Reason);
         }
 
         foreach (var c in Plan.Conflicts)
@@ -278,42 +268,74 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             sb.AppendLine();
         }
 
-        foreach (var s in Plan.Skipped)
-        {
-            sb.Append("skipped ").Append(s.Kind.Name()).Append(' ').Append(s.Key).Append(": ").AppendLine(s.Reason);
-        }
-
         foreach (var s in Plan.Warnings)
         {
             sb.Append("warning ").Append(s.Kind.Name()).Append(' ').Append(s.Key).Append(": ").AppendLine(s.Reason);
         }
 
-        foreach (var r in Refusals)
+        // A missing generated tree is not news on every run: `check` and `ready` say it; JSON keeps the outcome.
+        if (Apache is { } apache)
         {
-            sb.Append("refused: ").AppendLine(r);
+            foreach (var warning in apache.Warnings)
+            {
+                sb.Append("warning apache ").AppendLine(warning);
+            }
+
+            if (apache.Reason is not null && apache.Outcome != "skipped")
+            {
+                sb.Append("apache ").Append(apache.Outcome).Append(": ").AppendLine(apache.Reason);
+            }
+        }
+
+        var lines = ChangeLines().ToList();
+        foreach (var line in lines.Take(listed))
+        {
+            sb.AppendLine(line);
+        }
+
+        if (lines.Count > listed)
+        {
+            sb.Append("... and ").Append(lines.Count - listed).AppendLine(" more changes (`--all` lists every one; the summary above counts them all)");
+        }
+
+        return sb.ToString();
+    }
+
+    private IEnumerable<string> ChangeLines()
+    {
+        foreach (var r in SerialRaises)
+        {
+            yield return $"^ zone {r.Zone} serial {r.From} -> {r.To} on the active machine (the standby already served its serial)";
+        }
+
+        foreach (var a in Plan.AddressesToRegister)
+        {
+            yield return $"+ ip_address {a} (registered so that Blech's repair rule keeps sites on it)";
+        }
+
+        foreach (var step in Plan.Steps)
+        {
+            var mark = step.Revert ? '!' : step.Action switch { PlanAction.Insert => '+', PlanAction.Update => '~', _ => '-' };
+            var line = new StringBuilder().Append(mark).Append(' ').Append(step.Kind.Name()).Append(' ').Append(step.Key);
+            if (step.Revert)
+            {
+                line.Append(" (reverted by Blech: ").Append(step.Changes[0]).Append(')');
+            }
+            else if (step.Changes.Count > 0)
+            {
+                line.Append(": ").AppendJoin("; ", step.Changes.Select(c => c.ToString()));
+            }
+
+            yield return line.ToString();
         }
 
         if (Apache is { } apache)
         {
             foreach (var file in apache.ChangedFiles)
             {
-                sb.Append(apache.RevertedFiles.Contains(file) ? "! apache " : "~ apache ").Append(file)
-                    .AppendLine(apache.RevertedFiles.Contains(file) ? " (Blech had written D back)" : string.Empty);
-            }
-
-            foreach (var warning in apache.Warnings)
-            {
-                sb.Append("warning apache ").AppendLine(warning);
-            }
-
-            if (apache.Reason is not null)
-            {
-                sb.Append("apache ").Append(apache.Outcome).Append(": ").AppendLine(apache.Reason);
+                yield return apache.RevertedFiles.Contains(file) ? $"! apache {file} (Blech had written D back)" : $"~ apache {file}";
             }
         }
-
-        sb.AppendLine(Summary());
-        return sb.ToString();
     }
 
     /// <summary>One line: counts of inserts, updates, deletes, reverts and skipped rows.</summary>

@@ -9,14 +9,21 @@ namespace Bridge.Data.Read;
 /// </summary>
 public static class SnapshotReader
 {
-    public static async Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    public static async Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct, Run.RunProgress? progress = null)
     {
+        // Each row read is counted for the progress lines of a long run.
+        Func<DbDataReader, T> Counted<T>(Func<DbDataReader, T> map) => progress is null ? map : r =>
+        {
+            progress.AddRead(1);
+            return map(r);
+        };
+
         var server = await Query.ListAsync(connection, transaction, "SELECT main_ip, hostname FROM server ORDER BY id", r => (MainIp: r.GetString(0), Hostname: r.GetString(1)), ct);
         var ips = await Query.ListAsync(connection, transaction, "SELECT address FROM ip_address ORDER BY id", r => r.GetString(0), ct);
 
         var clients = await Query.ListAsync(connection, transaction,
             "SELECT id, login, name, email, password_hash, active, updated_at FROM client ORDER BY id",
-            r => new ClientRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5), Utc(r, 6)), ct);
+            Counted(r => new ClientRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5), Utc(r, 6))), ct);
 
         var sites = await Query.ListAsync(connection, transaction,
             """
@@ -24,38 +31,38 @@ public static class SnapshotReader
                    s.ssl_cert_path, s.ssl_key_path, s.php_version, s.custom_directives, s.active, s.updated_at
             FROM site s JOIN client c ON c.id = s.client_id ORDER BY s.id
             """,
-            r => new SiteRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableInt(r, 6),
-                r.GetString(7), NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), NullableString(r, 11), r.GetBoolean(12), Utc(r, 13)), ct);
+            Counted(r => new SiteRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableInt(r, 6),
+                r.GetString(7), NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), NullableString(r, 11), r.GetBoolean(12), Utc(r, 13))), ct);
 
         var zones = await Query.ListAsync(connection, transaction,
             """
             SELECT z.id, c.login, z.origin, z.primary_ns, z.hostmaster, z.serial, z.refresh, z.retry, z.expire, z.minimum, z.default_ttl, z.active, z.updated_at
             FROM dns_zone z JOIN client c ON c.id = z.client_id ORDER BY z.id
             """,
-            r => new ZoneRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6), r.GetInt32(7),
-                r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11), Utc(r, 12)), ct);
+            Counted(r => new ZoneRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6), r.GetInt32(7),
+                r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11), Utc(r, 12))), ct);
 
         var records = await Query.ListAsync(connection, transaction,
             """
             SELECT r.id, z.origin, r.name, r.type, r.ttl, r.priority, r.data, r.active, r.updated_at
             FROM dns_record r JOIN dns_zone z ON z.id = r.zone_id ORDER BY r.id
             """,
-            r => new RecordRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7), Utc(r, 8)), ct);
+            Counted(r => new RecordRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7), Utc(r, 8))), ct);
 
         var mailDomains = await Query.ListAsync(connection, transaction,
             "SELECT d.id, c.login, d.domain, d.active, d.updated_at FROM mail_domain d JOIN client c ON c.id = d.client_id ORDER BY d.id",
-            r => new MailDomainRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), Utc(r, 4)), ct);
+            Counted(r => new MailDomainRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), Utc(r, 4))), ct);
 
         var mailboxes = await Query.ListAsync(connection, transaction,
             """
             SELECT m.id, d.domain, m.local_part, m.password_hash, m.quota_mb, m.forward_to, m.active, m.updated_at
             FROM mailbox m JOIN mail_domain d ON d.id = m.mail_domain_id ORDER BY m.id
             """,
-            r => new MailboxRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), NullableString(r, 5), r.GetBoolean(6), Utc(r, 7)), ct);
+            Counted(r => new MailboxRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), NullableString(r, 5), r.GetBoolean(6), Utc(r, 7))), ct);
 
         var aliases = await Query.ListAsync(connection, transaction,
             "SELECT a.id, d.domain, a.source, a.destination, a.active, a.updated_at FROM mail_alias a JOIN mail_domain d ON d.id = a.mail_domain_id ORDER BY a.id",
-            r => new AliasRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Utc(r, 5)), ct);
+            Counted(r => new AliasRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Utc(r, 5))), ct);
 
         if (server.Count == 0)
         {

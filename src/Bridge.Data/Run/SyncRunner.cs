@@ -53,6 +53,20 @@ public sealed record SyncOutcome(int ExitCode, SyncReport? Report, Failure? Fail
 /// </summary>
 public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secrets secrets, ILogger logger, Func<ApplyProgress, CancellationToken, Task>? onProgress = null)
 {
+    /// <summary>Where the run is (phase, rows read and written), for whoever logs the progress of a long run.</summary>
+    public RunProgress? Progress { get; init; }
+
+    // Each statement the applier runs counts its rows in the progress, then goes to the caller's hook.
+    private Func<ApplyProgress, CancellationToken, Task>? ApplyHook => Progress is not { } progress ? onProgress : async (p, token) =>
+    {
+        progress.AddApplied(p.Rows);
+        progress.Enter($"applying ({p.Step} done)");
+        if (onProgress is not null)
+        {
+            await onProgress(p, token);
+        }
+    };
+
     public async Task<SyncOutcome> RunAsync(SyncRequest request, CancellationToken ct)
     {
         var started = DateTime.UtcNow;
@@ -64,7 +78,6 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var failure = Failures.OfRun(e, peer, local, secrets);
-            logger.LogError("{Command} failed: {Reason}", request.Command, failure.Message);
             if (!request.DryRun)
             {
                 await StateStore.TryRecordRunAsync(local, Run(request, started, "failed", ExitCodes.Failure, null, failure.Message), CancellationToken.None);
@@ -133,12 +146,13 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             return await OnSide(local, () => NoChangeAsync(request, started, ct));
         }
 
+        Progress?.Enter($"reading the {peer.Role}");
         var (peerSnapshot, peerFingerprint) = await OnSide(peer, async () =>
         {
             await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
             await connection.OpenAsync(ct);
             await using var tx = await peer.Dialect.BeginSnapshotAsync(connection, ct);
-            var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct);
+            var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress);
             var fingerprint = await Fingerprint.ReadAsync(connection, tx, peer.Dialect, ct);
             await tx.CommitAsync(ct);
             return (snapshot, fingerprint);
@@ -152,12 +166,14 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await connection.OpenAsync(ct);
             await using var tx = request.DryRun ? await local.Dialect.BeginSnapshotAsync(connection, ct) : await local.Dialect.BeginApplyAsync(connection, ct);
             timer.Restart();
-            var localSnapshot = await SnapshotReader.ReadAsync(connection, tx, ct);
+            Progress?.Enter($"reading the {local.Role}");
+            var localSnapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress);
             var lastAddresses = await StateStore.ReadSiteAddressesAsync(connection, tx, ct);
             var zoneSerials = await RoleStore.ReadZoneSerialsAsync(connection, tx, ct);
             var lastSync = await StateStore.LastSuccessAsync(connection, tx, ct);
             logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", localSnapshot.TotalObjects, local.Role, local.Dialect.Name, timer.ElapsedMilliseconds);
 
+            Progress?.Enter("planning");
             var map = request.Addresses.Build(peerSnapshot.MainIp, localSnapshot.MainIp);
             var localSet = Normalizer.Local(localSnapshot);
             var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync);
@@ -173,26 +189,12 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 plan = Planner.Plan(Normalizer.Peer(peerSnapshot, map, StorageRules.For(local.Dialect.Name)), localSet, context);
             }
 
-            foreach (var s in plan.Skipped)
-            {
-                logger.LogWarning("Skipped {Kind} {Key}: {Reason}", s.Kind.Name(), s.Key, s.Reason);
-            }
-
-            foreach (var c in plan.Conflicts)
-            {
-                logger.LogWarning("Conflict: {Kind} {Key} was changed on the standby since the last run; the active machine's version wins", c.Kind.Name(), c.Key);
-            }
-
+            // Skipped rows, conflicts and refusals are the report's (stdout, the run log); logging them too would say each twice.
             var verdict = DeleteGuard.Check(plan, request.MaxDeleteShare, request.Force);
             if (!verdict.Allowed)
             {
                 await tx.RollbackAsync(ct);
                 var refused = new SyncReport(plan, request.DryRun, Applied: false, verdict.Reasons) { Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
-                foreach (var reason in verdict.Reasons)
-                {
-                    logger.LogError("Refused: {Reason}", reason);
-                }
-
                 if (!request.DryRun)
                 {
                     await StateStore.RecordRunAsync(connection, null, Run(request, started, "refused", ExitCodes.Refused, refused.Summary(), string.Join("; ", verdict.Reasons)), ct);
@@ -222,7 +224,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             timer.Restart();
             if (plan.HasChanges || request.Full)
             {
-                var result = await new PlanApplier(local.Dialect, onProgress) { QueueAll = request.Full }.ApplyAsync(connection, tx, plan, localSet, now, ct);
+                Progress?.Enter("applying");
+                var result = await new PlanApplier(local.Dialect, ApplyHook) { QueueAll = request.Full }.ApplyAsync(connection, tx, plan, localSet, now, ct);
                 logger.LogInformation("Applied {Steps} changes in {Statements} statements, queued {Queue} regenerations, in {Ms} ms",
                     plan.Steps.Count, result.Statements, result.QueueRows, timer.ElapsedMilliseconds);
             }
@@ -234,7 +237,6 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 ? null : peerFingerprint, await Fingerprint.ReadAsync(connection, tx, local.Dialect, ct), now, ct);
             await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
-            logger.LogInformation("{Summary}", report.Summary());
             return new SyncOutcome(ExitCodes.Success, report, null);
         });
     }
@@ -274,7 +276,6 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await StateStore.RecordRunAsync(connection, null, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
         }
 
-        logger.LogInformation("{Note}", report.Note);
         return new SyncOutcome(ExitCodes.Success, report, null);
     }
 
@@ -313,7 +314,6 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, serials, after, now, ct);
         await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
         await tx.CommitAsync(ct);
-        logger.LogInformation("{Note}", report.Note);
         return new SyncOutcome(ExitCodes.Success, report, null);
     }
 

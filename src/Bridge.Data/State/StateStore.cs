@@ -50,6 +50,13 @@ public sealed class StateStore(IEngineDialect dialect)
             throw new InvalidOperationException($"Bridge's state on this database is version {version}, newer than this Bridge understands ({LatestVersion}): upgrade Bridge");
         }
 
+        // Bridge's state lives beside Blech's tables only: a database that is not Blech's (a wrong database name in the
+        // configuration) gets nothing, not even a run row, before the run fails.
+        if (version == 0 && await Run.Checker.MissingColumnsAsync(connection, dialect, ct) is { Count: > 0 } missing)
+        {
+            throw new NotBlechDatabaseException($"this is not a Blech database (it lacks {Run.Checker.Listed(missing)}); Bridge creates its state only beside Blech's tables");
+        }
+
         for (var v = version; v < LatestVersion; v++)
         {
             await using var command = connection.CreateCommand();
@@ -231,3 +238,6 @@ public sealed class StateStore(IEngineDialect dialect)
 
     private static RunSummary Utc(RunSummary r) => r with { StartedAt = Utc(r.StartedAt), FinishedAt = r.FinishedAt is { } f ? Utc(f) : null };
 }
+
+/// <summary>The database a side names is not Blech's: Bridge will not create its state there.</summary>
+public sealed class NotBlechDatabaseException(string message) : InvalidOperationException(message);

@@ -36,7 +36,7 @@ public sealed class ApacheStep(ApacheConfig config, ILogger logger)
     {
         if (!File.Exists(config.Root) && !Directory.Exists(config.Root))
         {
-            logger.LogWarning("Apache step skipped: {Root} does not exist (set apache.root, or apache.enabled false)", config.Root);
+            logger.LogDebug("Apache step skipped: {Root} does not exist (set apache.root, or apache.enabled false)", config.Root);
             return new ApacheSummary("skipped", [], [], [], $"{config.Root} does not exist", false);
         }
 

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Bridge.Data.Run;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Runtime;
+
+/// <summary>
+/// Logs where a long run is (phase, rows read, rows written) every <c>interval</c>, the first time one interval after the
+/// start, so a run that ends sooner logs nothing. Disposing stops it.
+/// </summary>
+public sealed class ProgressLog : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public ProgressLog(RunProgress progress, ILogger logger, TimeSpan interval)
+    {
+        var clock = Stopwatch.StartNew();
+        _loop = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(interval);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stop.Token))
+                {
+                    logger.LogInformation("Still running after {Seconds:0} s: {Phase}; {Read:N0} rows read, {Applied:N0} rows written",
+                        clock.Elapsed.TotalSeconds, progress.Phase, progress.RowsRead, progress.RowsApplied);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+}
