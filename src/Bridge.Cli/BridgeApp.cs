@@ -33,6 +33,17 @@ public static class BridgeApp
         var diff = new Command("diff", "Show what sync would do, changing nothing") { configOption, format, all, exitCode };
         diff.SetAction((r, token) => RunSyncAsync(new SyncArgs(r.GetValue(configOption)!, r.GetValue(format)!, r.GetValue(all), r.GetValue(exitCode), SyncJob.Diff(Environment.UserName)), stdout, stderr, token));
 
+        var interval = new Option<double>("--interval") { Description = "Seconds between syncs", DefaultValueFactory = _ => FollowJob.DefaultIntervalSeconds };
+        interval.Validators.Add(v =>
+        {
+            if (v.GetValueOrDefault<double>() is var s && (s < 1 || s > 86_400))
+            {
+                v.AddError("--interval must be between 1 and 86400 seconds");
+            }
+        });
+        var follow = new Command("follow", "Keep the standby seconds behind: sync every few seconds until stopped (SIGTERM)") { configOption, interval, requestedBy };
+        follow.SetAction((r, token) => FollowAsync(r.GetValue(configOption)!, new FollowJob(TimeSpan.FromSeconds(r.GetValue(interval)), r.GetValue(requestedBy) ?? "follow"), stdout, stderr, token));
+
         var check = new Command("check", "Check that both databases are reachable, their schemas as expected and V registered") { configOption };
         check.SetAction((r, token) => RunCheckAsync(r.GetValue(configOption)!, stdout, stderr, token));
 
@@ -72,7 +83,7 @@ public static class BridgeApp
         var report = new Command("report", "The daily dry-run report: pending changes, reverts, skipped rows, serials, runs since the last report") { configOption, email, outFile };
         report.SetAction((r, token) => ReportCommand.RunAsync(r.GetValue(configOption)!, r.GetValue(email), r.GetValue(outFile), stdout, stderr, token));
 
-        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { resyncRequest, serveRequests, lastResync, report, sync, resync, diff, check, rewrite, watch, promote, demote, status, ready };
+        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { resyncRequest, serveRequests, lastResync, report, sync, resync, diff, follow, check, rewrite, watch, promote, demote, status, ready };
         // No response files: a Blech login may start with '@', and "@name" must stay a value, never a file to read.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
@@ -86,7 +97,8 @@ public static class BridgeApp
             return ExitCodes.Usage;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
+        // SIGTERM and Ctrl+C cancel ct (Program.cs); System.CommandLine must not also force an exit two seconds later.
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, ct);
     }
 
     private sealed record SyncArgs(string ConfigPath, string Format, bool All, bool ExitCodeOnChanges, SyncJob Job);
@@ -119,6 +131,33 @@ public static class BridgeApp
         return outcome.ExitCode == ExitCodes.Success && a.ExitCodeOnChanges && outcome.Report is { HasChanges: true }
             ? ExitCodes.Failure
             : outcome.ExitCode;
+    }
+
+    private static async Task<int> FollowAsync(string configPath, FollowJob job, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        using var loggerFactory = CreateLoggerFactory(stderr);
+        if (!BridgeRuntime.TryLoad(configPath, loggerFactory, out var runtime, out var invalid))
+        {
+            return await FailAsync(stderr, "follow", invalid);
+        }
+
+        // A run that changed something, or failed, is written as a sync's would be; runs with nothing to do say nothing.
+        var failure = await runtime.FollowAsync(job, async outcome =>
+        {
+            if (outcome.Report is { } report && (report.HasChanges || report.Apache is { ChangedFiles.Count: > 0 }))
+            {
+                await stdout.WriteAsync(report.ToText());
+            }
+
+            // Another run holding the lock (a Resync click, cron) is no news: this one comes round again.
+            if (outcome.Failure is { Reason: not FailureReason.LockHeld } f)
+            {
+                await stderr.WriteLineAsync($"bridge follow: {f.Message}");
+            }
+
+            await stdout.FlushAsync(ct);
+        }, ct);
+        return failure is null ? ExitCodes.Success : await FailAsync(stderr, "follow", failure);
     }
 
     private static async Task<int> RunCheckAsync(string configPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)

@@ -19,6 +19,9 @@ public sealed record SyncJob(string Command, string RequestedBy)
     /// <summary>Compare everything even when nothing seems to have changed, and queue regeneration of every synced object.</summary>
     public bool Full { get; init; }
 
+    /// <summary>Whether a run that found nothing changed is recorded in the run log.</summary>
+    public bool RecordNoChange { get; init; } = true;
+
     /// <summary>How long to wait for another run's lock before giving up with <see cref="FailureReason.LockHeld"/>.</summary>
     public TimeSpan Wait { get; init; }
 
@@ -49,7 +52,7 @@ public sealed partial class BridgeRuntime
         {
             var peer = Peer;
             local = Local;
-            request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full };
+            request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full, RecordNoChange = job.RecordNoChange };
             runner = new SyncRunner(peer, local, Config.BuildRetry(), Secrets, Log("sync")) { Progress = progress };
         }
         catch (ConfigException e)

@@ -84,7 +84,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
         var before = await P.Dale.DumpAsync();
         var queueBefore = (await P.Dale.GetQueueAsync()).Count;
 
-        var diff = await P.BridgeAsync("diff", "--exit-code");
+        var diff = await P.BridgeAsync("diff", "--exit-code", "--all");
         Assert.That(diff.ExitCode, Is.EqualTo(ExitCodes.Failure), diff.ToString());
         Assert.That(diff.Stdout, Does.Contain("+ zone site000.example."));
         Assert.That(diff.Stdout, Does.Contain($"~ site site000.example: ip_address: '{PairAddresses.D}' -> '{PairAddresses.V}'"));

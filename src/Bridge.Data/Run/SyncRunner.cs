@@ -36,6 +36,9 @@ public sealed record SyncRequest(AddressPolicy Addresses, double MaxDeleteShare 
 {
     /// <summary>Compare everything even when nothing seems to have changed, and queue regeneration of every synced object.</summary>
     public bool Full { get; init; }
+
+    /// <summary>Whether a run that found nothing changed gets a row in the run log (<c>follow</c> polls every few seconds: no).</summary>
+    public bool RecordNoChange { get; init; } = true;
 }
 
 /// <summary>How a run ended: its exit code, its report (when it got as far as a plan) and, when it failed, why.</summary>
@@ -269,7 +272,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
     {
         var plan = SyncPlan.Nothing([]);
         var report = new SyncReport(plan, request.DryRun, Applied: !request.DryRun, []) { Note = "nothing changed on either machine since the last sync" };
-        if (!request.DryRun)
+        if (!request.DryRun && request.RecordNoChange)
         {
             await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
             await connection.OpenAsync(ct);
