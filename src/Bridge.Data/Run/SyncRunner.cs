@@ -36,6 +36,12 @@ public sealed record SyncRequest(AddressPolicy Addresses, double MaxDeleteShare 
 {
     /// <summary>Compare everything even when nothing seems to have changed, and queue regeneration of every synced object.</summary>
     public bool Full { get; init; }
+
+    /// <summary>
+    /// Called just before each attempt starts reading the active machine (before its connection opens), so that a caller can
+    /// tell what the run's read of it came after: an edit made before this call is in what the run reads.
+    /// </summary>
+    public Action? OnPeerRead { get; init; }
 }
 
 /// <summary>How a run ended: its exit code, its report (when it got as far as a plan) and, when it failed, why.</summary>
@@ -133,6 +139,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             return await OnSide(local, () => NoChangeAsync(request, started, ct));
         }
 
+        request.OnPeerRead?.Invoke();
         var (peerSnapshot, peerFingerprint) = await OnSide(peer, async () =>
         {
             await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);

@@ -19,6 +19,9 @@ public sealed record ResyncRun
 
     public required DateTime StartedAt { get; init; }
 
+    /// <summary>When the resync last started reading the active machine: every request it answers was taken before.</summary>
+    public DateTime? ReadAt { get; init; }
+
     public DateTime? FinishedAt { get; init; }
 
     /// <summary>Every admin whose request this resync answers, first one first.</summary>
