@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Bridge.Emulator;
+
+namespace Bridge.Plugin.Tests;
+
+/// <summary>
+/// User nobody (Blech's user in these tests) throws everything it can at the spool's <c>requests/</c> folder for some
+/// seconds, while the real request service serves real clicks against real PostgreSQL databases.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed partial class SpoolFuzzTests
+{
+    private const int FuzzSeconds = 8;
+
+    // Runs as nobody in requests/ (which nobody may write, as group blech may in production). Arguments: the requests folder,
+    // a root file outside the spool, a file of nobody's own outside it, a folder outside it, the seconds to run.
+    private const string Fuzzer = """
+        set -u
+        cd "$1" || exit 2
+        canary=$2; mine=$3; outside=$4
+        end=$(( $(date +%s) + $5 ))
+        # Lasting bad entries, made once: each is reported at most once however often the service looks.
+        mkdir ffffffffffffffffffffffffffffffff.keep.req && : >ffffffffffffffffffffffffffffffff.keep.req/inside
+        mkdir "$(printf 'stay\377dir')" && : >"$(printf 'stay\377dir')/inside"
+        i=0
+        while [ "$(date +%s)" -lt "$end" ]; do
+          i=$((i + 1))
+          id=$(printf '%032x' "$i")
+          n=$id.swap.req
+          # A request swapped for a directory and back, over and over (issue 12: this ended the service).
+          for _ in 1 2 3 4 5 6 7 8; do
+            : >"$n"; rm -f "$n"; mkdir "$n"; rmdir "$n"; : >"$n"; mv "$n" "$n.x"; mkdir "$n"; mv "$n.x" "$n.y"; rmdir "$n"; mv "$n.y" "$n"
+          done
+          rm -f "$n"
+          ln -s "$canary" "$id.link.req"
+          ln -s /etc/shadow "$id.shadow.req"
+          ln -s /root "$id.root.req"
+          ln -s "$outside" "$id.dirlink.req"
+          ln -s ../../../.. "$id.up.req"
+          mkfifo "$id.fifo.req"
+          truncate -s 2G "$id.huge.req"
+          ln "$mine" "$id.hard.req" 2>/dev/null
+          ln /etc/shadow "$id.shadowhard.req" 2>/dev/null
+          : >"$(printf 'bad\377%d' "$i")"
+          : >"$(printf 'nl\n%d.req' "$i")"
+          : >"$(printf '%s.k\001.req' "$id")"
+          mkdir "$id.dir.req" && ln -s / "$id.dir.req/root" && : >"$id.dir.req/x"
+          mkdir ".hidden$i"
+          mkdir "$id.tmp" && mv -T "$id.tmp" "$id.late.req" 2>/dev/null
+          rm -rf "$id.late.req" "$id.fifo.req" 2>/dev/null
+        done
+        echo "$i rounds"
+        """;
+
+    private BlechInstance _chip = null!;
+    private BlechInstance _dale = null!;
+    private Installation _install = null!;
+    private string _outside = null!;
+
+    [SetUp]
+    public async Task SetUpAsync()
+    {
+        _chip = await TestServers.PgChip.CreateAsync("chip", PairAddresses.V, "plug_blech");
+        _dale = await TestServers.PgDale.CreateAsync("dale", PairAddresses.D, "plug_blech");
+        await SampleData.FillAsync(_chip, 2, 2);
+        await _chip.PushToAsync(_dale);
+        _install = await Installation.CreateAsync();
+        _install.WriteConfig(TestServers.PgChip.ConnectionStringFor("plug_blech"), TestServers.PgDale.ConnectionStringFor("plug_blech"));
+        _outside = Directory.CreateTempSubdirectory("bridge-outside-").FullName;
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _install.Dispose();
+        Directory.Delete(_outside, recursive: true);
+    }
+
+    [Test]
+    public async Task NothingUserNobodyPutsInTheSpoolStopsTheServiceOrReachesOutsideIt()
+    {
+        // Outside the spool: a root file and a folder the links point to, and a file of nobody's own that it may hard-link.
+        var canary = Path.Combine(_outside, "canary");
+        await File.WriteAllTextAsync(canary, "canary\n");
+        File.SetUnixFileMode(canary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var mine = Path.Combine(_outside, "mine");
+        await File.WriteAllTextAsync(mine, "mine\n");
+        File.SetUnixFileMode(mine, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        await Sh.RunAsync("chown nobody \"$1\"", mine);
+        File.SetUnixFileMode(_outside, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var outsideBefore = await Sh.RunAsync("cd \"$1\" && ls -la --time-style=full-iso . && stat -c '%a %U %s %Y' /etc/shadow /root", _outside);
+        var installBefore = InstallFolder();
+
+        string log;
+        HookResult during, after;
+        string rounds;
+        await using (var service = new Service(_install))
+        {
+            var fuzz = Sh.RunAsync("exec setpriv --reuid=nobody --regid=nogroup --clear-groups /bin/sh -c \"$1\" fuzz \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"",
+                Fuzzer, Path.Combine(_install.Spool, "requests"), canary, mine, _outside, FuzzSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            during = await Hook.RunAsync(_install.ResyncHook, "k");
+            rounds = await fuzz.WaitAsync(TimeSpan.FromSeconds(120));
+            Assert.That(service.Running, Is.True, "the service still serves after the fuzzing\n" + service.Log);
+
+            await _chip.UpdateSiteAsync("site001.example", s => s with { DocumentRoot = "/srv/www/after-the-fuzz" });
+            after = await Hook.RunAsync(_install.ResyncHook, "j");
+            Assert.That(service.Running, Is.True, "the service still serves after the last click\n" + service.Log);
+            log = service.Log;
+        }
+
+        TestContext.Out.WriteLine($"fuzzer: {rounds}");
+        foreach (var click in new[] { during, after })
+        {
+            Assert.That(click.ExitCode, Is.Zero, click.ToString());
+            Assert.That(click.Stdout, Does.StartWith("Resync finished in").And.Contain("dale is in sync with chip."), click.ToString());
+        }
+
+        Assert.That((await _dale.GetSiteAsync("site001.example"))?.DocumentRoot, Is.EqualTo("/srv/www/after-the-fuzz"));
+
+        // Nothing outside the spool changed: the files links pointed to, the folder they pointed into, /etc/shadow, /root.
+        Assert.That(await Sh.RunAsync("cd \"$1\" && ls -la --time-style=full-iso . && stat -c '%a %U %s %Y' /etc/shadow /root", _outside), Is.EqualTo(outsideBefore));
+        Assert.That(await File.ReadAllTextAsync(canary), Is.EqualTo("canary\n"));
+        Assert.That(await File.ReadAllTextAsync(mine), Is.EqualTo("mine\n"));
+        Assert.That(InstallFolder(), Is.EqualTo(installBefore));
+        Assert.That(Directory.GetFileSystemEntries(Path.Combine(_install.Spool, "taken")), Is.Empty, "every request taken was answered");
+
+        // The log stays bounded, and the entries that stayed all along were each reported at most once.
+        var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var bad = lines.Where(l => BadEntryLine().IsMatch(l)).ToList();
+        Assert.That(bad, Has.Count.LessThanOrEqualTo(2 * (Bridge.Runtime.Requests.BadEntryLog.LinesPerMinute + 1)), log);
+        Assert.That(bad.Count(l => l.Contains("'ffffffffffffffffffffffffffffffff.keep.req'", StringComparison.Ordinal)), Is.LessThanOrEqualTo(1), log);
+        Assert.That(bad.Count(l => l.Contains("'stay\\xffdir'", StringComparison.Ordinal)), Is.LessThanOrEqualTo(1), log);
+        Assert.That(bad.GroupBy(l => l).Where(g => g.Count() > 1 && g.Key.Contains("left alone", StringComparison.Ordinal)).Select(g => g.Key), Is.Empty, "an entry that stays is reported once");
+        Assert.That(log, Does.Not.Contain("Exception").And.Not.Contain("canary\n"));
+        Assert.That(log.Length, Is.LessThan(200_000));
+    }
+
+    // The installation's folder holds the spool; the run lock file appears with the first run.
+    private List<string> InstallFolder() =>
+        [.. Directory.GetFileSystemEntries(_install.Folder).Where(p => p != _install.LockFile).Order(StringComparer.Ordinal)];
+
+    [GeneratedRegex("^serve-requests: ('.*' in |[0-9]+ more bad entries|cannot take)")]
+    private static partial Regex BadEntryLine();
+}
