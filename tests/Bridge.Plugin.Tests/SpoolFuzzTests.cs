@@ -12,47 +12,47 @@ namespace Bridge.Plugin.Tests;
 [NonParallelizable]
 public sealed partial class SpoolFuzzTests
 {
-    private const int FuzzSeconds = 8;
+    private const int FuzzSeconds = 15;
 
-    // Runs as nobody in requests/ (which nobody may write, as group blech may in production). Arguments: the requests folder,
-    // a root file outside the spool, a file of nobody's own outside it, a folder outside it, the seconds to run.
+    // Runs as nobody in requests/ (which nobody may write, as group blech may in production); Perl (Debian's perl-base is
+    // essential) makes thousands of entries a second without a process each. Arguments: the requests folder, a root file
+    // outside the spool, a file of nobody's own outside it, a folder outside it, the seconds to run.
     private const string Fuzzer = """
-        set -u
-        cd "$1" || exit 2
-        canary=$2; mine=$3; outside=$4
-        end=$(( $(date +%s) + $5 ))
+        use strict; use warnings; use POSIX qw(mkfifo);
+        my ($req, $canary, $mine, $outside, $secs) = @ARGV;
+        chdir $req or die "cd $req: $!";
+        sub touch { my $h; open($h, '>', $_[0]) and close $h }
         # Lasting bad entries, made once: each is reported at most once however often the service looks.
-        mkdir ffffffffffffffffffffffffffffffff.keep.req && : >ffffffffffffffffffffffffffffffff.keep.req/inside
-        mkdir "$(printf 'stay\377dir')" && : >"$(printf 'stay\377dir')/inside"
-        i=0
-        while [ "$(date +%s)" -lt "$end" ]; do
-          i=$((i + 1))
-          id=$(printf '%032x' "$i")
-          n=$id.swap.req
+        mkdir 'ffffffffffffffffffffffffffffffff.keep.req'; touch('ffffffffffffffffffffffffffffffff.keep.req/inside');
+        mkdir "stay\xffdir"; touch("stay\xffdir/inside");
+        my $end = time + $secs; my $i = 0; my $swaps = 0;
+        while (time < $end && $i < 300) {
+          $i++;
+          my $id = sprintf '%032x', $i;
+          my $n = "$id.swap.req";
           # A request swapped for a directory and back, over and over (issue 12: this ended the service).
-          for _ in 1 2 3 4 5 6 7 8; do
-            : >"$n"; rm -f "$n"; mkdir "$n"; rmdir "$n"; : >"$n"; mv "$n" "$n.x"; mkdir "$n"; mv "$n.x" "$n.y"; rmdir "$n"; mv "$n.y" "$n"
-          done
-          rm -f "$n"
-          ln -s "$canary" "$id.link.req"
-          ln -s /etc/shadow "$id.shadow.req"
-          ln -s /root "$id.root.req"
-          ln -s "$outside" "$id.dirlink.req"
-          ln -s ../../../.. "$id.up.req"
-          mkfifo "$id.fifo.req"
-          truncate -s 2G "$id.huge.req"
-          ln "$mine" "$id.hard.req" 2>/dev/null
-          ln /etc/shadow "$id.shadowhard.req" 2>/dev/null
-          : >"$(printf 'bad\377%d' "$i")"
-          : >"$(printf 'nl\n%d.req' "$i")"
-          : >"$(printf '%s.k\001.req' "$id")"
-          mkdir "$id.dir.req" && ln -s / "$id.dir.req/root" && : >"$id.dir.req/x"
-          mkdir ".hidden$i"
-          mkdir "$id.tmp" && mv -T "$id.tmp" "$id.late.req" 2>/dev/null
-          rm -rf "$id.late.req" "$id.fifo.req" 2>/dev/null
-        done
-        echo "$i rounds"
+          for (1 .. 200) {
+            touch($n); unlink $n; mkdir $n; rmdir $n; touch($n); rename $n, "$n.x"; mkdir $n;
+            rename "$n.x", "$n.y"; rmdir $n; rename "$n.y", $n; unlink $n; mkdir $n; rmdir $n; $swaps++;
+          }
+          symlink $canary, "$id.link.req"; symlink '/etc/shadow', "$id.shadow.req"; symlink '/root', "$id.root.req";
+          symlink $outside, "$id.dirlink.req"; symlink '../../../..', "$id.up.req";
+          mkfifo "$id.fifo.req", 0600;
+          if (open(my $h, '>', "$id.huge.req")) { truncate $h, 2**31; close $h }
+          link $mine, "$id.hard.req"; link '/etc/shadow', "$id.shadowhard.req";
+          touch("bad\xff$i"); touch("nl\n$i.req"); touch("$id.k\x01.req"); touch('x' x 255);
+          mkdir "$id.dir.req" and symlink('/', "$id.dir.req/root") and touch("$id.dir.req/x");
+          mkdir ".hidden$i";
+          mkdir "$id.tmp" and rename "$id.tmp", "$id.late.req";
+          symlink $canary, "$id.s"; touch("$id.r.req"); rename "$id.s", "$id.r.req";
+          mkfifo "$id.f", 0600; touch("$id.q.req"); rename "$id.f", "$id.q.req";
+          link $mine, "$id.h"; touch("$id.t.req"); rename "$id.h", "$id.t.req";
+        }
+        print "$i rounds, $swaps swaps\n";
         """;
+
+    // What must not change: the folder outside the spool and its files (the links' targets), /etc/shadow, /root's mode and owner.
+    private const string Outside = "cd \"$1\" && ls -A && stat -c '%n %a %U %s %Y %h' . canary mine /etc/shadow && stat -c '%n %a %U' /root";
 
     private BlechInstance _chip = null!;
     private BlechInstance _dale = null!;
@@ -91,7 +91,7 @@ public sealed partial class SpoolFuzzTests
         await Sh.RunAsync("chown nobody \"$1\"", mine);
         File.SetUnixFileMode(_outside, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        var outsideBefore = await Sh.RunAsync("cd \"$1\" && ls -la --time-style=full-iso . && stat -c '%a %U %s %Y' /etc/shadow /root", _outside);
+        var outsideBefore = await Sh.RunAsync(Outside, _outside);
         var installBefore = InstallFolder();
 
         string log;
@@ -99,7 +99,7 @@ public sealed partial class SpoolFuzzTests
         string rounds;
         await using (var service = new Service(_install))
         {
-            var fuzz = Sh.RunAsync("exec setpriv --reuid=nobody --regid=nogroup --clear-groups /bin/sh -c \"$1\" fuzz \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"",
+            var fuzz = Sh.RunAsync("exec setpriv --reuid=nobody --regid=nogroup --clear-groups perl -e \"$1\" \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"",
                 Fuzzer, Path.Combine(_install.Spool, "requests"), canary, mine, _outside, FuzzSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
             await Task.Delay(TimeSpan.FromSeconds(2));
             during = await Hook.RunAsync(_install.ResyncHook, "k");
@@ -122,7 +122,7 @@ public sealed partial class SpoolFuzzTests
         Assert.That((await _dale.GetSiteAsync("site001.example"))?.DocumentRoot, Is.EqualTo("/srv/www/after-the-fuzz"));
 
         // Nothing outside the spool changed: the files links pointed to, the folder they pointed into, /etc/shadow, /root.
-        Assert.That(await Sh.RunAsync("cd \"$1\" && ls -la --time-style=full-iso . && stat -c '%a %U %s %Y' /etc/shadow /root", _outside), Is.EqualTo(outsideBefore));
+        Assert.That(await Sh.RunAsync(Outside, _outside), Is.EqualTo(outsideBefore));
         Assert.That(await File.ReadAllTextAsync(canary), Is.EqualTo("canary\n"));
         Assert.That(await File.ReadAllTextAsync(mine), Is.EqualTo("mine\n"));
         Assert.That(InstallFolder(), Is.EqualTo(installBefore));
