@@ -289,7 +289,14 @@ public sealed partial class Spool(string root)
             }
             else if (takenDir.Stat(name) is { } other)
             {
-                Discard(takenDir, name, other);
+                try
+                {
+                    Discard(takenDir, name, other);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Not a request: it stays where it is, and is never served.
+                }
             }
         }
 
@@ -342,7 +349,10 @@ public sealed partial class Spool(string root)
             using var quarantine = RawDirectory.Open(Quarantine);
             foreach (var name in quarantine.Names())
             {
-                quarantine.Remove(name, directory: true);
+                if (quarantine.Stat(name) is { } status)
+                {
+                    quarantine.Remove(name, status.Kind == EntryKind.Directory);
+                }
             }
         }
     }
