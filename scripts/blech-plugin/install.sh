@@ -80,11 +80,12 @@ chmod 0644 "$conf.tmp"
 mv -f "$conf.tmp" "$conf"
 
 # The spool. Group blech may: enter the spool, create requests it cannot list or read back (requests/: -wx, setgid, sticky),
-# read answers and the running/last files. Only root may take requests (taken/) or lock the spool.
+# read answers and the running/last files. Only root may take requests (taken/, quarantine/) or lock the spool.
 install -d -m 2750 -o root -g "$group" "$spool"
 install -d -m 3730 -o root -g "$group" "$spool/requests"
 install -d -m 2750 -o root -g "$group" "$spool/results"
 install -d -m 0700 -o root -g root "$spool/taken"
+install -d -m 0700 -o root -g root "$spool/quarantine"
 chown root:"$group" "$spool" "$spool/requests" "$spool/results"
 chmod 2750 "$spool" "$spool/results"
 chmod 3730 "$spool/requests"

@@ -25,6 +25,9 @@ public sealed record SyncJob(string Command, string RequestedBy)
     /// <summary>How long to wait for another run's lock before giving up with <see cref="FailureReason.LockHeld"/>.</summary>
     public TimeSpan Wait { get; init; }
 
+    /// <summary>Called just before each attempt starts reading the active machine (see <see cref="SyncRequest.OnPeerRead"/>).</summary>
+    public Action? OnPeerRead { get; init; }
+
     public static SyncJob Sync(string requestedBy, bool dryRun = false, bool force = false, TimeSpan wait = default) =>
         new("sync", requestedBy) { DryRun = dryRun, Force = force, Wait = wait };
 
@@ -52,7 +55,7 @@ public sealed partial class BridgeRuntime
         {
             var peer = Peer;
             local = Local;
-            request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full, RecordNoChange = job.RecordNoChange };
+            request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full, RecordNoChange = job.RecordNoChange, OnPeerRead = job.OnPeerRead };
             runner = new SyncRunner(peer, local, Config.BuildRetry(), Secrets, Log("sync")) { Progress = progress };
         }
         catch (ConfigException e)

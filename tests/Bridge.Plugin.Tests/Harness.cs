@@ -149,7 +149,7 @@ public sealed class Installation : IDisposable
     /// <summary>Takes the file lock every Bridge run takes, as another run on this machine would.</summary>
     public FileStream HoldRunLock() => new(LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    public void Dispose() => Sh.Remove(Folder);
 }
 
 /// <summary>What a hook printed and exited with.</summary>
@@ -214,6 +214,9 @@ public sealed class Service : IAsyncDisposable
 
     public string Log => _log.ToString();
 
+    /// <summary>Whether the service still serves: it never returns on its own.</summary>
+    public bool Running => !_task.IsCompleted;
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -238,5 +241,50 @@ public static class Eventually
 
             await Task.Delay(50);
         }
+    }
+
+    public static async Task ThatAsync(Func<Task<bool>> condition, string what, double seconds = 30)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(seconds))
+            {
+                Assert.Fail($"waited {seconds} s for: {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>Runs a shell script with its arguments as separate words (never through the script's text).</summary>
+public static class Sh
+{
+    /// <summary>Removes a folder and everything in it, names that are not UTF-8 too (which .NET cannot name).</summary>
+    public static void Remove(string folder)
+    {
+        using var p = Process.Start("rm", ["-rf", "--", folder]);
+        p.WaitForExit();
+        Assert.That(p.ExitCode, Is.Zero, $"rm -rf {folder}");
+    }
+
+    public static async Task<string> RunAsync(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add("sh");
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.That(p.ExitCode, Is.Zero, $"sh -c {script}: {await stderr}");
+        return await stdout;
     }
 }

@@ -126,6 +126,51 @@ public sealed partial class ResyncButtonTests
     }
 
     [Test]
+    public async Task AClickMadeAfterTheRunningResyncReadChipIsAnsweredByANewResyncThatHasTheEdit()
+    {
+        var install = await InstallAsync();
+        var taken = Path.Combine(install.Spool, "taken");
+        const string domain = "site000.example";
+        Task<HookResult> first, second;
+        await using (new Service(install))
+        {
+            // A transaction on dale holds Blech's client table: the first resync reads chip, then waits to read dale.
+            await using (var blocker = new Npgsql.NpgsqlConnection(TestServers.PgDale.ConnectionStringFor("plug_blech")))
+            {
+                await blocker.OpenAsync();
+                await using var tx = await blocker.BeginTransactionAsync();
+                await using (var lockTable = new Npgsql.NpgsqlCommand("LOCK TABLE client IN ACCESS EXCLUSIVE MODE", blocker, tx))
+                {
+                    await lockTable.ExecuteNonQueryAsync();
+                }
+
+                first = Hook.RunAsync(install.ResyncHook, "k");
+                await Eventually.ThatAsync(
+                    async () => await _dale.ScalarAsync<long>("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0,
+                    "the first resync, past its read of chip, waiting for dale");
+
+                // K edits a site on chip and clicks: the running resync read chip before the edit.
+                await _chip.UpdateSiteAsync(domain, s => s with { DocumentRoot = "/srv/www/edited-during-the-resync" });
+                second = Hook.RunAsync(install.ResyncHook, "j");
+                await Eventually.ThatAsync(() => Directory.GetFiles(taken).Length == 2, "the second click taken while the first resync runs");
+                await tx.RollbackAsync();
+            }
+
+            await first;
+            var b = await second;
+            var onDale = await _dale.GetSiteAsync(domain);
+            Assert.That(onDale?.DocumentRoot, Is.EqualTo("/srv/www/edited-during-the-resync"), "when the second click is answered, its resync has the edit\n" + b);
+        }
+
+        var (ra, rb) = (await first, await second);
+        Assert.That(ra.ExitCode, Is.Zero, ra.ToString());
+        Assert.That(rb.ExitCode, Is.Zero, rb.ToString());
+        Assert.That(rb.Stdout, Does.StartWith("Resync finished in").And.Contain("1 site updated").And.Contain("dale is in sync with chip."), rb.ToString());
+        Assert.That(rb.Stdout, Does.Not.Contain("joined"), rb.ToString());
+        Assert.That(await ResyncRunsAsync(), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task ADeadSourceDatabaseGivesTheNothingWasChangedText()
     {
         var chip = TestServers.PgChip.ConnectionStringFor("plug_blech");

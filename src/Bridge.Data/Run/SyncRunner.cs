@@ -39,6 +39,12 @@ public sealed record SyncRequest(AddressPolicy Addresses, double MaxDeleteShare 
 
     /// <summary>Whether a run that found nothing changed gets a row in the run log (<c>follow</c> polls every few seconds: no).</summary>
     public bool RecordNoChange { get; init; } = true;
+
+    /// <summary>
+    /// Called just before each attempt starts reading the active machine (before its connection opens), so that a caller can
+    /// tell what the run's read of it came after: an edit made before this call is in what the run reads.
+    /// </summary>
+    public Action? OnPeerRead { get; init; }
 }
 
 /// <summary>How a run ended: its exit code, its report (when it got as far as a plan) and, when it failed, why.</summary>
@@ -150,6 +156,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
 
         Progress?.Enter($"reading the {peer.Role}");
+        request.OnPeerRead?.Invoke();
         var (peerSnapshot, peerFingerprint) = await OnSide(peer, async () =>
         {
             await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);

@@ -24,6 +24,7 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
 
     private DateTime _lastBeat = DateTime.MinValue;
     private DateTime _lastClean = DateTime.MinValue;
+    private string? _lastTakeError;
 
     /// <summary>Serves until <paramref name="ct"/> is cancelled; with <paramref name="once"/>, serves what is pending and returns.</summary>
     public async Task<int> ServeAsync(bool once, CancellationToken ct)
@@ -50,7 +51,17 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
 
         // Holding the lock, any running file is a dead process's; any taken request was never answered.
         spool.ClearRunning();
-        var pending = new List<SpoolRequest>(spool.TakeBack(DateTime.UtcNow));
+        List<SpoolRequest> pending;
+        try
+        {
+            pending = [.. spool.TakeBack(DateTime.UtcNow)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Log($"cannot read {spool.Taken}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
         if (pending.Count > 0)
         {
             await Log($"serving again {pending.Count} request(s) that a stopped service had taken");
@@ -61,12 +72,11 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
         while (!ct.IsCancellationRequested)
         {
             await HousekeepAsync();
-            pending.AddRange(spool.Take(DateTime.UtcNow, m => log.WriteLine($"serve-requests: {m}")));
+            pending.AddRange(TakeSafely());
             if (pending.Count > 0)
             {
-                exit = await RunBatchAsync(pending, ct);
-                pending = [];
-                if (once)
+                (exit, pending) = await RunBatchAsync(pending, ct);
+                if (once && pending.Count == 0)
                 {
                     break;
                 }
@@ -92,7 +102,10 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
         return exit;
     }
 
-    private async Task<int> RunBatchAsync(List<SpoolRequest> batch, CancellationToken ct)
+    // A click may only be answered by a resync whose read of the active machine started after the click: otherwise "in sync"
+    // could describe a chip from before the admin's last edit. A request's click came before the service took it, so a
+    // request taken before the read started joins the run; one taken later waits for the next run (returned as Later).
+    private async Task<(int Code, List<SpoolRequest> Later)> RunBatchAsync(List<SpoolRequest> batch, CancellationToken ct)
     {
         var first = batch[0];
         var run = new ResyncRun
@@ -105,32 +118,50 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
         };
         spool.WriteRunning(run);
         var members = batch.Select((r, i) => (Request: r, Joined: i == 0 ? null : RequestResult.JoinedTogether)).ToList();
-        await Log($"resync asked by {string.Join(", ", run.Admins)} ({batch.Count} request(s))");
+        await Log($"resync asked by {List(run.Admins)} ({batch.Count} request(s))");
 
-        var resync = ResyncAsync(run.Admins, ct);
+        var read = new PeerReadClock();
+        var late = new List<(SpoolRequest Request, long TakenAt)>();
+        var resync = ResyncAsync(run.Admins, read.Mark, ct);
         while (!resync.IsCompleted)
         {
             await Task.WhenAny(resync, Task.Delay(Poll, CancellationToken.None));
             await HousekeepAsync();
-            var late = spool.Take(DateTime.UtcNow, m => log.WriteLine($"serve-requests: {m}"));
-            if (late.Count > 0)
+            var more = TakeSafely();
+            if (more.Count == 0)
             {
-                members.AddRange(late.Select(r => (r, (string?)RequestResult.JoinedRunning)));
-                run = run with { Admins = Admins(members.Select(m => m.Request)) };
+                continue;
+            }
+
+            var takenAt = Stopwatch.GetTimestamp();
+            late.AddRange(more.Select(r => (r, takenAt)));
+            if (takenAt < read.Latest)
+            {
+                run = run with { Admins = Admins(members.Select(m => m.Request).Concat(more)) };
                 spool.WriteRunning(run);
-                await Log($"{string.Join(", ", late.Select(r => r.Admin))} joined the running resync");
+                await Log($"{List(more.Select(r => r.Admin))} joined the running resync before it read the active machine");
+            }
+            else
+            {
+                await Log($"{List(more.Select(r => r.Admin))} asked after the running resync read the active machine: served by the next resync");
             }
         }
 
         var (code, text) = await resync;
+
+        // Decided once the run is over: a retried attempt reads again, later, and its read is the one the answer describes.
+        var readAt = read.Latest;
+        members.AddRange(late.Where(l => l.TakenAt < readAt).Select(l => (l.Request, (string?)RequestResult.JoinedRunning)));
+        List<SpoolRequest> later = [.. late.Where(l => l.TakenAt >= readAt).Select(l => l.Request)];
         if (ct.IsCancellationRequested)
         {
             // Stopped mid-run: the requests stay in taken/ and are served again at the next start.
             spool.ClearRunning();
-            await Log($"stopped; {members.Count} request(s) will be served again at the next start");
-            return ExitCodes.Failure;
+            await Log($"stopped; {members.Count + later.Count} request(s) will be served again at the next start");
+            return (ExitCodes.Failure, []);
         }
 
+        run = run with { Admins = Admins(members.Select(m => m.Request)), ReadAt = read.LatestUtc };
         var finished = run with { FinishedAt = DateTime.UtcNow, ExitCode = code, Text = text };
         foreach (var (request, joined) in members)
         {
@@ -140,10 +171,35 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
         spool.WriteLast(finished);
         spool.ClearRunning();
         await Log($"resync ended with exit code {code}: {text.ReplaceLineEndings(" ")}");
-        return code;
+        if (later.Count > 0)
+        {
+            await Log($"{later.Count} request(s) made after that resync read the active machine: running another");
+        }
+
+        return (code, later);
     }
 
-    private async Task<(int Code, string Text)> ResyncAsync(IReadOnlyList<string> admins, CancellationToken ct)
+    // Takes what is pending; whatever the spool holds, the service goes on (and a resync in progress is never aborted).
+    private List<SpoolRequest> TakeSafely()
+    {
+        try
+        {
+            return [.. spool.Take(DateTime.UtcNow, m => log.WriteLine($"serve-requests: {m}"))];
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var message = $"cannot take requests from {spool.Requests}: {e.GetType().Name}: {e.Message}";
+            if (message != _lastTakeError)
+            {
+                _lastTakeError = message;
+                log.WriteLine($"serve-requests: {message}");
+            }
+
+            return [];
+        }
+    }
+
+    private async Task<(int Code, string Text)> ResyncAsync(IReadOnlyList<string> admins, Action onPeerRead, CancellationToken ct)
     {
         var timer = Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
@@ -155,7 +211,7 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
             {
                 using var loggers = new TextWriterLoggerProvider(TextWriter.Synchronized(logged));
                 outcome = BridgeRuntime.TryLoad(configPath, loggers, out runtime, out var invalid)
-                    ? await runtime.SyncAsync(SyncJob.Resync(string.Join(',', admins), LockWait), ct)
+                    ? await runtime.SyncAsync(SyncJob.Resync(string.Join(',', admins), LockWait) with { OnPeerRead = onPeerRead }, ct)
                     : SyncOutcome.Failed(invalid);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -249,7 +305,32 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
 
     private FileStream? TryLock() => FileLock.TryTake(spool.LockFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
+    // For the log: at most ten logins, then how many more.
+    private static string List(IEnumerable<string> admins)
+    {
+        var all = admins.Distinct(StringComparer.Ordinal).ToList();
+        return all.Count <= 10 ? string.Join(", ", all) : string.Join(", ", all.Take(10)) + $" and {all.Count - 10} more";
+    }
+
     private static List<string> Admins(IEnumerable<SpoolRequest> requests) => [.. requests.Select(r => r.Admin).Distinct(StringComparer.Ordinal)];
 
     private Task Log(string message) => log.WriteLineAsync($"serve-requests: {message}");
+}
+
+/// <summary>When the running resync last started reading the active machine (set from the runtime's thread).</summary>
+internal sealed class PeerReadClock
+{
+    private long _latest = long.MaxValue;
+    private long _latestUtcTicks;
+
+    /// <summary>A <see cref="Stopwatch"/> timestamp; <see cref="long.MaxValue"/> while the run has not started reading.</summary>
+    public long Latest => Interlocked.Read(ref _latest);
+
+    public DateTime? LatestUtc => Interlocked.Read(ref _latestUtcTicks) is var t and > 0 ? new DateTime(t, DateTimeKind.Utc) : null;
+
+    public void Mark()
+    {
+        Interlocked.Exchange(ref _latestUtcTicks, DateTime.UtcNow.Ticks);
+        Interlocked.Exchange(ref _latest, Stopwatch.GetTimestamp());
+    }
 }
