@@ -196,7 +196,9 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         Assert.That(kept[0].GetProperty("reason").GetString(), Does.StartWith("never copied to dale, reason: document_root"));
         Assert.That(await P.Chip.GetSiteAsync("dots.example"), Is.Not.Null, "the row is still on chip");
 
-        var text = await P.ChipBridgeAsync("diff");
+        // A full compare (no shortcut) lists it again, in text.
+        var text = await P.ChipBridgeAsync("resync");
+        Assert.That(text.ExitCode, Is.EqualTo(ExitCodes.Success), text.ToString());
         Assert.That(text.Stdout, Does.Contain("kept site dots.example: never copied to dale, reason: "), text.ToString());
     }
 

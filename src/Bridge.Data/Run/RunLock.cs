@@ -79,6 +79,8 @@ public sealed class RunLock : IAsyncDisposable
 
     private const int MaxTransientTries = 3;
 
+    private static readonly TimeSpan RelockWait = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Makes sure the database lock is still held: it lives as long as its session, so when the standby's server restarted (or
     /// the connection was lost) it is taken again on a new connection. Throws <see cref="LockLostException"/> when another run
@@ -97,7 +99,18 @@ public sealed class RunLock : IAsyncDisposable
         try
         {
             await connection.OpenAsync(ct);
-            if (!await TakeAsync(connection, _side, ct))
+
+            // The server may need a moment to end the lost session and free its lock (MariaDB frees it when the killed
+            // thread finishes): try for a few seconds before deciding that another run has it.
+            var until = DateTime.UtcNow + RelockWait;
+            var taken = await TakeAsync(connection, _side, ct);
+            while (!taken && DateTime.UtcNow < until)
+            {
+                await Task.Delay(100, ct);
+                taken = await TakeAsync(connection, _side, ct);
+            }
+
+            if (!taken)
             {
                 throw new LockLostException($"the run lost its lock on the {_side.Role} database (its server restarted or the connection was lost) and another Bridge run holds it now");
             }
