@@ -69,6 +69,33 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM bridge.run WHERE outcome = 'ok'"), Is.EqualTo(2));
     }
 
+    // The search for refused rows is bounded: past the limit the run fails as a whole, nothing applied, and says why.
+    [Test]
+    public async Task MoreRefusedRowsThanTheLimitFailTheRunAndApplyNothing()
+    {
+        await P.Chip.AddClientAsync(new ClientSpec("acme"));
+        foreach (var n in Enumerable.Range(1, 3))
+        {
+            await P.Chip.AddSiteAsync(new SiteSpec("acme", $"refused{n}.example", PairAddresses.V));
+        }
+
+        await P.Chip.AddSiteAsync(new SiteSpec("acme", "good.example", PairAddresses.V));
+        await P.Dale.ExecuteAsync("ALTER TABLE site ADD CONSTRAINT test_refuses_site CHECK (domain NOT LIKE 'refused%')");
+        var before = await P.Dale.DumpAsync();
+        var runner = new SyncRunner(
+            new Side("peer", Dialect(P.ChipServer), P.ChipServer.ConnectionStringFor("blech")),
+            new Side("local", Dialect(P.DaleServer), P.DaleServer.ConnectionStringFor("blech")),
+            new RetryOptions { MaxRetryAttempts = 1, BaseDelay = TimeSpan.FromMilliseconds(50), TotalTimeout = TimeSpan.FromSeconds(60) },
+            new Secrets(), NullLogger.Instance) { MaxRefused = 2 };
+
+        var outcome = await runner.RunAsync(Request(), CancellationToken.None);
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(outcome.Error, Does.Contain("the standby's database refused more than 2 rows; nothing applied. First: site refused1.example"));
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(before), "all or nothing");
+        Assert.That(await P.Dale.ScalarAsync<string>("SELECT outcome FROM bridge.run ORDER BY id DESC LIMIT 1"), Is.EqualTo("failed"));
+    }
+
     [Test]
     public async Task EveryFailedRunIsRecordedWithItsReason()
     {
