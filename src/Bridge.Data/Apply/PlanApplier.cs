@@ -84,7 +84,9 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         else
         {
             var savepoints = 0;
-            var left = new HashSet<(ObjectKind, string)>();
+
+            // Objects whose insert was refused: not on the standby, so their children cannot be written either.
+            var missing = new HashSet<(ObjectKind, string)>();
 
             // Applies steps under a savepoint; on a data error, rolls back to it and tries each half, down to single steps.
             async Task ApplyOrSplitAsync(IReadOnlyList<PlanStep> steps)
@@ -93,9 +95,13 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                 foreach (var step in steps)
                 {
                     var item = step.Source ?? step.Target!;
-                    if (Planner.ParentKind(step.Kind) is { } parentKind && item.ParentKey is { } parent && left.Contains((parentKind, parent)))
+                    if (Planner.ParentKind(step.Kind) is { } parentKind && item.ParentKey is { } parent && missing.Contains((parentKind, parent)))
                     {
-                        left.Add((step.Kind, step.Key));
+                        if (step.Action == PlanAction.Insert)
+                        {
+                            missing.Add((step.Kind, step.Key));
+                        }
+
                         refused.Add(new RefusedStep(step, $"its {parentKind.Name()} {parent} was refused by the standby's database", Child: true));
                     }
                     else
@@ -128,7 +134,11 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     queue.UnionWith(queueBefore);
                     if (kept.Count == 1)
                     {
-                        left.Add((kept[0].Kind, kept[0].Key));
+                        if (kept[0].Action == PlanAction.Insert)
+                        {
+                            missing.Add((kept[0].Kind, kept[0].Key));
+                        }
+
                         refused.Add(new RefusedStep(kept[0], "the standby's database refused it: " + reason, Child: false));
                         if (refused.Count(r => !r.Child) > MaxRefused)
                         {
