@@ -39,9 +39,10 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         await P.Chip.AddSiteAsync(new SiteSpec("acme", "good.example", PairAddresses.V));
         await P.Chip.AddSiteAsync(new SiteSpec("refused", "child.example", PairAddresses.V));
         await P.Chip.AddSiteAsync(new SiteSpec("acme", "nope.example", PairAddresses.V));
+        await P.Chip.AddSiteAsync(new SiteSpec("acme", "other.example", PairAddresses.V));
         await P.Chip.AddMailDomainAsync(new MailDomainSpec("acme", "mail.example"));
         await P.Chip.AddMailboxAsync(new MailboxSpec("mail.example", "info"));
-        await P.Dale.ExecuteAsync("ALTER TABLE client ADD CONSTRAINT test_refuses_client CHECK (login <> 'refused')");
+        await P.Dale.ExecuteAsync("ALTER TABLE client ADD CONSTRAINT test_refuses_client CHECK (login <> 'refused' AND name <> 'Refused Name')");
         await P.Dale.ExecuteAsync("ALTER TABLE site ADD CONSTRAINT test_refuses_site CHECK (domain <> 'nope.example' AND document_root <> '/srv/refused')");
 
         var run = await P.BridgeAsync("sync", "--format", "json");
@@ -58,12 +59,17 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         Assert.That(await P.Dale.GetClientAsync("refused"), Is.Null);
         Assert.That(await P.Dale.GetSiteAsync("nope.example"), Is.Null);
 
-        // An update it refuses: skipped, and a new site beside it still arrives.
+        // Updates it refuses: skipped, and a new site beside them still arrives, as does the update of a site whose client's
+        // update was refused (the client is there all the same).
         await P.Chip.UpdateSiteAsync("good.example", s => s with { DocumentRoot = "/srv/refused" });
+        await P.Chip.UpdateClientAsync("acme", c => c with { Name = "Refused Name" });
+        await P.Chip.UpdateSiteAsync("other.example", s => s with { DocumentRoot = "/srv/fine" });
         await P.Chip.AddSiteAsync(new SiteSpec("acme", "later.example", PairAddresses.V));
         var again = await P.BridgeAsync("sync", "--format", "json");
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.ToString());
         Assert.That(Skipped(again), Has.Some.StartsWith($"site good.example: the standby's database refused it: {code}"));
+        Assert.That(Skipped(again), Has.Some.StartsWith($"client acme: the standby's database refused it: {code}"));
+        Assert.That((await P.Dale.GetSiteAsync("other.example"))?.DocumentRoot, Is.EqualTo("/srv/fine"));
         Assert.That(await P.Dale.GetSiteAsync("later.example"), Is.Not.Null);
         Assert.That((await P.Dale.GetSiteAsync("good.example"))!.DocumentRoot, Is.Not.EqualTo("/srv/refused"));
         Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM bridge.run WHERE outcome = 'ok'"), Is.EqualTo(2));
