@@ -45,6 +45,16 @@ public sealed class MySqlDialect : IEngineDialect
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 
+    // The server refusing a row: too long, out of range, a bad string, NULL, a duplicate key, a foreign key, a CHECK constraint
+    // (MariaDB 4025, MySQL 3819), a trigger's SIGNAL (1644).
+    private static readonly HashSet<int> DataErrors = [1048, 1062, 1169, 1264, 1265, 1292, 1300, 1366, 1406, 1451, 1452, 1644, 1690, 3819, 4025];
+
+    public string? DataError(Exception exception) => exception is MySqlException m && DataErrors.Contains((int)m.ErrorCode)
+        ? $"{(int)m.ErrorCode}: {m.Message}".ReplaceLineEndings(" ")
+        : null;
+
+    public void ClearPools() => MySqlConnection.ClearAllPools();
+
     // Error numbers below 1000 are MySqlConnector's own (no server answered); only the server's are worth showing as a code.
     public (string? Code, DatabaseProblem Problem) ClassifyError(Exception exception) => exception switch
     {

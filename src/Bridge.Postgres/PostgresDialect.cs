@@ -81,6 +81,16 @@ public sealed class PostgresDialect : IEngineDialect
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 
+    // 22: data exception (too long, out of range, bad encoding); 23: integrity constraint (duplicate, CHECK, foreign key, NOT
+    // NULL); 54000: a value too big for an index entry; P0001: an error raised by a trigger.
+    public string? DataError(Exception exception) => exception is PostgresException p
+        && (p.SqlState.StartsWith("22", StringComparison.Ordinal) || p.SqlState.StartsWith("23", StringComparison.Ordinal)
+            || p.SqlState is PostgresErrorCodes.ProgramLimitExceeded or PostgresErrorCodes.RaiseException)
+            ? $"{p.SqlState}: {p.MessageText}".ReplaceLineEndings(" ")
+            : null;
+
+    public void ClearPools() => NpgsqlConnection.ClearAllPools();
+
     public (string? Code, DatabaseProblem Problem) ClassifyError(Exception exception) => exception switch
     {
         PostgresException p => (p.SqlState, p.SqlState switch

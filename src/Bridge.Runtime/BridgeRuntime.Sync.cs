@@ -63,6 +63,7 @@ public sealed partial class BridgeRuntime
             return SyncOutcome.Failed(ConfigFailure(e));
         }
 
+        var started = DateTime.UtcNow;
         RunLock? runLock = null;
         if (!job.DryRun)
         {
@@ -73,7 +74,10 @@ public sealed partial class BridgeRuntime
             }
             catch (Exception e) when (IsDatabaseError(e) || e is IOException or UnauthorizedAccessException)
             {
-                return SyncOutcome.Failed(Failures.OfDatabase(FailureReason.LockFailed, e, local, Secrets, "cannot take the run lock: "));
+                // Recorded when the standby's database answers at all (the lock file may be what failed).
+                var failure = Failures.OfDatabase(FailureReason.LockFailed, e, local, Secrets, "cannot take the run lock: ");
+                await StateStore.TryRecordRunAsync(local, new RunRecord(job.Command, job.RequestedBy, started, DateTime.UtcNow, "failed", ExitCodes.Failure, null, failure.Message), ct);
+                return SyncOutcome.Failed(failure);
             }
 
             if (runLock is null)
@@ -84,6 +88,7 @@ public sealed partial class BridgeRuntime
         }
 
         await using var heldLock = runLock;
+        runner.Lock = runLock;
         SyncOutcome outcome;
         await using (new ProgressLog(progress, Log("sync"), ProgressInterval))
         {
@@ -97,6 +102,11 @@ public sealed partial class BridgeRuntime
                 ? outcome with { Report = outcome.Report with { Apache = apache } }
                 : SyncOutcome.Failed(new Failure(FailureReason.Apache, $"apache: {apache.Outcome}: {apache.Reason} (the database changes are committed)"),
                     outcome.Report with { Apache = apache });
+            if (!apache.Succeeded && !job.DryRun)
+            {
+                // The database part is recorded as it ended; the run as a whole failed, and the run log says so too.
+                await StateStore.TryRecordRunAsync(local, new RunRecord(job.Command, job.RequestedBy, started, DateTime.UtcNow, "failed", ExitCodes.Failure, null, outcome.Failure!.Message), ct);
+            }
         }
 
         return outcome;

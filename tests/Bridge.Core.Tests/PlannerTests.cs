@@ -75,6 +75,24 @@ public sealed class PlannerTests
         Assert.That(Lines(plan), Is.Empty);
     }
 
+    // Failback: what the peer's own last sync from here skipped is no deletion here; its children go with it.
+    [Test]
+    public void ObjectsThePeerNeverReceivedAreKeptWithTheirChildrenAndNotDeleted()
+    {
+        var local = Snap.Sample();
+        local.Zone("kept.org.").Record("kept.org.", "@", "A", Net.V).Site("gone.org");
+        var context = Net.Context() with { NeverCopied = [new SkippedObject(ObjectKind.Zone, "kept.org.", "A data '999.1.1.1' is not an IPv4 address")], PeerName = "dale" };
+
+        var plan = Plan(Snap.Sample(), local, context);
+
+        Assert.That(Lines(plan), Is.EqualTo(new[] { "delete site gone.org" }));
+        Assert.That(plan.Kept.Select(k => $"{k.Kind.Name()} {k.Key}: {k.Reason}"), Is.EqualTo(new[]
+        {
+            "zone kept.org.: never copied to dale, reason: A data '999.1.1.1' is not an IPv4 address",
+            "record kept.org. kept.org. A 192.0.2.10: never copied to dale, reason: its zone kept.org. was never copied",
+        }));
+    }
+
     [Test]
     public void TxtThatDiffersOnlyByAQuoteIsAChange()
     {

@@ -8,7 +8,17 @@ namespace Bridge.Core.Plan;
 /// What the planner needs besides the two sides: the standby's registered addresses, what Bridge wrote last time, and when
 /// Bridge's last successful run ended (standby rows written after it were edited on the standby).
 /// </summary>
-public sealed record PlanContext(IReadOnlyCollection<string> LocalIpAddresses, IReadOnlyDictionary<string, string> LastSiteAddresses, DateTime? LastSync = null);
+public sealed record PlanContext(IReadOnlyCollection<string> LocalIpAddresses, IReadOnlyDictionary<string, string> LastSiteAddresses, DateTime? LastSync = null)
+{
+    /// <summary>
+    /// Standby objects the peer never received: its own last sync from this machine left them out (bad rows), so their absence
+    /// there is no deletion. They are kept (with their children) and reported, and do not count toward the delete guard.
+    /// </summary>
+    public IReadOnlyList<SkippedObject> NeverCopied { get; init; } = [];
+
+    /// <summary>The peer's name, for the report's "kept: never copied to ..." lines.</summary>
+    public string? PeerName { get; init; }
+}
 
 /// <summary>Compares the peer's objects with the standby's and orders the changes for the standby's foreign keys.</summary>
 public static class Planner
@@ -16,6 +26,8 @@ public static class Planner
     public static SyncPlan Plan(SyncSet peer, SyncSet local, PlanContext context)
     {
         var protectedKeys = ProtectedKeys(peer.Skipped, local);
+        var neverCopied = NeverCopiedKeys(context.NeverCopied, local);
+        var kept = new List<SkippedObject>();
         var inserts = new List<PlanStep>();
         var updates = new List<PlanStep>();
         var deletes = new List<PlanStep>();
@@ -43,7 +55,11 @@ public static class Planner
 
             foreach (var (key, target) in ours)
             {
-                if (!theirs.ContainsKey(key) && !protectedKeys.Contains((kind, key)))
+                if (!theirs.ContainsKey(key) && neverCopied.TryGetValue((kind, key), out var why))
+                {
+                    kept.Add(new SkippedObject(kind, key, $"never copied to {context.PeerName ?? "the peer"}, reason: {why}"));
+                }
+                else if (!theirs.ContainsKey(key) && !protectedKeys.Contains((kind, key)))
                 {
                     deletes.Add(new PlanStep(kind, PlanAction.Delete, key, null, target, []));
                 }
@@ -84,7 +100,37 @@ public static class Planner
             ObjectKinds.All.ToDictionary(k => k, k => local.Count(k) + local.Duplicates.Count(d => d.Kind == k)))
         {
             Warnings = peer.Warnings,
+            Kept = kept,
         };
+    }
+
+    // The never-copied objects and, under each, the standby's children of it (the peer skipped them with their parent).
+    private static Dictionary<(ObjectKind, string), string> NeverCopiedKeys(IReadOnlyList<SkippedObject> neverCopied, SyncSet local)
+    {
+        var keys = new Dictionary<(ObjectKind, string), string>();
+        if (neverCopied.Count == 0)
+        {
+            return keys;
+        }
+
+        foreach (var s in neverCopied)
+        {
+            keys.TryAdd((s.Kind, s.Key), s.Reason);
+        }
+
+        foreach (var kind in ObjectKinds.All)
+        {
+            var parentKind = ParentKind(kind);
+            foreach (var item in local[kind].Values)
+            {
+                if (parentKind is { } pk && item.ParentKey is { } parent && keys.ContainsKey((pk, parent)))
+                {
+                    keys.TryAdd((kind, item.Key), $"its {pk.Name()} {parent} was never copied");
+                }
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>Field-by-field differences, in the order the fields are listed.</summary>

@@ -40,6 +40,11 @@ public sealed record SyncPlan(
     /// <summary>Peer objects carried as they are but named for an admin's look.</summary>
     public IReadOnlyList<SkippedObject> Warnings { get; init; } = [];
 
+    /// <summary>
+    /// Standby objects the peer lacks only because the peer's own last sync from this machine left them out: kept, not deleted.
+    /// </summary>
+    public IReadOnlyList<SkippedObject> Kept { get; init; } = [];
+
     /// <summary>True when applying the plan would change the standby's Blech data.</summary>
     public bool HasChanges => Pending > 0;
 

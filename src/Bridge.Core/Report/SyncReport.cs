@@ -84,6 +84,7 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             w.WriteNumber("reverted", Plan.Reverts.Count());
             w.WriteNumber("revertedFiles", Apache?.RevertedFiles.Count ?? 0);
             w.WriteNumber("skipped", Plan.Skipped.Count);
+            w.WriteNumber("kept", Plan.Kept.Count);
             w.WriteNumber("conflicts", Plan.Conflicts.Count());
             w.WriteEndObject();
 
@@ -116,6 +117,7 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
 
             WriteObjects(w, "skipped", Plan.Skipped);
             WriteObjects(w, "warnings", Plan.Warnings);
+            WriteObjects(w, "kept", Plan.Kept);
 
             w.WriteStartArray("reverted");
             foreach (var r in Plan.Reverts)
@@ -255,6 +257,11 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             sb.Append("skipped ").Append(s.Kind.Name()).Append(' ').Append(s.Key).Append(": ").AppendLine(s.Reason);
         }
 
+        foreach (var s in Plan.Kept)
+        {
+            sb.Append("kept ").Append(s.Kind.Name()).Append(' ').Append(s.Key).Append(": ").AppendLine(s.Reason);
+        }
+
         foreach (var c in Plan.Conflicts)
         {
             sb.Append("conflict ").Append(c.Kind.Name()).Append(' ').Append(c.Key).Append(": ")
@@ -360,6 +367,11 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
         if (Plan.Skipped.Count > 0)
         {
             parts.Add($"skipped {Plan.Skipped.Count}");
+        }
+
+        if (Plan.Kept.Count > 0)
+        {
+            parts.Add($"kept {Plan.Kept.Count} never copied to the peer");
         }
 
         var conflicts = Plan.Conflicts.Count();

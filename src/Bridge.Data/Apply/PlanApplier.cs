@@ -9,6 +9,13 @@ namespace Bridge.Data.Apply;
 /// <summary>Where an apply has got to; lets an operator's log (or a test) follow a long apply.</summary>
 public sealed record ApplyProgress(string Step, int Rows, int ServerProcessId);
 
+/// <summary>A step the standby's database refused (or one left out because its parent was), with the reason.</summary>
+public sealed record RefusedStep(PlanStep Step, string Reason, bool Child);
+
+/// <summary>More rows than an apply may leave out were refused by the standby's database: the apply gives up as a whole.</summary>
+public sealed class TooManyRefusedException(int limit, string first)
+    : Exception($"the standby's database refused more than {limit} rows; nothing applied. First: {first}");
+
 /// <summary>What was written: the regeneration rows queued, by object type.</summary>
 public sealed record ApplyResult(int QueueRows, int Statements);
 
@@ -21,7 +28,24 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
     /// <summary>Queue regeneration of every object the peer has, changed or not (a full resync), not only of those touched.</summary>
     public bool QueueAll { get; init; }
 
-    public async Task<ApplyResult> ApplyAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, CancellationToken ct)
+    /// <summary>How many rows the standby's database may refuse in one apply before the apply gives up as a whole.</summary>
+    public int MaxRefused { get; init; } = 50;
+
+    /// <summary>Applies the whole plan or throws: any error rolls back with the caller's transaction.</summary>
+    public async Task<ApplyResult> ApplyAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, CancellationToken ct) =>
+        (await ApplyAsync(connection, transaction, plan, local, now, isolate: false, ct)).Result;
+
+    /// <summary>
+    /// Applies the plan; when the standby's database refuses a row's data (a constraint, a value it cannot hold that the
+    /// pre-apply checks did not know), rolls back to a savepoint and applies the steps in halves, down to the single steps it
+    /// refuses, which are left out with the database's reason, together with the steps of their children. Everything stays in
+    /// the caller's transaction, so a transient failure still rolls back the whole run. More than <see cref="MaxRefused"/>
+    /// refused rows, or a refused address registration, throw.
+    /// </summary>
+    public Task<(ApplyResult Result, IReadOnlyList<RefusedStep> Refused)> ApplyIsolatingAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, CancellationToken ct) =>
+        ApplyAsync(connection, transaction, plan, local, now, isolate: true, ct);
+
+    private async Task<(ApplyResult Result, IReadOnlyList<RefusedStep> Refused)> ApplyAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, bool isolate, CancellationToken ct)
     {
         var sql = new Statements(connection, transaction, dialect);
         var pid = dialect.ServerProcessId(connection);
@@ -44,9 +68,6 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
             }
         }
 
-        int Id(ObjectKind kind, string key) => ids.TryGetValue((kind, key), out var id) ? id
-            : throw new InvalidOperationException($"no standby id for {kind.Name()} '{key}'");
-
         var queue = new HashSet<(string Type, int? Id, string Action)>();
 
         foreach (var address in plan.AddressesToRegister)
@@ -55,17 +76,135 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
             await Progress("ip_address", 1);
         }
 
+        var refused = new List<RefusedStep>();
+        if (!isolate)
+        {
+            await WriteStepsAsync(sql, plan, plan.Steps, ids, queue, now, Progress, ct);
+        }
+        else
+        {
+            var savepoints = 0;
+
+            // Objects whose insert was refused: not on the standby, so their children cannot be written either.
+            var missing = new HashSet<(ObjectKind, string)>();
+
+            // Applies steps under a savepoint; on a data error, rolls back to it and tries each half, down to single steps.
+            async Task ApplyOrSplitAsync(IReadOnlyList<PlanStep> steps)
+            {
+                var kept = new List<PlanStep>(steps.Count);
+                foreach (var step in steps)
+                {
+                    var item = step.Source ?? step.Target!;
+                    if (Planner.ParentKind(step.Kind) is { } parentKind && item.ParentKey is { } parent && missing.Contains((parentKind, parent)))
+                    {
+                        if (step.Action == PlanAction.Insert)
+                        {
+                            missing.Add((step.Kind, step.Key));
+                        }
+
+                        refused.Add(new RefusedStep(step, $"its {parentKind.Name()} {parent} was refused by the standby's database", Child: true));
+                    }
+                    else
+                    {
+                        kept.Add(step);
+                    }
+                }
+
+                if (kept.Count == 0)
+                {
+                    return;
+                }
+
+                var savepoint = $"bridge_apply_{savepoints++}";
+                var idsBefore = new Dictionary<(ObjectKind, string), int>(ids);
+                var queueBefore = new HashSet<(string Type, int? Id, string Action)>(queue);
+                await transaction.SaveAsync(savepoint, ct);
+                try
+                {
+                    await WriteStepsAsync(sql, plan, kept, ids, queue, now, Progress, ct);
+                    await transaction.ReleaseAsync(savepoint, ct);
+                    return;
+                }
+                catch (Exception e) when (Run.Failures.DataError(e, dialect) is { } reason)
+                {
+                    await transaction.RollbackAsync(savepoint, ct);
+                    ids.Clear();
+                    idsBefore.ToList().ForEach(p => ids[p.Key] = p.Value);
+                    queue.Clear();
+                    queue.UnionWith(queueBefore);
+                    if (kept.Count == 1)
+                    {
+                        if (kept[0].Action == PlanAction.Insert)
+                        {
+                            missing.Add((kept[0].Kind, kept[0].Key));
+                        }
+
+                        refused.Add(new RefusedStep(kept[0], "the standby's database refused it: " + reason, Child: false));
+                        if (refused.Count(r => !r.Child) > MaxRefused)
+                        {
+                            throw new TooManyRefusedException(MaxRefused, refused.Where(r => !r.Child).Select(r => $"{r.Step.Kind.Name()} {r.Step.Key}: {r.Reason}").First());
+                        }
+
+                        return;
+                    }
+                }
+
+                var half = kept.Count / 2;
+                await ApplyOrSplitAsync(kept.Take(half).ToList());
+                await ApplyOrSplitAsync(kept.Skip(half).ToList());
+            }
+
+            await ApplyOrSplitAsync(plan.Steps);
+        }
+
+        if (QueueAll)
+        {
+            foreach (var (kind, type) in new[] { (ObjectKind.Site, "site"), (ObjectKind.Zone, "zone"), (ObjectKind.MailDomain, "mail") })
+            {
+                foreach (var key in SourceKeys(plan, local, kind))
+                {
+                    if (ids.TryGetValue((kind, key), out var id))
+                    {
+                        queue.Add((type, id, "write"));
+                    }
+                }
+            }
+        }
+
+        // Removals first: a zone deleted and re-created under a new id must not have its fresh file removed after it is written.
+        var queueRows = queue
+            .OrderBy(q => q.Action == "remove" ? 0 : 1)
+            .ThenBy(q => q.Type, StringComparer.Ordinal)
+            .ThenBy(q => q.Id)
+            .ToList();
+        if (queueRows.Count > 0)
+        {
+            await BlechWrites.QueueRegenerationAsync(sql, queueRows, now, ct);
+            await Progress("regen_queue insert", queueRows.Count);
+        }
+
+        return (new ApplyResult(queueRows.Count, statements), refused);
+    }
+
+    // The steps' writes, in the plan's order: inserts parents first, then updates, then deletes children first.
+    private async Task WriteStepsAsync(Statements sql, SyncPlan plan, IReadOnlyList<PlanStep> steps, Dictionary<(ObjectKind, string), int> ids,
+        HashSet<(string Type, int? Id, string Action)> queue, DateTime now, Func<string, int, Task> progress, CancellationToken ct)
+    {
+        IEnumerable<PlanStep> Of(ObjectKind kind, PlanAction action) => steps.Where(s => s.Kind == kind && s.Action == action);
+        int Id(ObjectKind kind, string key) => ids.TryGetValue((kind, key), out var id) ? id
+            : throw new InvalidOperationException($"no standby id for {kind.Name()} '{key}'");
+
         // Inserts, parents first.
-        var clients = plan.Of(ObjectKind.Client, PlanAction.Insert).Select(s => (ClientRow)s.Source!.Row).ToList();
+        var clients = Of(ObjectKind.Client, PlanAction.Insert).Select(s => (ClientRow)s.Source!.Row).ToList();
         if (clients.Count > 0)
         {
             await sql.InsertManyAsync("client", ["login", "name", "email", "password_hash", "active", "updated_at"],
                 clients.Select(c => new object?[] { c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now }).ToList(),
                 "id, login", r => ids[(ObjectKind.Client, Normalizer.ClientKey(r.GetString(1)))] = r.GetInt32(0), ct);
-            await Progress("client insert", clients.Count);
+            await progress("client insert", clients.Count);
         }
 
-        var sites = plan.Of(ObjectKind.Site, PlanAction.Insert).Select(s => s.Source!).ToList();
+        var sites = Of(ObjectKind.Site, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (sites.Count > 0)
         {
             await sql.InsertManyAsync("site",
@@ -77,10 +216,10 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     ids[(ObjectKind.Site, key)] = r.GetInt32(0);
                     queue.Add(("site", r.GetInt32(0), "write"));
                 }, ct);
-            await Progress("site insert", sites.Count);
+            await progress("site insert", sites.Count);
         }
 
-        var zones = plan.Of(ObjectKind.Zone, PlanAction.Insert).Select(s => s.Source!).ToList();
+        var zones = Of(ObjectKind.Zone, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (zones.Count > 0)
         {
             await sql.InsertManyAsync("dns_zone",
@@ -91,10 +230,10 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     ids[(ObjectKind.Zone, HostNames.Origin(r.GetString(1)))] = r.GetInt32(0);
                     queue.Add(("zone", r.GetInt32(0), "write"));
                 }, ct);
-            await Progress("dns_zone insert", zones.Count);
+            await progress("dns_zone insert", zones.Count);
         }
 
-        var records = plan.Of(ObjectKind.Record, PlanAction.Insert).Select(s => s.Source!).ToList();
+        var records = Of(ObjectKind.Record, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (records.Count > 0)
         {
             await sql.InsertManyAsync("dns_record", ["zone_id", "name", "type", "ttl", "priority", "data", "active", "updated_at"],
@@ -105,10 +244,10 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     queue.Add(("zone", zoneId, "write"));
                     return new object?[] { zoneId, r.Name, r.Type, r.Ttl, r.Priority, r.Data, r.Active, now };
                 }).ToList(), null, null, ct);
-            await Progress("dns_record insert", records.Count);
+            await progress("dns_record insert", records.Count);
         }
 
-        var mailDomains = plan.Of(ObjectKind.MailDomain, PlanAction.Insert).Select(s => s.Source!).ToList();
+        var mailDomains = Of(ObjectKind.MailDomain, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (mailDomains.Count > 0)
         {
             await sql.InsertManyAsync("mail_domain", ["client_id", "domain", "active", "updated_at"],
@@ -118,10 +257,10 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     ids[(ObjectKind.MailDomain, HostNames.Domain(r.GetString(1)))] = r.GetInt32(0);
                     queue.Add(("mail", r.GetInt32(0), "write"));
                 }, ct);
-            await Progress("mail_domain insert", mailDomains.Count);
+            await progress("mail_domain insert", mailDomains.Count);
         }
 
-        var mailboxes = plan.Of(ObjectKind.Mailbox, PlanAction.Insert).Select(s => s.Source!).ToList();
+        var mailboxes = Of(ObjectKind.Mailbox, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (mailboxes.Count > 0)
         {
             await sql.InsertManyAsync("mailbox", ["mail_domain_id", "local_part", "password_hash", "quota_mb", "forward_to", "active", "updated_at"],
@@ -132,10 +271,10 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     queue.Add(("mail", domainId, "write"));
                     return new object?[] { domainId, m.LocalPart, m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now };
                 }).ToList(), null, null, ct);
-            await Progress("mailbox insert", mailboxes.Count);
+            await progress("mailbox insert", mailboxes.Count);
         }
 
-        var aliases = plan.Of(ObjectKind.Alias, PlanAction.Insert).Select(s => s.Source!).ToList();
+        var aliases = Of(ObjectKind.Alias, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (aliases.Count > 0)
         {
             await sql.InsertManyAsync("mail_alias", ["mail_domain_id", "source", "destination", "active", "updated_at"],
@@ -146,13 +285,13 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     queue.Add(("mail", domainId, "write"));
                     return new object?[] { domainId, a.Source, a.Destination, a.Active, now };
                 }).ToList(), null, null, ct);
-            await Progress("mail_alias insert", aliases.Count);
+            await progress("mail_alias insert", aliases.Count);
         }
 
         // Updates: whole rows from the peer, onto the standby's ids.
         var updates = new List<(string, object?[])>();
         string P(int i) => sql.Placeholder(i);
-        foreach (var step in plan.Steps.Where(s => s.Action == PlanAction.Update))
+        foreach (var step in steps.Where(s => s.Action == PlanAction.Update))
         {
             var id = step.Target!.Id;
             switch (step.Source!.Row)
@@ -198,13 +337,13 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         if (updates.Count > 0)
         {
             await sql.ExecuteBatchAsync(updates, ct);
-            await Progress("update", updates.Count);
+            await progress("update", updates.Count);
         }
 
         // Deletes, children first (the plan is ordered so). Children of a deleted parent need no regeneration of that parent.
         var deletedZones = plan.Of(ObjectKind.Zone, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         var deletedDomains = plan.Of(ObjectKind.MailDomain, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
-        foreach (var group in plan.Steps.Where(s => s.Action == PlanAction.Delete).GroupBy(s => s.Kind))
+        foreach (var group in steps.Where(s => s.Action == PlanAction.Delete).GroupBy(s => s.Kind))
         {
             foreach (var step in group)
             {
@@ -231,37 +370,11 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
 
             var list = group.Select(s => s.Target!.Id).Distinct().ToList();
             await sql.DeleteByIdsAsync(Table(group.Key), list, ct);
-            await Progress($"{Table(group.Key)} delete", list.Count);
+            await progress($"{Table(group.Key)} delete", list.Count);
         }
 
-        if (QueueAll)
-        {
-            foreach (var (kind, type) in new[] { (ObjectKind.Site, "site"), (ObjectKind.Zone, "zone"), (ObjectKind.MailDomain, "mail") })
-            {
-                foreach (var key in SourceKeys(plan, local, kind))
-                {
-                    if (ids.TryGetValue((kind, key), out var id))
-                    {
-                        queue.Add((type, id, "write"));
-                    }
-                }
-            }
-        }
-
-        // Removals first: a zone deleted and re-created under a new id must not have its fresh file removed after it is written.
-        var queueRows = queue
-            .OrderBy(q => q.Action == "remove" ? 0 : 1)
-            .ThenBy(q => q.Type, StringComparer.Ordinal)
-            .ThenBy(q => q.Id)
-            .ToList();
-        if (queueRows.Count > 0)
-        {
-            await BlechWrites.QueueRegenerationAsync(sql, queueRows, now, ct);
-            await Progress("regen_queue insert", queueRows.Count);
-        }
-
-        return new ApplyResult(queueRows.Count, statements);
     }
+
 
     // The peer's keys of a kind: every standby object that is not being deleted, and every one being inserted.
     private static IEnumerable<string> SourceKeys(SyncPlan plan, SyncSet local, ObjectKind kind)

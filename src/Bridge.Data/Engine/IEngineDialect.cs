@@ -37,6 +37,17 @@ public interface IEngineDialect
     bool IsTransient(Exception exception);
 
     /// <summary>
+    /// When <paramref name="exception"/> is the server refusing a row's data (a value too long or out of range, a duplicate key,
+    /// a CHECK constraint, a trigger's error: SQLSTATE classes 22, 23, P0001; MariaDB's matching error numbers), one line
+    /// saying why, with the code and without the row's values beyond what the server's message names; otherwise null.
+    /// Inner exceptions are not looked at.
+    /// </summary>
+    string? DataError(Exception exception);
+
+    /// <summary>Drops every pooled connection, so that the next open after a server restart does not get a dead one.</summary>
+    void ClearPools();
+
+    /// <summary>
     /// The server's error code (SQLSTATE, or MariaDB's error number) of an exception from this engine's driver, and what it
     /// says about the connection; (null, Other) for an exception that is not the driver's. Inner exceptions are not looked at.
     /// </summary>

@@ -45,6 +45,20 @@ public static class Failures
         return new Failure(reason, prefix + secrets.Redact(SyncRunner.OneLine(e))) { Side = side.Role, Code = code, Problem = problem };
     }
 
+    /// <summary>The database's reason when the exception (or one inside it) is the server refusing a row's data; otherwise null.</summary>
+    public static string? DataError(Exception e, IEngineDialect dialect)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (dialect.DataError(x) is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// What the exception chain says about the database: the driver's own error first, then socket errors and timeouts, and last
     /// (some driver errors carry no code, only words) the messages.

@@ -76,6 +76,15 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
     };
 
+    /// <summary>
+    /// The run lock this run holds on the standby's database, if any: every attempt makes sure it still holds it (a server
+    /// restart ends the session that held it) and takes it again, or gives up when another run has it.
+    /// </summary>
+    public RunLock? Lock { get; set; }
+
+    /// <summary>How many rows the standby's database may refuse in one apply before the run fails as a whole.</summary>
+    public int MaxRefused { get; init; } = 50;
+
     public async Task<SyncOutcome> RunAsync(SyncRequest request, CancellationToken ct)
     {
         var started = DateTime.UtcNow;
@@ -83,6 +92,11 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         try
         {
             return await pipeline.ExecuteAsync(async token => await AttemptAsync(request, started, token), ct);
+        }
+        catch (LockLostException e)
+        {
+            await StateStore.TryRecordRunAsync(local, Run(request, started, "locked", ExitCodes.Locked, null, e.Message), CancellationToken.None);
+            return SyncOutcome.Failed(new Failure(FailureReason.LockHeld, e.Message + "; nothing done") { Side = local.Role });
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -105,11 +119,26 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             UseJitter = true,
             MaxRetryAttempts = Math.Max(1, retry.MaxRetryAttempts),
             Delay = retry.BaseDelay,
-            OnRetry = args =>
+            OnRetry = async args =>
             {
                 logger.LogWarning("Attempt {Attempt} failed ({Reason}); retrying in {Delay:0.0} s",
                     args.AttemptNumber + 1, secrets.Redact(OneLine(args.Outcome.Exception!)), args.RetryDelay.TotalSeconds);
-                return ValueTask.CompletedTask;
+
+                // Pooled connections to a server that restarted are dead; and the run lock died with its session: take it
+                // again now, so that no other run is admitted while this one waits to retry (the next attempt checks again).
+                local.Dialect.ClearPools();
+                peer.Dialect.ClearPools();
+                if (Lock is not null)
+                {
+                    try
+                    {
+                        await Lock.EnsureHeldAsync(args.Context.CancellationToken);
+                    }
+                    catch (Exception e) when (e is not LockLostException and not OperationCanceledException)
+                    {
+                        logger.LogWarning("Could not take the run lock again yet: {Reason}", secrets.Redact(OneLine(e)));
+                    }
+                }
             },
         })
         .Build();
@@ -133,6 +162,15 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     private async Task<SyncOutcome> AttemptAsync(SyncRequest request, DateTime started, CancellationToken ct)
     {
+        if (Lock is not null)
+        {
+            await OnSide(local, async () =>
+            {
+                await Lock.EnsureHeldAsync(ct);
+                return true;
+            });
+        }
+
         var role = await OnSide(local, async () =>
         {
             await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
@@ -157,15 +195,18 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
         Progress?.Enter($"reading the {peer.Role}");
         request.OnPeerRead?.Invoke();
-        var (peerSnapshot, peerFingerprint) = await OnSide(peer, async () =>
+        var (peerSnapshot, peerFingerprint, peerSkipped) = await OnSide(peer, async () =>
         {
             await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
             await connection.OpenAsync(ct);
             await using var tx = await peer.Dialect.BeginSnapshotAsync(connection, ct);
             var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress);
             var fingerprint = await Fingerprint.ReadAsync(connection, tx, peer.Dialect, ct);
+
+            // What the peer's own last sync from this machine left out (when it was the standby): never copied there.
+            var skipped = await StateStore.ReadSkippedAllAsync(connection, tx, ct);
             await tx.CommitAsync(ct);
-            return (snapshot, fingerprint);
+            return (snapshot, fingerprint, skipped);
         });
         logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, timer.ElapsedMilliseconds);
 
@@ -186,7 +227,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             Progress?.Enter("planning");
             var map = request.Addresses.Build(peerSnapshot.MainIp, localSnapshot.MainIp);
             var localSet = Normalizer.Local(localSnapshot);
-            var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync);
+            var neverCopied = NeverCopied(peerSkipped.Where(p => p.FromHost == localSnapshot.Hostname).ToList(), localSet);
+            var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync) { NeverCopied = neverCopied, PeerName = peerSnapshot.Hostname ?? peer.Role };
             var peerSet = Normalizer.Peer(peerSnapshot, map, StorageRules.For(local.Dialect.Name));
             var plan = Planner.Plan(peerSet, localSet, context);
 
@@ -232,19 +274,27 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             }
 
             timer.Restart();
+            var refusedAny = false;
             if (plan.HasChanges || request.Full)
             {
                 Progress?.Enter("applying");
-                var result = await new PlanApplier(local.Dialect, ApplyHook) { QueueAll = request.Full }.ApplyAsync(connection, tx, plan, localSet, now, ct);
+                var (result, refused) = await new PlanApplier(local.Dialect, ApplyHook) { QueueAll = request.Full, MaxRefused = MaxRefused }
+                    .ApplyIsolatingAsync(connection, tx, plan, localSet, now, ct);
                 logger.LogInformation("Applied {Steps} changes in {Statements} statements, queued {Queue} regenerations, in {Ms} ms",
-                    plan.Steps.Count, result.Statements, result.QueueRows, timer.ElapsedMilliseconds);
+                    plan.Steps.Count - refused.Count, result.Statements, result.QueueRows, timer.ElapsedMilliseconds);
+                if (refused.Count > 0)
+                {
+                    refusedAny = true;
+                    plan = WithoutRefused(plan, refused, lastAddresses);
+                }
             }
 
             var report = new SyncReport(plan, DryRun: false, Applied: true, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
+            await state.WriteSkippedAsync(connection, tx, plan.Skipped, peerSnapshot.Hostname, now, ct);
             await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
             await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
             await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
-            await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 ? null : peerFingerprint, await Fingerprint.ReadAsync(connection, tx, local.Dialect, ct), now, ct);
+            await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 || refusedAny ? null : peerFingerprint, await Fingerprint.ReadAsync(connection, tx, local.Dialect, ct), now, ct);
             await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
             return new SyncOutcome(ExitCodes.Success, report, null);
@@ -325,6 +375,56 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Note, null), ct);
         await tx.CommitAsync(ct);
         return new SyncOutcome(ExitCodes.Success, report, null);
+    }
+
+    // The standby's objects whose keys the peer recorded as skipped when it last read them from this machine.
+    private static List<SkippedObject> NeverCopied(IReadOnlyList<SkippedRecord> skipped, SyncSet local)
+    {
+        if (skipped.Count == 0)
+        {
+            return [];
+        }
+
+        var byHash = skipped.GroupBy(s => (s.Kind, s.KeyHash)).ToDictionary(g => g.Key, g => g.First().Reason);
+        var found = new List<SkippedObject>();
+        foreach (var kind in ObjectKinds.All)
+        {
+            foreach (var key in local[kind].Keys)
+            {
+                if (byHash.TryGetValue((kind.Name(), StateStore.KeyHash(key)), out var reason))
+                {
+                    found.Add(new SkippedObject(kind, key, reason));
+                }
+            }
+        }
+
+        return found;
+    }
+
+    // The plan as applied: the steps the standby's database refused move to the skipped rows with its reason; a refused site
+    // keeps the address Bridge last wrote for it (if any), since the standby still has that.
+    private SyncPlan WithoutRefused(SyncPlan plan, IReadOnlyList<RefusedStep> refused, IReadOnlyDictionary<string, string> lastAddresses)
+    {
+        var left = refused.Select(r => r.Step).ToHashSet();
+        var addresses = new Dictionary<string, string>(plan.SiteAddresses, StringComparer.Ordinal);
+        foreach (var r in refused.Where(r => r.Step.Kind == ObjectKind.Site))
+        {
+            if (lastAddresses.TryGetValue(r.Step.Key, out var written))
+            {
+                addresses[r.Step.Key] = written;
+            }
+            else
+            {
+                addresses.Remove(r.Step.Key);
+            }
+        }
+
+        return plan with
+        {
+            Steps = plan.Steps.Where(s => !left.Contains(s)).ToList(),
+            Skipped = [.. plan.Skipped, .. refused.Select(r => new SkippedObject(r.Step.Kind, r.Step.Key, secrets.Redact(r.Reason)))],
+            SiteAddresses = addresses,
+        };
     }
 
     private static RunRecord Run(SyncRequest request, DateTime started, string outcome, int exitCode, string? summary, string? error) =>

@@ -14,6 +14,9 @@ public sealed record RunRecord(string Command, string RequestedBy, DateTime Star
 /// <summary>One run of Bridge's run log, as read back.</summary>
 public sealed record RunSummary(string Command, string RequestedBy, DateTime StartedAt, DateTime? FinishedAt, string Outcome, string? Summary, string? Error);
 
+/// <summary>One object a sync left out, as recorded on the database it wrote: kind, SHA-256 of the key, reason, machine read from.</summary>
+public sealed record SkippedRecord(string Kind, string KeyHash, string Reason, string FromHost);
+
 /// <summary>One row of Bridge's revert log: a field Blech changed back after Bridge had written it.</summary>
 public sealed record RevertRecord(DateTime At, string Kind, string ObjectKey, string Field, string? FromValue, string? ToValue);
 
@@ -132,6 +135,61 @@ public sealed class StateStore(IEngineDialect dialect)
         }
     }
 
+    /// <summary>
+    /// Replaces the record of the peer objects this run left out (read from <paramref name="fromHost"/>): what this database never
+    /// received, so that the other machine, pulling from this one after a role switch, keeps its copy instead of deleting it.
+    /// </summary>
+    public async Task WriteSkippedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SkippedObject> skipped, string? fromHost, DateTime now, CancellationToken ct)
+    {
+        var sql = new Statements(connection, transaction, dialect);
+        await sql.ExecuteAsync("DELETE FROM bridge.skipped", [], ct);
+        if (skipped.Count == 0)
+        {
+            return;
+        }
+
+        await sql.InsertManyAsync("bridge.skipped", ["kind", "key_hash", "object_key", "reason", "from_host", "skipped_at"],
+            skipped.DistinctBy(o => (o.Kind, o.Key))
+                .Select(o => new object?[] { o.Kind.Name(), KeyHash(o.Key), Storable(o.Key, 500), Storable(o.Reason, 2000), Storable(fromHost ?? "unknown", 255), now })
+                .ToList(), null, null, ct);
+    }
+
+    /// <summary>
+    /// The objects this database's last sync left out, with the machine they were read from, by kind and key hash (see
+    /// <see cref="KeyHash"/>); empty when there is no such record (no state, or an older Bridge).
+    /// </summary>
+    public static async Task<IReadOnlyList<SkippedRecord>> ReadSkippedAllAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (await VersionAsync(connection, transaction, ct) < 4)
+        {
+            return [];
+        }
+
+        return (await connection.QueryAsync<SkippedRecord>(new CommandDefinition(
+            "SELECT kind AS Kind, key_hash AS KeyHash, reason AS Reason, from_host AS FromHost FROM bridge.skipped", transaction: transaction, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>How a skipped object's key is matched across machines: SHA-256 of its UTF-8 bytes, lower-case hex.</summary>
+    public static string KeyHash(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+
+    // Text for Bridge's own columns: no NUL (PostgreSQL's text cannot hold it), no more than the column holds.
+    private static string Storable(string text, int max)
+    {
+        var clean = text.Replace('\0', '\uFFFD');
+        if (clean.Length <= max)
+        {
+            return clean;
+        }
+
+        var cut = max - 3;
+        if (char.IsHighSurrogate(clean[cut - 1]))
+        {
+            cut--;
+        }
+
+        return clean[..cut] + "...";
+    }
+
     /// <summary>Logs the reverts a run put back, one row each.</summary>
     public async Task RecordRevertsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PlanStep> reverts, DateTime now, CancellationToken ct)
     {
@@ -148,7 +206,14 @@ public sealed class StateStore(IEngineDialect dialect)
         connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO bridge.run (command, requested_by, started_at, finished_at, outcome, exit_code, summary, error) "
                 + "VALUES (@Command, @RequestedBy, @StartedAt, @FinishedAt, @Outcome, @ExitCode, @Summary, @Error)",
-            run with { RequestedBy = FitRequestedBy(run.RequestedBy) }, transaction, cancellationToken: ct));
+            run with
+            {
+                Command = Storable(run.Command, 32),
+                RequestedBy = Storable(FitRequestedBy(run.RequestedBy), 255),
+                Outcome = Storable(run.Outcome, 16),
+                Summary = run.Summary is null ? null : Storable(run.Summary, 16_000),
+                Error = run.Error is null ? null : Storable(run.Error, 16_000),
+            }, transaction, cancellationToken: ct));
 
     /// <summary>
     /// <c>requested_by</c> holds 255 characters: a batch of long admin logins (one resync for many clicks) is cut after the last
