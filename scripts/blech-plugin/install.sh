@@ -84,18 +84,8 @@ chown root:root "$conf.tmp"
 chmod 0644 "$conf.tmp"
 mv -f "$conf.tmp" "$conf"
 
-# The spool. Group blech may: enter the spool, create requests it cannot list or read back (requests/: -wx, setgid, sticky),
-# read answers and the running/last files. Only root may take requests (taken/) or lock the spool.
-install -d -m 2750 -o root -g "$group" "$spool"
-install -d -m 3730 -o root -g "$group" "$spool/requests"
-install -d -m 2750 -o root -g "$group" "$spool/results"
-install -d -m 0700 -o root -g root "$spool/taken"
-chown root:"$group" "$spool" "$spool/requests" "$spool/results"
-chmod 2750 "$spool" "$spool/results"
-chmod 3730 "$spool/requests"
-for f in running last alive names; do
-  if [ -f "$spool/$f" ]; then chown root:"$group" "$spool/$f"; chmod 0640 "$spool/$f"; fi
-done
+# The spool: Blech's user may only drop requests and read answers (see make-spool).
+"$here/make-spool" "$spool" "$group"
 
 # The service that takes the requests, as root.
 [ -d "$unitdir" ] || install -d -m 0755 "$unitdir"

@@ -3,7 +3,7 @@
 # Native AOT is not used: Dapper, the configuration binder and System.Text.Json's reflection paths need the JIT.
 publish_cli() { # publish_cli DIR
   dotnet publish "$(dirname "${BASH_SOURCE[0]}")/../../src/Bridge.Cli" -c Release -r linux-x64 --self-contained \
-    -p:PublishReadyToRun=true -p:DebugType=none -o "$1" --nologo -v quiet -clp:ErrorsOnly
+    -p:PublishReadyToRun=true -p:DebugType=none -p:SatelliteResourceLanguages=en -o "$1" --nologo -v quiet -clp:ErrorsOnly
 }
 # The version written once, in src/Directory.Build.props.
 bridge_version() {
