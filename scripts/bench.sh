@@ -9,7 +9,7 @@
 #   BENCH_ENGINES=postgres or mysql   one engine only (the other engine's samples of this size are kept from the last run)
 #   BENCH_SKIP=full,noop,change,pt    leave phases out
 #   BENCH_WARMUP=0                    no warm-up run (for huge, where one run takes minutes)
-#   BENCH_PT_BRIDGE=no                no bridge diff and sync on pt-table-sync's own pair
+#   BENCH_PT_BRIDGE=no                no blech-bridge diff and sync on pt-table-sync's own pair
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:?usage: scripts/bench.sh small|large|huge [RUNS]}
