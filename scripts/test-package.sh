@@ -33,7 +33,7 @@ ok "dpkg -i"
 check "blech-bridge on PATH is /usr/bin/blech-bridge" test "$(command -v blech-bridge)" = /usr/bin/blech-bridge
 check "blech-bridge --version prints $version" test "$(blech-bridge --version 2>&1)" = "$version"
 # No .NET needed: the package's command runs with no dotnet on PATH and no DOTNET_ROOT.
-check "it runs without the .NET SDK (self-contained)" env -i PATH=/usr/bin:/bin /usr/bin/blech-bridge --version
+check "it runs without the .NET SDK (self-contained)" sh -c 'env -i PATH=/usr/bin:/bin /usr/bin/blech-bridge --version >/dev/null'
 check "man -w blech-bridge finds the man page" test "$(man -w blech-bridge 2>/dev/null)" = /usr/share/man/man1/blech-bridge.1.gz
 check "the man page renders" sh -c 'man -P cat blech-bridge 2>/dev/null | grep -q "EXIT STATUS"'
 mode_owner() { stat -c '%a %U:%G' "$1" 2>/dev/null; }
@@ -52,7 +52,7 @@ fi
 # at a closed port so that nothing waits.
 check "the example configuration is valid (check stops at the database, not at the file)" \
   sh -c 'BRIDGE__RETRY__MAXATTEMPTS=0 BRIDGE__PEER__CONNECTIONSTRING="Host=127.0.0.1;Port=9;Database=blech;Username=x;Password=x" \
-         BRIDGE__LOCAL__CONNECTIONSTRING="Host=127.0.0.1;Port=9;Database=blech;Username=x;Password=x" \
+         BRIDGE__LOCAL__CONNECTIONSTRING="Host=127.0.0.1;Port=7;Database=blech;Username=x;Password=x" \
          BRIDGE__PEER__ENGINE=postgres timeout 60 blech-bridge check --config /etc/blech-bridge/bridge.json >/dev/null 2>&1; test $? = 1'
 for f in /etc/cron.d/blech-bridge /usr/lib/blech-bridge/blech-bridge-notify /usr/lib/blech-bridge/blech-plugin/install.sh \
          /usr/lib/blech-bridge/blech-plugin/bridge/hooks/resync /usr/lib/systemd/system/blech-bridge-sync.timer \

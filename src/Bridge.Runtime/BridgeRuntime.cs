@@ -23,7 +23,7 @@ public sealed partial class BridgeRuntime
         Config = config;
         FromFile = fromFile;
         Loggers = loggers;
-        Logger = loggers.CreateLogger("bridge");
+        Logger = loggers.CreateLogger("blech-bridge");
 
         // Every password the configuration holds is redacted from the start, whichever side an operation touches first.
         Secrets.AddConnectionString(config.Local?.ConnectionString);
