@@ -46,8 +46,14 @@ public sealed class KeepalivedNotifyTests
         }
 
         Assert.That(await File.ReadAllTextAsync(calls), Is.EqualTo($"{command} --config /etc/blech-bridge/test.json --requested-by keepalived\n"));
-        await Task.Delay(300);
-        Assert.That(await File.ReadAllTextAsync(Path.Combine(_folder, "notify.log")), Does.Contain($"running blech-bridge {command}").And.Contain($"blech-bridge {command} exited 0"));
+        // The script logs the exit after the command returns: wait for that line (a loaded machine may take seconds).
+        var log = Path.Combine(_folder, "notify.log");
+        while (!(await File.ReadAllTextAsync(log)).Contains(" exited ", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(await File.ReadAllTextAsync(log), Does.Contain($"running blech-bridge {command}").And.Contain($"blech-bridge {command} exited 0"));
     }
 
     [Test]
