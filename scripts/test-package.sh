@@ -59,6 +59,11 @@ for f in /etc/cron.d/blech-bridge /usr/lib/blech-bridge/blech-bridge-notify /usr
          /usr/lib/systemd/system/blech-bridge-requests.service; do
   check "$f is installed" test -f "$f"
 done
+# keepalived's notify script finds the package's command by itself (127 would mean not found); a missing configuration
+# makes it exit 2 at once.
+BRIDGE_CONFIG=/nonexistent BRIDGE_NOTIFY_LOG="$out/notify.log" /usr/lib/blech-bridge/blech-bridge-notify INSTANCE bridge_v BACKUP 100
+for _ in $(seq 100); do grep -q ' exited ' "$out/notify.log" 2>/dev/null && break; sleep 0.2; done
+check "blech-bridge-notify runs /usr/bin/blech-bridge without BRIDGE_BIN" grep -q 'blech-bridge demote exited 2' "$out/notify.log"
 check "the cron file's jobs are commented out" sh -c '! grep -E "^[^#].*root blech-bridge" /etc/cron.d/blech-bridge'
 if command -v systemd-analyze >/dev/null; then
   # The units name the command bare (ExecStart=blech-bridge ...): systemd must find it in /usr/bin.
