@@ -9,7 +9,7 @@
 #   BENCH_ENGINES=postgres or mysql   one engine only (the other engine's samples of this size are kept from the last run)
 #   BENCH_SKIP=full,noop,change,pt    leave phases out
 #   BENCH_WARMUP=0                    no warm-up run (for huge, where one run takes minutes)
-#   BENCH_PT_BRIDGE=no                no bridge diff and sync on pt-table-sync's own pair
+#   BENCH_PT_BRIDGE=no                no blech-bridge diff and sync on pt-table-sync's own pair
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:?usage: scripts/bench.sh small|large|huge [RUNS]}
@@ -58,7 +58,7 @@ out=tests/Bridge.Benchmarks
 mkdir -p "$run/work"
 dotnet tests/Bridge.Benchmarks/bin/Release/net10.0/bridge-bench.dll run --size "$size" --runs "$runs" \
   --work "$run/work" --out "$out" \
-  --bridge src/Bridge.Cli/bin/Release/net10.0/bridge.dll --dataset tests/Bridge.DatasetGen/bin/Release/net10.0/bridge-dataset.dll \
+  --bridge src/Bridge.Cli/bin/Release/net10.0/blech-bridge.dll --dataset tests/Bridge.DatasetGen/bin/Release/net10.0/bridge-dataset.dll \
   --pg-chip "$p1" --pg-dale "$p2" --my-chip "$p3" --my-dale "$p4" --engines "${BENCH_ENGINES:-postgres,mysql}" \
   --warmup "${BENCH_WARMUP:-1}" --pt-bridge "${BENCH_PT_BRIDGE:-yes}" \
   --skip "${BENCH_SKIP:-}"

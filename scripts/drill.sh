@@ -14,8 +14,8 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 export LC_ALL=C
 
-# The Bridge command. It will be renamed blech-bridge (the name bridge shadows iproute2's): change this line only.
-bridge_bin="$repo/src/Bridge.Cli/bin/Release/net10.0/bridge"
+# The Bridge command (blech-bridge: the name bridge belongs to iproute2's tool).
+bridge_bin="$repo/src/Bridge.Cli/bin/Release/net10.0/blech-bridge"
 drill_dll="$repo/tests/Bridge.Drill/bin/Release/net10.0/bridge-drill.dll"
 
 [ "$(id -u)" = 0 ] || { echo "drill: needs root (network namespaces)" >&2; exit 2; }
@@ -108,7 +108,7 @@ blech_conn() {
   if [ "${engine[$1]}" = pg ]; then echo "Host=$2;Port=5432;Username=bridge;Password=$BRIDGE_TEST_PASSWORD;Database=blech"
   else echo "Server=$2;Port=3306;User ID=bridge;Password=$BRIDGE_TEST_PASSWORD;Database=blech"; fi
 }
-bridge() { local m=$1; shift; on "$m" "$bridge_bin" "$@"; }
+blech_bridge() { local m=$1; shift; on "$m" "$bridge_bin" "$@"; }
 
 wait_for() { # wait_for SECONDS WHAT CMD...: true once CMD succeeds
   local limit=$1 what=$2 t0; shift 2; t0=$(now)
@@ -223,7 +223,7 @@ EOF
   priority=(); [ $m = dale ] && priority=(-e 's/priority[[:space:]]*150.*/priority 100/')
   sed -e "s/interface eth0/interface eth0/" -e "s#192\.0\.2\.100/24#$V/24#" "${priority[@]}" \
       scripts/keepalived/keepalived.conf.sample > "$d/keepalived.conf"
-  # bridge-notify installed where the sample says, /usr/local/lib/bridge/, in keepalived's own mount namespace only
+  # blech-bridge-notify installed where the sample says, /usr/local/lib/blech-bridge/, in keepalived's own mount namespace only
   # (an overlay on /usr/local/lib), so the host is untouched and two drills never share it.
   mkdir -p "$d/ovl"
 done
@@ -246,7 +246,7 @@ services_up() { # the machine's daemons; its database is already up
   blech "$m" push --interval 20 --service-address "$V" >>"$d/push.log" 2>&1 &
   # The README's cron line, every few seconds instead of every five minutes.
   on "$m" bash -c "while :; do echo \"--- \$(date -u +%H:%M:%S) sync\"; '$bridge_bin' sync --config '$d/bridge.json' --requested-by cron; echo \"exit \$?\"; sleep 5; done" >>"$d/sync.log" 2>&1 &
-  # bridge-watch.service: puts the Apache files back on V within seconds of blechd rewriting them.
+  # blech-bridge-watch.service: puts the Apache files back on V within seconds of blechd rewriting them.
   on "$m" "$bridge_bin" watch --config "$d/bridge.json" >>"$d/watch.log" 2>&1 &
   wait_for 60 "$m: Blech wrote ports.conf" test -s "$d/generated/apache/ports.conf" || return 1
   apache_ctl "$m" start >>"$d/apache.log" 2>&1 || apache_ctl "$m" graceful >>"$d/apache.log" 2>&1 || true
@@ -254,13 +254,13 @@ services_up() { # the machine's daemons; its database is already up
 keepalived_up() {
   local m=$1 d=$run/$1
   in_ns "$m" env BRIDGE_BIN="$bridge_bin" BRIDGE_CONFIG="$d/bridge.json" BRIDGE_NOTIFY_LOG="$d/notify.log" \
-    sh -c 'mount --bind "$1/www" "$2" && mount -t tmpfs drill "$1/ovl" && mkdir -p "$1/ovl/up/bridge" "$1/ovl/work" &&
-           cp "$3" "$1/ovl/up/bridge/bridge-notify" && chmod 755 "$1/ovl/up/bridge/bridge-notify" &&
+    sh -c 'mount --bind "$1/www" "$2" && mount -t tmpfs drill "$1/ovl" && mkdir -p "$1/ovl/up/blech-bridge" "$1/ovl/work" &&
+           cp "$3" "$1/ovl/up/blech-bridge/blech-bridge-notify" && chmod 755 "$1/ovl/up/blech-bridge/blech-bridge-notify" &&
            mount -t overlay drill -o "lowerdir=/usr/local/lib,upperdir=$1/ovl/up,workdir=$1/ovl/work" /usr/local/lib &&
            exec keepalived -n -l -D -f "$1/keepalived.conf" -p "$1/keepalived.pid" -r "$1/vrrp.pid" -c "$1/checkers.pid"' \
-    ka "$d" "$run/www" "$repo/scripts/keepalived/bridge-notify" >>"$d/keepalived.log" 2>&1 &
+    ka "$d" "$run/www" "$repo/scripts/keepalived/blech-bridge-notify" >>"$d/keepalived.log" 2>&1 &
 }
-notify_count() { grep -c "bridge $2 exited 0" "$run/$1/notify.log" 2>/dev/null || true; }
+notify_count() { grep -c "blech-bridge $2 exited 0" "$run/$1/notify.log" 2>/dev/null || true; }
 notify_done() { [ "$(notify_count "$1" "$2")" -ge "$3" ]; }   # notify_done MACHINE COMMAND N: N runs of it exited 0
 
 # ---- the client's probes ----
@@ -341,15 +341,15 @@ mail_ok() { # mail_ok MACHINE FILE: every mailbox of FILE in MACHINE's generated
 vhosts_on_d() { # vhosts_on_d MACHINE: how many vhosts apache2ctl -S shows on D (none may be)
   apache_ctl "$1" -S 2>/dev/null | grep -c "$D:" || true
 }
-ready() { # ready MACHINE: bridge ready exits 0 there (its output in ready.last, all of them in ready.log)
+ready() { # ready MACHINE: blech-bridge ready exits 0 there (its output in ready.last, all of them in ready.log)
   local rc=0
-  bridge "$1" ready --config "$run/$1/bridge.json" >"$run/$1/ready.last" 2>&1 || rc=$?
+  blech_bridge "$1" ready --config "$run/$1/bridge.json" >"$run/$1/ready.last" 2>&1 || rc=$?
   cat "$run/$1/ready.last" >>"$run/$1/ready.log"
   return $rc
 }
 standby_in_step() { # standby_in_step MACHINE ACTIVE: Bridge has nothing pending, and MACHINE would serve all that ACTIVE does
   local m=$1 a=$2
-  bridge "$m" diff --config "$run/$m/bridge.json" --exit-code >/dev/null 2>&1 || return 1
+  blech_bridge "$m" diff --config "$run/$m/bridge.json" --exit-code >/dev/null 2>&1 || return 1
   [ "$(grep -c '^zone ' "$run/$m/generated/bind/zones.conf")" = "$sites" ] || return 1
   mail_ok "$m" "$run/mailboxes.txt" || return 1
   [ "$(vhosts_on_d "$m")" = 0 ] || return 1
@@ -382,7 +382,7 @@ EOF
 services_up chip
 keepalived_up chip
 wait_for 30 "V on chip" holds_v chip
-wait_for 60 "bridge promote on chip (keepalived notify)" notify_done chip promote 1
+wait_for 60 "blech-bridge promote on chip (keepalived notify)" notify_done chip promote 1
 services_up dale
 keepalived_up dale
 in_ns client /usr/sbin/named -g -c "$run/client/named/named.conf" >>"$run/client/named.log" 2>&1 &
@@ -402,9 +402,9 @@ sampler=$!
 step "1. chip serves $sites sites on V; Blech's push and Bridge make dale ready"
 t=$(now)
 wait_for 90 "every site served by chip on V" sites_ok chip && say "chip serves all $probes probes ($sites sites, https and aliases) on V"
-wait_for 120 "dale in step with chip (bridge diff clean, zones, mailboxes, vhosts on V, named's serials)" standby_in_step dale chip \
+wait_for 120 "dale in step with chip (blech-bridge diff clean, zones, mailboxes, vhosts on V, named's serials)" standby_in_step dale chip \
   && say "dale in step with chip after $(since "$t") s"
-wait_for 90 "bridge ready on dale" ready dale && say "bridge ready on dale: $(grep -m1 ready "$run/dale/ready.last")"
+wait_for 90 "blech-bridge ready on dale" ready dale && say "blech-bridge ready on dale: $(grep -m1 ready "$run/dale/ready.last")"
 soa_serials "$V" > "$run/serials.chip"
 wait_for 60 "the secondary holds chip's serials" secondary_caught_up "$run/serials.chip" && say "the secondary holds every zone at chip's serial"
 [ "$(vhosts_on_d chip)" = 0 ] || fail "chip has vhosts on D before the failover"
@@ -444,7 +444,7 @@ say "dig @V answers every zone after ${t_zones:-(never)} s; the secondary has da
 if [ -n "$t_v" ] && [ -n "$t_sites" ] && awk -v a="$t_sites" -v b="$t_v" 'BEGIN { exit !(a - b > 10) }'; then
   fail "failover: the sites took more than 10 s after V arrived on dale"
 fi
-wait_for 30 "bridge promote on dale (keepalived notify)" notify_done dale promote 1
+wait_for 30 "blech-bridge promote on dale (keepalived notify)" notify_done dale promote 1
 wait_for 30 "every mailbox in dale's mail/passwd" mail_ok dale "$run/mailboxes.txt"
 
 # ---- 3. K edits on dale ----
@@ -468,7 +468,7 @@ t=$(now)
 wait_for 60 "K's edits served by dale (sites, V and the secondary's zones, mailboxes)" edits_visible dale && say "the client sees all $edits edits from dale after $(since "$t") s"
 
 # ---- 4. chip comes back ----
-step "4. chip comes back: stays the standby (nopreempt), bridge demote, Bridge pulls from dale"
+step "4. chip comes back: stays the standby (nopreempt), blech-bridge demote, Bridge pulls from dale"
 t=$(now)
 demotes=$(notify_count chip demote)
 rm -f "$run/chip/db/data/postmaster.pid" "$run/chip/db/mysqld.pid"
@@ -477,20 +477,20 @@ rm -f "$run/chip/down"
 db_up chip
 services_up chip
 keepalived_up chip
-wait_for 60 "bridge demote on chip (keepalived notify)" notify_done chip demote $((demotes + 1))
+wait_for 60 "blech-bridge demote on chip (keepalived notify)" notify_done chip demote $((demotes + 1))
 holds_v dale && ! holds_v chip || fail "chip took V back (nopreempt)"
 wait_for 120 "chip in step with dale" standby_in_step chip dale && say "chip in step with dale after $(since "$t") s"
-wait_for 90 "bridge ready on chip" ready chip && say "bridge ready on chip: $(grep -m1 ready "$run/chip/ready.last")"
+wait_for 90 "blech-bridge ready on chip" ready chip && say "blech-bridge ready on chip: $(grep -m1 ready "$run/chip/ready.last")"
 
 # ---- 5. switch back, by the README's procedure ----
-step "5. Switch back: on dale bridge demote, stop keepalived there; chip takes V and runs bridge promote"
+step "5. Switch back: on dale blech-bridge demote, stop keepalived there; chip takes V and runs blech-bridge promote"
 soa_serials "$V" > "$run/serials.dale"
-bridge dale status --config "$run/dale/bridge.json" > "$run/dale/status.before-switch" 2>&1 || true
-bridge chip status --config "$run/chip/bridge.json" > "$run/chip/status.before-switch" 2>&1 || true
-grep -q "pending changes: 0" "$run/chip/status.before-switch" || fail "switch back: bridge status on chip does not show 0 pending changes"
+blech_bridge dale status --config "$run/dale/bridge.json" > "$run/dale/status.before-switch" 2>&1 || true
+blech_bridge chip status --config "$run/chip/bridge.json" > "$run/chip/status.before-switch" 2>&1 || true
+grep -q "pending changes: 0" "$run/chip/status.before-switch" || fail "switch back: blech-bridge status on chip does not show 0 pending changes"
 promotes=$(notify_count chip promote)
 back=$(now)
-bridge dale demote --config "$run/dale/bridge.json" --requested-by drill >>"$run/dale/demote.log" 2>&1 || fail "bridge demote on dale"
+blech_bridge dale demote --config "$run/dale/bridge.json" --requested-by drill >>"$run/dale/demote.log" 2>&1 || fail "blech-bridge demote on dale"
 kill "$(cat "$run/dale/keepalived.pid")"
 cut=$back
 touch "$run/transition"
@@ -501,7 +501,7 @@ s_v=$(took v) s_sites=$(took sites)
 rm -f "$run/transition"
 say "V on chip after ${s_v:-(never)} s; all $probes probes 200 from chip after ${s_sites:-(never)} s"
 [ -n "$s_sites" ] || { fail "switch back: not every site served by chip within 60 s"; head -n 5 "$run/probe.misses"; }
-wait_for 30 "bridge promote on chip after the switch back" notify_done chip promote $((promotes + 1))
+wait_for 30 "blech-bridge promote on chip after the switch back" notify_done chip promote $((promotes + 1))
 wait_for 30 "keepalived on dale stopped" sh -c "! kill -0 \$(cat '$run/dale/keepalived.pid') 2>/dev/null"
 keepalived_up dale
 wait_for 60 "K's edits served by chip after the switch back" edits_visible chip
@@ -510,7 +510,7 @@ soa_serials "$V" > "$run/serials.final"
 [ "$(wc -l < "$run/serials.final")" = "$sites" ] || fail "chip does not answer every zone on V after the switch back"
 wait_for 60 "the secondary holds every zone at chip's serial after the switch back" secondary_caught_up "$run/serials.final"
 sleep 4; holds_v chip && ! holds_v dale || fail "dale took V back after its keepalived restarted (nopreempt)"
-wait_for 90 "bridge ready on dale after the switch back" ready dale && say "bridge ready on dale again: $(grep -m1 ready "$run/dale/ready.last")"
+wait_for 90 "blech-bridge ready on dale after the switch back" ready dale && say "blech-bridge ready on dale again: $(grep -m1 ready "$run/dale/ready.last")"
 
 # ---- 6. throughout ----
 step "6. Checks over the whole drill"

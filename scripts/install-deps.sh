@@ -13,6 +13,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v ip >/dev/null || need+=(iproute2)
 command -v keepalived >/dev/null || [ -x /usr/sbin/keepalived ] || need+=(keepalived)
 command -v curl >/dev/null || need+=(curl)
+# The Debian package test (scripts/test-package.sh): man -w finds the installed man page.
+command -v man >/dev/null && command -v mandb >/dev/null || need+=(man-db)
 command -v openssl >/dev/null || need+=(openssl)
 command -v unshare >/dev/null || need+=(util-linux)
 command -v dotnet >/dev/null || { echo "install-deps: the .NET SDK (dotnet) is not on PATH; see global.json for the version" >&2; exit 1; }

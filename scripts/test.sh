@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, starts two PostgreSQL and two MariaDB servers on 127.0.0.1
-# (chip's and dale's of each engine) in a temporary folder, runs the solution's tests, stops the servers, then runs the
-# failover drill (scripts/drill.sh; BRIDGE_SKIP_DRILL=1 leaves it out). Exits non-zero when either fails.
+# (chip's and dale's of each engine) in a temporary folder, runs the solution's tests, stops the servers, then builds,
+# installs and removes the Debian package (scripts/test-package.sh; BRIDGE_SKIP_PACKAGE=1 leaves it out) and runs the
+# failover drill (scripts/drill.sh; BRIDGE_SKIP_DRILL=1 leaves it out). Exits non-zero when any of them fails.
 # Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~Guard").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,17 +39,24 @@ tests=0
 dotnet test Bridge.sln -c Release --nologo "$@" || tests=$?
 servers_down
 
+package=skipped
+if [ -z "${BRIDGE_SKIP_PACKAGE:-}" ]; then
+  package=0
+  scripts/test-package.sh || package=$?
+fi
+
 drill=skipped
 if [ -z "${BRIDGE_SKIP_DRILL:-}" ]; then
   drill=0
   DRILL_NO_DEPS=1 scripts/drill.sh || drill=$?
 fi
 
-if [ "$tests" = 0 ] && [ "$drill" != 0 ] && [ "$drill" != skipped ]; then
-  echo "test.sh: FAILED: the failover drill (exit $drill)"
-  exit 1
-elif [ "$tests" != 0 ]; then
-  echo "test.sh: FAILED: dotnet test (exit $tests); failover drill: $drill"
-  exit 1
-fi
-echo "test.sh: passed (dotnet test; failover drill: $([ "$drill" = 0 ] && echo passed || echo "$drill"))"
+word() { case $1 in 0) echo passed ;; skipped) echo skipped ;; *) echo "FAILED (exit $1)" ;; esac; }
+summary="dotnet test: $(word "$tests"); Debian package: $(word "$package"); failover drill: $(word "$drill")"
+for r in "$tests" "$package" "$drill"; do
+  if [ "$r" != 0 ] && [ "$r" != skipped ]; then
+    echo "test.sh: FAILED: $summary"
+    exit 1
+  fi
+done
+echo "test.sh: passed ($summary)"

@@ -1,12 +1,14 @@
 #!/bin/sh
 # Installs K's Resync button (the Blech plugin "bridge") and the service that answers it. Run as root on the standby.
+# From the sources: scripts/blech-plugin/install.sh; from the Debian package: /usr/lib/blech-bridge/blech-plugin/install.sh.
 #
 #   BLECH_PLUGINS       Blech's plugin folder              (default /usr/local/blech/plugins)
 #   BLECH_USER          the user Blech runs hooks as       (default blech)
 #   BLECH_GROUP         the spool's group                  (default: BLECH_USER's primary group, or a new group blech)
-#   BRIDGE_BIN          the bridge command                 (default /usr/local/bin/bridge)
-#   BRIDGE_CONFIG       Bridge's configuration, root only  (default /etc/bridge/bridge.json)
-#   BRIDGE_SPOOL        the request spool                  (default /var/spool/bridge)
+#   BRIDGE_BIN          the blech-bridge command           (default /usr/local/bin/blech-bridge when there, else
+#                                                          /usr/bin/blech-bridge, the Debian package's)
+#   BRIDGE_CONFIG       Bridge's configuration, root only  (default /etc/blech-bridge/bridge.json)
+#   BRIDGE_SPOOL        the request spool                  (default /var/spool/blech-bridge)
 #   BRIDGE_WAIT         seconds a click waits, at most 280 (default 280)
 #   BRIDGE_SYSTEMD_DIR  where the unit goes                (default /etc/systemd/system; only there is it enabled and started)
 set -eu
@@ -14,9 +16,12 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd -P)
 plugins=${BLECH_PLUGINS:-/usr/local/blech/plugins}
 user=${BLECH_USER:-blech}
-bin=${BRIDGE_BIN:-/usr/local/bin/bridge}
-config=${BRIDGE_CONFIG:-/etc/bridge/bridge.json}
-spool=${BRIDGE_SPOOL:-/var/spool/bridge}
+if [ -n "${BRIDGE_BIN:-}" ]; then bin=$BRIDGE_BIN
+elif [ -x /usr/local/bin/blech-bridge ]; then bin=/usr/local/bin/blech-bridge
+else bin=/usr/bin/blech-bridge
+fi
+config=${BRIDGE_CONFIG:-/etc/blech-bridge/bridge.json}
+spool=${BRIDGE_SPOOL:-/var/spool/blech-bridge}
 wait=${BRIDGE_WAIT:-280}
 unitdir=${BRIDGE_SYSTEMD_DIR:-/etc/systemd/system}
 
@@ -55,7 +60,7 @@ else
   warn "when Blech's user exists, make '$group' its primary group or run this script again"
 fi
 
-[ -x "$bin" ] || warn "$bin is not there yet: install bridge before the first click"
+[ -x "$bin" ] || warn "$bin is not there yet: install blech-bridge before the first click"
 if [ -e "$config" ]; then
   # The configuration holds database passwords: only root may read it.
   if [ -n "$(find "$config" -perm /044 2>/dev/null)" ]; then
@@ -79,32 +84,25 @@ chown root:root "$conf.tmp"
 chmod 0644 "$conf.tmp"
 mv -f "$conf.tmp" "$conf"
 
-# The spool. Group blech may: enter the spool, create requests it cannot list or read back (requests/: -wx, setgid, sticky),
-# read answers and the running/last files. Only root may take requests (taken/, quarantine/) or lock the spool.
-install -d -m 2750 -o root -g "$group" "$spool"
-install -d -m 3730 -o root -g "$group" "$spool/requests"
-install -d -m 2750 -o root -g "$group" "$spool/results"
-install -d -m 0700 -o root -g root "$spool/taken"
-install -d -m 0700 -o root -g root "$spool/quarantine"
-chown root:"$group" "$spool" "$spool/requests" "$spool/results"
-chmod 2750 "$spool" "$spool/results"
-chmod 3730 "$spool/requests"
-for f in running last alive names; do
-  if [ -f "$spool/$f" ]; then chown root:"$group" "$spool/$f"; chmod 0640 "$spool/$f"; fi
-done
+# The spool: Blech's user may only drop requests and read answers (see make-spool).
+"$here/make-spool" "$spool" "$group"
 
 # The service that takes the requests, as root.
 [ -d "$unitdir" ] || install -d -m 0755 "$unitdir"
-sed -e "s|/usr/local/bin/bridge|$bin|" -e "s|/etc/bridge/bridge.json|$config|" -e "s|/var/spool/bridge|$spool|" \
-  "$here/../systemd/bridge-requests.service" >"$unitdir/bridge-requests.service.tmp"
-chmod 0644 "$unitdir/bridge-requests.service.tmp"
-mv -f "$unitdir/bridge-requests.service.tmp" "$unitdir/bridge-requests.service"
+# The unit beside this script in the sources, or the one the Debian package installed.
+unit=$here/../systemd/blech-bridge-requests.service
+[ -f "$unit" ] || unit=/usr/lib/systemd/system/blech-bridge-requests.service
+[ -f "$unit" ] || die "blech-bridge-requests.service not found beside this script nor in /usr/lib/systemd/system"
+sed -e "s|^ExecStart=blech-bridge |ExecStart=$bin |" -e "s|/etc/blech-bridge/bridge.json|$config|" -e "s|/var/spool/blech-bridge|$spool|" \
+  "$unit" >"$unitdir/blech-bridge-requests.service.tmp"
+chmod 0644 "$unitdir/blech-bridge-requests.service.tmp"
+mv -f "$unitdir/blech-bridge-requests.service.tmp" "$unitdir/blech-bridge-requests.service"
 if [ "$unitdir" = /etc/systemd/system ] && [ -d /run/systemd/system ]; then
   systemctl daemon-reload
-  systemctl enable bridge-requests.service
-  systemctl restart bridge-requests.service
-  echo "installed: plugin $dest, spool $spool (group $group), service bridge-requests (running)"
+  systemctl enable blech-bridge-requests.service
+  systemctl restart blech-bridge-requests.service
+  echo "installed: plugin $dest, spool $spool (group $group), service blech-bridge-requests (running)"
 else
-  echo "installed: plugin $dest, spool $spool (group $group), unit $unitdir/bridge-requests.service"
-  echo "start the service with: systemctl daemon-reload && systemctl enable --now bridge-requests.service"
+  echo "installed: plugin $dest, spool $spool (group $group), unit $unitdir/blech-bridge-requests.service"
+  echo "start the service with: systemctl daemon-reload && systemctl enable --now blech-bridge-requests.service"
 fi

@@ -3,7 +3,7 @@ using Bridge.Runtime;
 
 namespace Bridge.Cli;
 
-/// <summary><c>bridge rewrite-apache</c> and <c>bridge watch</c>: the runtime's Apache operations, rendered.</summary>
+/// <summary><c>blech-bridge rewrite-apache</c> and <c>blech-bridge watch</c>: the runtime's Apache operations, rendered.</summary>
 public static class ApacheCommands
 {
     public static async Task<int> RewriteAsync(string? configPath, string? root, string? from, string? to, bool dryRun, TextWriter stdout, TextWriter stderr, CancellationToken ct)

@@ -7,10 +7,34 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace Bridge.Cli;
 
-/// <summary>The <c>bridge</c> command line: parsing, logging to stderr, one runtime operation per command, its outcome rendered to stdout, exit codes.</summary>
+/// <summary>The <c>blech-bridge</c> command line: parsing, logging to stderr, one runtime operation per command, its outcome rendered to stdout, exit codes.</summary>
 public static class BridgeApp
 {
+    /// <summary>The installed command's name (Debian's iproute2 already ships a <c>bridge</c>).</summary>
+    public const string CommandName = "blech-bridge";
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
+    {
+        var root = BuildCommand(stdout, stderr);
+        // No response files: a Blech login may start with '@', and "@name" must stay a value, never a file to read.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await stderr.WriteLineAsync($"{CommandName}: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync($"Run '{CommandName} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        // SIGTERM and Ctrl+C cancel ct (Program.cs); System.CommandLine must not also force an exit two seconds later.
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, ct);
+    }
+
+    /// <summary>The whole command tree, every command and option (the man page is checked against it).</summary>
+    public static RootCommand BuildCommand(TextWriter stdout, TextWriter stderr)
     {
         var configOption = new Option<string>("--config", "-c") { Description = "The configuration file (JSON)", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan and report, write nothing" };
@@ -67,7 +91,7 @@ public static class BridgeApp
         var ready = new Command("ready", "Would this standby serve what the active machine serves if V moved here now? Changes nothing; exit 1 when not ready") { configOption, format };
         ready.SetAction((r, token) => ReadyCommand.RunAsync(r.GetValue(configOption)!, r.GetValue(format)!, stdout, stderr, token));
 
-        var spool = new Option<string>("--spool") { Description = "The request spool folder", DefaultValueFactory = _ => "/var/spool/bridge" };
+        var spool = new Option<string>("--spool") { Description = "The request spool folder", DefaultValueFactory = _ => "/var/spool/blech-bridge" };
         var admin = new Option<string>("--admin") { Description = "The Blech admin who clicked (BLECH_ADMIN)", Required = true };
         var waitResult = new Option<double>("--wait") { Description = "Seconds to wait for the result before answering that the resync goes on in the background", DefaultValueFactory = _ => 280 };
         var once = new Option<bool>("--once") { Description = "Take the pending requests, then exit" };
@@ -83,22 +107,16 @@ public static class BridgeApp
         var report = new Command("report", "The daily dry-run report: pending changes, reverts, skipped rows, serials, runs since the last report") { configOption, email, outFile };
         report.SetAction((r, token) => ReportCommand.RunAsync(r.GetValue(configOption)!, r.GetValue(email), r.GetValue(outFile), stdout, stderr, token));
 
-        var root = new RootCommand("Bridge keeps a Blech standby ready to take over the service address.") { resyncRequest, serveRequests, lastResync, report, sync, resync, diff, follow, check, rewrite, watch, promote, demote, status, ready };
-        // No response files: a Blech login may start with '@', and "@name" must stay a value, never a file to read.
-        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (parsed.Errors.Count > 0)
+        return new RootCommand("Bridge keeps a Blech standby ready to take over the service address.")
         {
-            foreach (var error in parsed.Errors)
-            {
-                await stderr.WriteLineAsync($"bridge: {error.Message}");
-            }
+            resyncRequest, serveRequests, lastResync, report, sync, resync, diff, follow, check, rewrite, watch, promote, demote, status, ready,
+        }.Named(CommandName);
+    }
 
-            await stderr.WriteLineAsync("Run 'bridge --help' for usage.");
-            return ExitCodes.Usage;
-        }
-
-        // SIGTERM and Ctrl+C cancel ct (Program.cs); System.CommandLine must not also force an exit two seconds later.
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, ct);
+    private static RootCommand Named(this RootCommand root, string name)
+    {
+        root.HelpName = name;
+        return root;
     }
 
     private sealed record SyncArgs(string ConfigPath, string Format, bool All, bool ExitCodeOnChanges, SyncJob Job);
@@ -125,7 +143,7 @@ public static class BridgeApp
 
         if (outcome.Failure is { } failure)
         {
-            await stderr.WriteLineAsync($"bridge {a.Job.Command}: {failure.Message}");
+            await stderr.WriteLineAsync($"{CommandName} {a.Job.Command}: {failure.Message}");
         }
 
         return outcome.ExitCode == ExitCodes.Success && a.ExitCodeOnChanges && outcome.Report is { HasChanges: true }
@@ -152,7 +170,7 @@ public static class BridgeApp
             // Another run holding the lock (a Resync click, cron) is no news: this one comes round again.
             if (outcome.Failure is { Reason: not FailureReason.LockHeld } f)
             {
-                await stderr.WriteLineAsync($"bridge follow: {f.Message}");
+                await stderr.WriteLineAsync($"{CommandName} follow: {f.Message}");
             }
 
             await stdout.FlushAsync(ct);
@@ -182,12 +200,12 @@ public static class BridgeApp
     }
 
     /// <summary>
-    /// Prints a failure the way every command does: a configuration error as <c>bridge: ...</c> (exit 2), anything else as
-    /// <c>bridge COMMAND: ...</c> with the failure's exit code.
+    /// Prints a failure the way every command does: a configuration error as <c>blech-bridge: ...</c> (exit 2), anything else as
+    /// <c>blech-bridge COMMAND: ...</c> with the failure's exit code.
     /// </summary>
     internal static async Task<int> FailAsync(TextWriter stderr, string command, Failure failure)
     {
-        await stderr.WriteLineAsync(failure.Reason == FailureReason.Configuration ? $"bridge: {failure.Message}" : $"bridge {command}: {failure.Message}");
+        await stderr.WriteLineAsync(failure.Reason == FailureReason.Configuration ? $"{CommandName}: {failure.Message}" : $"{CommandName} {command}: {failure.Message}");
         return failure.ExitCode;
     }
 

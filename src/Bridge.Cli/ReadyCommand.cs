@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Cli;
 
-/// <summary><c>bridge ready</c>: the runtime's readiness answer, rendered; exit 0 ready, 1 not ready (or no answer), 2 usage.</summary>
+/// <summary><c>blech-bridge ready</c>: the runtime's readiness answer, rendered; exit 0 ready, 1 not ready (or no answer), 2 usage.</summary>
 public static class ReadyCommand
 {
     public static async Task<int> RunAsync(string configPath, string format, TextWriter stdout, TextWriter stderr, CancellationToken ct)

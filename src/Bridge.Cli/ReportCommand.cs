@@ -4,7 +4,7 @@ using Bridge.Runtime;
 namespace Bridge.Cli;
 
 /// <summary>
-/// <c>bridge report</c>: the runtime's daily report (a dry run of the standby's next sync, with what Blech reverted, rows skipped,
+/// <c>blech-bridge report</c>: the runtime's daily report (a dry run of the standby's next sync, with what Blech reverted, rows skipped,
 /// zones whose serials differ and the runs since the last report), printed, written or mailed.
 /// </summary>
 public static class ReportCommand

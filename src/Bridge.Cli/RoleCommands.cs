@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Cli;
 
-/// <summary><c>bridge promote</c>, <c>bridge demote</c> and <c>bridge status</c>: the runtime's operations, rendered.</summary>
+/// <summary><c>blech-bridge promote</c>, <c>blech-bridge demote</c> and <c>blech-bridge status</c>: the runtime's operations, rendered.</summary>
 public static class RoleCommands
 {
     public static async Task<int> PromoteAsync(string configPath, string requestedBy, TextWriter stdout, TextWriter stderr, CancellationToken ct)
@@ -68,7 +68,7 @@ public static class RoleCommands
         await stdout.WriteAsync(format == "json" ? Json(status, outcome.Pending, outcome.Hint) : Text(status, outcome.Pending, outcome.Hint));
         if (status.BothActive)
         {
-            await stderr.WriteLineAsync("bridge status: both machines claim to be active; demote the one that does not hold V");
+            await stderr.WriteLineAsync("blech-bridge status: both machines claim to be active; demote the one that does not hold V");
             return ExitCodes.Failure;
         }
 

@@ -32,7 +32,7 @@ public sealed record DailyReport(
     string? Error)
 {
     /// <summary>
-    /// Whether the standby could take over now (<c>bridge ready</c>'s verdict line) and each of its problems; the report's first
+    /// Whether the standby could take over now (<c>blech-bridge ready</c>'s verdict line) and each of its problems; the report's first
     /// section. Null when readiness was not asked.
     /// </summary>
     public string? ReadyVerdict { get; init; }

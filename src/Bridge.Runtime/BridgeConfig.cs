@@ -55,7 +55,7 @@ public sealed class ApacheConfig
     /// <summary>Blech's generated tree (a folder) or an <c>apache2.conf</c>.</summary>
     public string Root { get; set; } = "/etc/blech/generated";
 
-    public string BackupRoot { get; set; } = "/var/lib/bridge/apache-backups";
+    public string BackupRoot { get; set; } = "/var/lib/blech-bridge/apache-backups";
 
     public int KeepBackups { get; set; } = 5;
 
@@ -70,11 +70,11 @@ public sealed class ApacheConfig
 
     public double CommandTimeoutSeconds { get; set; } = 60;
 
-    /// <summary>How often <c>bridge watch</c> looks even when no file event came.</summary>
+    /// <summary>How often <c>blech-bridge watch</c> looks even when no file event came.</summary>
     public double WatchIntervalSeconds { get; set; } = 60;
 }
 
-/// <summary>What <c>bridge ready</c> looks at besides the databases: Blech's generated files, named, and how old is too old.</summary>
+/// <summary>What <c>blech-bridge ready</c> looks at besides the databases: Blech's generated files, named, and how old is too old.</summary>
 public sealed class ReadyConfig
 {
     /// <summary>Blech's generated tree (<c>bind/</c>, <c>mail/</c>); default: <c>apache.root</c> when it is a folder, else <c>/etc/blech/generated</c>.</summary>
@@ -151,7 +151,7 @@ public sealed class BridgeConfig
     public ReadyConfig Ready { get; set; } = new();
 
     /// <summary>The file lock that keeps two runs on this machine apart.</summary>
-    public string LockFile { get; set; } = "/var/lib/bridge/bridge.lock";
+    public string LockFile { get; set; } = "/var/lib/blech-bridge/bridge.lock";
 
     /// <summary>What deserves the admin's attention without stopping the run (a file with passwords that others can read).</summary>
     public List<string> Warnings { get; } = [];

@@ -183,7 +183,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         await File.WriteAllTextAsync(Path.Combine(o.WorkFolder, $"{pair.Name}-{scenario}-{run}.log"), r.StderrText, ct);
         if (r.ExitCode != 0)
         {
-            throw new InvalidOperationException($"bridge {string.Join(' ', args.Take(1))} ({scenario}, {pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
+            throw new InvalidOperationException($"blech-bridge {string.Join(' ', args.Take(1))} ({scenario}, {pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
         }
 
         if (sample.SerialsRaised == true)

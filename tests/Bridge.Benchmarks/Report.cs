@@ -97,11 +97,11 @@ public static class Report
     {
         md.AppendLine("## What is measured").AppendLine();
         md.AppendLine("""
-            - **full sync**: `bridge sync --force --format json` into a standby recreated empty (Blech schema, server row, no content)
-              before every run; **full diff**: `bridge diff --format json` on that same empty standby, just before the sync.
-            - **no-op sync**: consecutive `bridge sync` runs after a sync, nothing changed on either side (fingerprint shortcut).
+            - **full sync**: `blech-bridge sync --force --format json` into a standby recreated empty (Blech schema, server row, no content)
+              before every run; **full diff**: `blech-bridge diff --format json` on that same empty standby, just before the sync.
+            - **no-op sync**: consecutive `blech-bridge sync` runs after a sync, nothing changed on either side (fingerprint shortcut).
             - **1% sync**: `bridge-dataset change --percent 1` on chip (edits, inserts and deletes over every kind, a new seed each run),
-              then `bridge diff`, then `bridge sync --force`. Each run starts from the state the previous sync left, where chip and dale
+              then `blech-bridge diff`, then `blech-bridge sync --force`. Each run starts from the state the previous sync left, where chip and dale
               are identical, so no recreation is needed.
             - **apply**: the apply step alone, from bridge's log line `Applied N changes in S statements, ... in Ms ms`: N / Ms.
             - **floor**: the same nine queries Bridge's snapshot reader runs (server, ip_address, client, site ⋈ client, dns_zone ⋈ client,
@@ -116,8 +116,8 @@ public static class Report
               Note that pt-table-sync's `--dry-run` "stops before it compares any data" (its manual): it only connects, inspects the
               tables and picks an algorithm. `--print` is the run that really compares the tables (checksums by chunk, then rows)
               and prints the statements that would fix dale, changing nothing; it is the fair peer. On the same pair, in the same
-              iterations, `bridge diff` is timed; `bridge sync` on that pair can run once only (it changes dale).
-            - Every process is started anew (`dotnet bridge.dll`, `psql`, `mariadb`, `pt-table-sync`), so every figure includes
+              iterations, `blech-bridge diff` is timed; `blech-bridge sync` on that pair can run once only (it changes dale).
+            - Every process is started anew (`dotnet blech-bridge.dll`, `psql`, `mariadb`, `pt-table-sync`), so every figure includes
               process start-up: about 0.1-0.2 s for .NET, a few ms for the C clients. On small this dominates.
 
             """);
@@ -232,15 +232,15 @@ public static class Report
         Row("full sync into an empty standby", "full.sync", "full.floor");
         Row("diff of the same (empty standby)", "full.diff", "full.floor");
         Row("no-op sync", "noop.sync", "noop.floor");
-        Row("(`bridge --version`: .NET start-up alone)", "startup", "noop.floor");
+        Row("(`blech-bridge --version`: .NET start-up alone)", "startup", "noop.floor");
         Row("1% change: sync", "change.sync", "change.floor");
         Row("1% change: diff", "change.diff", "change.floor");
         if (pt)
         {
             Row("pt-table-sync --dry-run (compares nothing)", "pt.dry-run", "pt.floor");
             Row("pt-table-sync --print (compares all rows)", "pt.print", "pt.floor");
-            Row("bridge diff on pt's pair", "pt.diff", "pt.floor");
-            Row("bridge sync on pt's pair", "pt.sync", "pt.floor");
+            Row("blech-bridge diff on pt's pair", "pt.diff", "pt.floor");
+            Row("blech-bridge sync on pt's pair", "pt.sync", "pt.floor");
         }
 
         Row("floor: read chip + the empty standby", "full.floor", null);

@@ -102,7 +102,7 @@ public sealed partial class BridgeFailoverTests
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var code = await BridgeApp.RunAsync([command, "--config", config], stdout, stderr);
-        Assert.That(code, Is.Zero, $"bridge {command} ({Path.GetFileName(config)}):\n{stdout}\n{stderr}");
+        Assert.That(code, Is.Zero, $"blech-bridge {command} ({Path.GetFileName(config)}):\n{stdout}\n{stderr}");
     }
 
     private static string Config(string folder, string name, BlechServer local, BlechServer peer, bool peerReachable)

@@ -8,7 +8,7 @@ using Bridge.Emulator;
 namespace Bridge.Dns.Tests;
 
 /// <summary>
-/// <c>bridge ready</c> against what dale would really serve: Blech's regeneration (the emulator) into dale's tree, the real
+/// <c>blech-bridge ready</c> against what dale would really serve: Blech's regeneration (the emulator) into dale's tree, the real
 /// apache2ctl reading it, a real named loading dale's zones.conf, and the generated mail maps. Each test breaks one thing.
 /// </summary>
 [TestFixture]
@@ -233,7 +233,7 @@ public sealed class ReadyTests
     private async Task<CliResult> ExpectAsync(string command, int exitCode, params string[] more)
     {
         var result = await RunAsync(command, more);
-        Assert.That(result.ExitCode, Is.EqualTo(exitCode), $"bridge {command}\n{result}");
+        Assert.That(result.ExitCode, Is.EqualTo(exitCode), $"blech-bridge {command}\n{result}");
         return result;
     }
 

@@ -136,7 +136,7 @@ public sealed class ConfigTests
     {
         var result = await CliResult.RunAsync(args);
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
-        Assert.That(result.Stderr, Does.StartWith("bridge: "));
+        Assert.That(result.Stderr, Does.StartWith("blech-bridge: "));
     }
 
     [Test]

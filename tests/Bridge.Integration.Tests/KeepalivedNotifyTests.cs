@@ -14,7 +14,7 @@ public sealed class KeepalivedNotifyTests
     [TearDown]
     public void TearDown() => Directory.Delete(_folder, recursive: true);
 
-    private static string Script => Path.GetFullPath(Path.Combine(TestContext.CurrentContext.TestDirectory, "../../../../../scripts/keepalived/bridge-notify"));
+    private static string Script => Path.GetFullPath(Path.Combine(TestContext.CurrentContext.TestDirectory, "../../../../../scripts/keepalived/blech-bridge-notify"));
 
     [TestCase("MASTER", "promote")]
     [TestCase("BACKUP", "demote")]
@@ -22,13 +22,13 @@ public sealed class KeepalivedNotifyTests
     public async Task TheNotifyScriptRunsBridgeInTheBackgroundAndReturnsAtOnce(string state, string command)
     {
         var calls = Path.Combine(_folder, "calls");
-        var fake = Path.Combine(_folder, "bridge");
+        var fake = Path.Combine(_folder, "blech-bridge");
         await File.WriteAllTextAsync(fake, $"#!/bin/sh\nsleep 3\necho \"$*\" >> '{calls}'\necho done\n");
         File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var start = new ProcessStartInfo(Script) { ArgumentList = { "INSTANCE", "bridge_v", state, "150" } };
         start.Environment["BRIDGE_BIN"] = fake;
-        start.Environment["BRIDGE_CONFIG"] = "/etc/bridge/test.json";
+        start.Environment["BRIDGE_CONFIG"] = "/etc/blech-bridge/test.json";
         start.Environment["BRIDGE_NOTIFY_LOG"] = Path.Combine(_folder, "notify.log");
         var clock = Stopwatch.StartNew();
         using (var p = Process.Start(start)!)
@@ -45,9 +45,15 @@ public sealed class KeepalivedNotifyTests
             await Task.Delay(100);
         }
 
-        Assert.That(await File.ReadAllTextAsync(calls), Is.EqualTo($"{command} --config /etc/bridge/test.json --requested-by keepalived\n"));
-        await Task.Delay(300);
-        Assert.That(await File.ReadAllTextAsync(Path.Combine(_folder, "notify.log")), Does.Contain($"running bridge {command}").And.Contain($"bridge {command} exited 0"));
+        Assert.That(await File.ReadAllTextAsync(calls), Is.EqualTo($"{command} --config /etc/blech-bridge/test.json --requested-by keepalived\n"));
+        // The script logs the exit after the command returns: wait for that line (a loaded machine may take seconds).
+        var log = Path.Combine(_folder, "notify.log");
+        while (!(await File.ReadAllTextAsync(log)).Contains(" exited ", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(await File.ReadAllTextAsync(log), Does.Contain($"running blech-bridge {command}").And.Contain($"blech-bridge {command} exited 0"));
     }
 
     [Test]

@@ -229,7 +229,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
         var run = await P.BridgeAsync("sync");
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failure), run.ToString());
         var last = run.Stderr.TrimEnd().Split('\n')[^1];
-        Assert.That(last, Does.StartWith("bridge sync: peer database:"));
+        Assert.That(last, Does.StartWith("blech-bridge sync: peer database:"));
         Assert.That(run.Stderr + run.Stdout, Does.Not.Contain(password));
         Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(before));
     }

@@ -34,7 +34,7 @@ public sealed class BridgeCopy
 {
     private static string? _folder;
 
-    public static string Wrapper => Path.Combine(_folder ?? throw new InvalidOperationException("BridgeCopy has not run"), "bridge");
+    public static string Wrapper => Path.Combine(_folder ?? throw new InvalidOperationException("BridgeCopy has not run"), "blech-bridge");
 
     private const UnixFileMode Dir = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
@@ -46,7 +46,7 @@ public sealed class BridgeCopy
     {
         Assert.That(Environment.UserName, Is.EqualTo("root"), "these tests run hooks as user nobody through runuser, which needs root (scripts/test.sh runs as root)");
         var build = Repo.BridgeBuild;
-        Assert.That(File.Exists(Path.Combine(build, "bridge.dll")), Is.True, $"no bridge build in {build}");
+        Assert.That(File.Exists(Path.Combine(build, "blech-bridge.dll")), Is.True, $"no bridge build in {build}");
 
         _folder = Directory.CreateTempSubdirectory("bridge-plugin-bin-").FullName;
         File.SetUnixFileMode(_folder, Dir);
@@ -54,7 +54,7 @@ public sealed class BridgeCopy
         CopyTree(build, lib);
 
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "/usr/share/dotnet/dotnet";
-        File.WriteAllText(Wrapper, $"#!/bin/sh\nexec '{dotnet}' '{lib}/bridge.dll' \"$@\"\n");
+        File.WriteAllText(Wrapper, $"#!/bin/sh\nexec '{dotnet}' '{lib}/blech-bridge.dll' \"$@\"\n");
         File.SetUnixFileMode(Wrapper, Dir);
     }
 

@@ -81,7 +81,7 @@ public sealed class PluginFilesTests
 
         var conf = await File.ReadAllLinesAsync(Path.Combine(install.Plugin, "bridge-plugin.conf"));
         Assert.That(conf, Is.EqualTo(new[] { $"bridge={BridgeCopy.Wrapper}", $"spool={install.Spool}", "wait=280" }));
-        var unit = await File.ReadAllTextAsync(Path.Combine(install.Folder, "systemd/bridge-requests.service"));
+        var unit = await File.ReadAllTextAsync(Path.Combine(install.Folder, "systemd/blech-bridge-requests.service"));
         Assert.That(unit, Does.Contain($"ExecStart={BridgeCopy.Wrapper} serve-requests --config {install.ConfigPath} --spool {install.Spool}"));
         Assert.That(unit, Does.Contain("Restart=on-failure"));
     }

@@ -117,7 +117,7 @@ public sealed class ResyncWordsTests
         var failure = new Failure(FailureReason.PeerFailed, "peer database: 42P01: relation \"site\" does not exist at Host=chip;Password=hunter2") { Side = "peer", Code = "42P01" };
         var text = ResyncWords.Describe(SyncOutcome.Failed(failure), TimeSpan.FromSeconds(1), Names);
         Assert.That(text, Does.StartWith("Resync failed: chip's database answered with an error. Nothing on dale was changed.\n"));
-        Assert.That(text, Does.EndWith("An administrator can find the details in the Bridge service log (journalctl -u bridge-requests)."));
+        Assert.That(text, Does.EndWith("An administrator can find the details in the Bridge service log (journalctl -u blech-bridge-requests)."));
         Assert.That(text, Does.Not.Contain("hunter2").And.Not.Contain("Host=").And.Not.Contain("42P01"));
     }
 

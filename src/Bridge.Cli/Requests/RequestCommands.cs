@@ -17,7 +17,7 @@ public static class RequestCommands
 {
     private const string ShowLast = "Click \"Show last resync\" in a few minutes to see how it ended; the result will also be in the daily report.";
 
-    /// <summary><c>bridge resync-request</c>: record a request for <paramref name="admin"/>, wait for the result, print it in plain words.</summary>
+    /// <summary><c>blech-bridge resync-request</c>: record a request for <paramref name="admin"/>, wait for the result, print it in plain words.</summary>
     public static async Task<int> RequestAsync(string spool, string admin, double waitSeconds, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         // Blech stops a hook with SIGTERM after 300 s: answer "still running" rather than nothing.
@@ -32,7 +32,7 @@ public static class RequestCommands
         var answer = await ResyncClient.AskAsync(spool, admin, wait, stop.Token);
         if (answer.Detail is { } detail)
         {
-            await stderr.WriteLineAsync($"bridge resync-request: {detail}");
+            await stderr.WriteLineAsync($"blech-bridge resync-request: {detail}");
         }
 
         if (answer is { State: RequestState.Answered, Result: { } result })
@@ -45,13 +45,13 @@ public static class RequestCommands
             RequestState.InvalidAdmin => ("Resync not started: the admin login that Blech passed is empty, too long or has characters other than "
                 + "letters, digits and . _ @ -, so the click was refused. Nothing was changed.", ExitCodes.Failure),
             RequestState.NotSetUp => ("Resync not started: the Bridge service is not set up on this machine. Nothing was changed.\n"
-                + "An administrator must run the Bridge plugin's installer (scripts/blech-plugin/install.sh).", ExitCodes.Failure),
+                + "An administrator must run the Bridge plugin's installer (/usr/lib/blech-bridge/blech-plugin/install.sh from the package, scripts/blech-plugin/install.sh from the sources).", ExitCodes.Failure),
             RequestState.NotSubmitted => ("Resync not started: the request could not be handed to the Bridge service (no permission to write it). "
-                + "Nothing was changed.\nAn administrator must check the Bridge plugin's installation (scripts/blech-plugin/install.sh).", ExitCodes.Failure),
+                + "Nothing was changed.\nAn administrator must check the Bridge plugin's installation (/usr/lib/blech-bridge/blech-plugin/install.sh from the package, scripts/blech-plugin/install.sh from the sources).", ExitCodes.Failure),
             RequestState.NotTaken => ("Resync not started: the Bridge service on this machine is not running, so nobody took the request. "
-                + "Nothing was changed.\nAn administrator must start it (systemctl start bridge-requests).", ExitCodes.Failure),
+                + "Nothing was changed.\nAn administrator must start it (systemctl start blech-bridge-requests).", ExitCodes.Failure),
             RequestState.ServiceStopped => ("The Bridge service stopped answering while it worked on the resync, so it is not known whether it finished.\n"
-                + "An administrator must check it (systemctl status bridge-requests). " + ShowLast, ExitCodes.Failure),
+                + "An administrator must check it (systemctl status blech-bridge-requests). " + ShowLast, ExitCodes.Failure),
             _ => ((answer.Running is { } running
                 ? $"The resync asked by {running.StartedBy} at {Clock(running.RequestedAt)}"
                 : $"Your resync request ({Clock(answer.AskedAt)})") + $" is not finished yet and continues in the background.\n{ShowLast}", ExitCodes.Success),
@@ -60,7 +60,7 @@ public static class RequestCommands
         return exit;
     }
 
-    /// <summary><c>bridge serve-requests</c>: take pending requests and run one resync for them; loop unless <paramref name="once"/>.</summary>
+    /// <summary><c>blech-bridge serve-requests</c>: take pending requests and run one resync for them; loop unless <paramref name="once"/>.</summary>
     public static async Task<int> ServeAsync(string configPath, string spool, bool once, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         // A wrong configuration does not stop the service: every click then hears that the settings are wrong.
@@ -78,15 +78,15 @@ public static class RequestCommands
         return await new RequestServer(configPath, new Spool(spool), stderr).ServeAsync(once, stop.Token);
     }
 
-    /// <summary><c>bridge last-resync</c>: print the result of the last resync in plain words.</summary>
+    /// <summary><c>blech-bridge last-resync</c>: print the result of the last resync in plain words.</summary>
     public static async Task<int> LastAsync(string spool, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var s = new Spool(spool);
         if (!Directory.Exists(s.Results))
         {
-            await stderr.WriteLineAsync($"bridge last-resync: {s.Results} does not exist or cannot be entered");
+            await stderr.WriteLineAsync($"blech-bridge last-resync: {s.Results} does not exist or cannot be entered");
             await stdout.WriteLineAsync("The Bridge service is not set up on this machine, so there is no resync to show.\n"
-                + "An administrator must run the Bridge plugin's installer (scripts/blech-plugin/install.sh).");
+                + "An administrator must run the Bridge plugin's installer (/usr/lib/blech-bridge/blech-plugin/install.sh from the package, scripts/blech-plugin/install.sh from the sources).");
             return ExitCodes.Failure;
         }
 

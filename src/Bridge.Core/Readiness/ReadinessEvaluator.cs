@@ -71,14 +71,14 @@ public static class ReadinessEvaluator
 
         if (facts.ThisMachineIsActive)
         {
-            Add(ReadyIssue.ThisMachineIsActive, input.Machine, "this machine's role is active: it already holds V, and bridge ready checks a standby (bridge status shows the roles)");
+            Add(ReadyIssue.ThisMachineIsActive, input.Machine, "this machine's role is active: it already holds V, and blech-bridge ready checks a standby (blech-bridge status shows the roles)");
         }
 
         if (facts.PendingChanges is { } pending)
         {
             if (pending > 0)
             {
-                Add(ReadyIssue.ChangesPending, "sync", $"a sync would still change {pending} {(pending == 1 ? "object" : "objects")} here (bridge diff shows them)", pending);
+                Add(ReadyIssue.ChangesPending, "sync", $"a sync would still change {pending} {(pending == 1 ? "object" : "objects")} here (blech-bridge diff shows them)", pending);
             }
         }
         else

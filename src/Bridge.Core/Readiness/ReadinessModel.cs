@@ -67,7 +67,7 @@ public sealed record ReadyCheck(ReadyArea Area, CheckState State, string Detail)
 /// <summary>What the active machine serves, counted: the figures of a ready verdict.</summary>
 public sealed record ReadyCounts(int Sites, int Zones, int Mailboxes, int Aliases, int MailDomains);
 
-/// <summary>The answer of <c>bridge ready</c>: would this standby serve what the active machine serves if V moved here now.</summary>
+/// <summary>The answer of <c>blech-bridge ready</c>: would this standby serve what the active machine serves if V moved here now.</summary>
 public sealed record ReadinessReport(string Machine, string ServiceAddress, ReadyCounts Counts, IReadOnlyList<ReadyCheck> Checks, IReadOnlyList<ReadyProblem> Problems)
 {
     /// <summary>What deserves a look but does not keep the standby from taking over.</summary>

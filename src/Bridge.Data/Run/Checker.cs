@@ -7,7 +7,7 @@ using Bridge.Data.State;
 
 namespace Bridge.Data.Run;
 
-/// <summary>One line of <c>bridge check</c>.</summary>
+/// <summary>One line of <c>blech-bridge check</c>.</summary>
 public sealed record CheckResult(bool Ok, string Message);
 
 /// <summary>Checks what a sync needs: both databases reachable, Blech's tables as BLECH.md lists them, V registered on the standby.</summary>

@@ -9,13 +9,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Bridge.Data.Run;
 
-/// <summary>What <c>bridge promote</c> did.</summary>
+/// <summary>What <c>blech-bridge promote</c> did.</summary>
 public sealed record PromoteResult(RoleState Role, int ZonesRaised, bool PeerSeen, bool RegisteredServiceAddress);
 
 /// <summary>One zone whose serial differs between the machines (null: the zone is missing there).</summary>
 public sealed record ZoneSerialDifference(string Zone, long? Local, long? Peer);
 
-/// <summary>What <c>bridge status</c> shows.</summary>
+/// <summary>What <c>blech-bridge status</c> shows.</summary>
 public sealed record StatusReport(RoleState Local, RoleState? Peer, string? PeerError, RunSummary? LastRun, RunSummary? LastSuccess, IReadOnlyList<ZoneSerialDifference> Serials)
 {
     public bool BothActive => Local.IsActive && Peer is { IsActive: true };

@@ -231,7 +231,7 @@ public sealed class RequestServer(string configPath, Spool spool, TextWriter log
 
             if (outcome.Failure is { } failure)
             {
-                await Log($"resync: bridge resync: {failure.Message}");
+                await Log($"resync: blech-bridge resync: {failure.Message}");
             }
 
             if (outcome.Failure?.Reason == FailureReason.LockHeld && attempt < LockedAttempts && !ct.IsCancellationRequested)

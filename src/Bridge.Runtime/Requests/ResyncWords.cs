@@ -28,17 +28,17 @@ public static class ResyncWords
 
     private static readonly (PlanAction Action, string Word)[] Actions = [(PlanAction.Insert, "added"), (PlanAction.Update, "updated"), (PlanAction.Delete, "removed")];
 
-    private const string SeeLog = "An administrator can find the details in the Bridge service log (journalctl -u bridge-requests).";
-    private const string Details = "the details are in the Bridge service log (journalctl -u bridge-requests)";
+    private const string SeeLog = "An administrator can find the details in the Bridge service log (journalctl -u blech-bridge-requests).";
+    private const string Details = "the details are in the Bridge service log (journalctl -u blech-bridge-requests)";
 
     /// <summary>The answer when the resync could not even report how it ended (it threw).</summary>
     public const string Unexpected = "Resync failed with an unexpected error.\n" + SeeLog;
 
-    /// <summary>How many of the readiness problems K's answer lists; the daily report and <c>bridge ready</c> list them all.</summary>
+    /// <summary>How many of the readiness problems K's answer lists; the daily report and <c>blech-bridge ready</c> list them all.</summary>
     public const int MaxReadyProblems = 3;
 
     /// <summary>
-    /// The last lines of K's answer: whether the standby could take over now (<c>bridge ready</c>'s verdict) and its first
+    /// The last lines of K's answer: whether the standby could take over now (<c>blech-bridge ready</c>'s verdict) and its first
     /// problems. Blech rewrites the standby's files about once a minute, so a problem with files or named right after a resync
     /// may clear by itself; the words say so.
     /// </summary>
