@@ -288,3 +288,18 @@ public static class Sh
         return await stdout;
     }
 }
+
+/// <summary>The plugin tests' chip and dale: Blech databases <c>plug_blech</c> on the PostgreSQL pair, chip filled, dale filled by Blech's push.</summary>
+public static class PluginPair
+{
+    public const string Database = "plug_blech";
+
+    public static async Task<(BlechInstance Chip, BlechInstance Dale)> CreateAsync()
+    {
+        var chip = await TestServers.PgChip.CreateAsync("chip", PairAddresses.V, Database);
+        var dale = await TestServers.PgDale.CreateAsync("dale", PairAddresses.D, Database);
+        await SampleData.FillAsync(chip, 2, 2);
+        await chip.PushToAsync(dale);
+        return (chip, dale);
+    }
+}

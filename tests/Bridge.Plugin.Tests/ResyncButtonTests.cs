@@ -22,10 +22,7 @@ public sealed partial class ResyncButtonTests
     [SetUp]
     public async Task SetUpAsync()
     {
-        _chip = await TestServers.PgChip.CreateAsync("chip", PairAddresses.V, "plug_blech");
-        _dale = await TestServers.PgDale.CreateAsync("dale", PairAddresses.D, "plug_blech");
-        await SampleData.FillAsync(_chip, 2, 2);
-        await _chip.PushToAsync(_dale);
+        (_chip, _dale) = await PluginPair.CreateAsync();
     }
 
     [TearDown]
@@ -34,7 +31,7 @@ public sealed partial class ResyncButtonTests
     private async Task<Installation> InstallAsync(int wait = 280, string? peerConnectionString = null)
     {
         _install = await Installation.CreateAsync(wait);
-        _install.WriteConfig(peerConnectionString ?? TestServers.PgChip.ConnectionStringFor("plug_blech"), TestServers.PgDale.ConnectionStringFor("plug_blech"));
+        _install.WriteConfig(peerConnectionString ?? TestServers.PgChip.ConnectionStringFor(PluginPair.Database), TestServers.PgDale.ConnectionStringFor(PluginPair.Database));
         return _install;
     }
 
@@ -135,7 +132,7 @@ public sealed partial class ResyncButtonTests
         await using (new Service(install))
         {
             // A transaction on dale holds Blech's client table: the first resync reads chip, then waits to read dale.
-            await using (var blocker = new Npgsql.NpgsqlConnection(TestServers.PgDale.ConnectionStringFor("plug_blech")))
+            await using (var blocker = new Npgsql.NpgsqlConnection(TestServers.PgDale.ConnectionStringFor(PluginPair.Database)))
             {
                 await blocker.OpenAsync();
                 await using var tx = await blocker.BeginTransactionAsync();
@@ -173,7 +170,7 @@ public sealed partial class ResyncButtonTests
     [Test]
     public async Task ADeadSourceDatabaseGivesTheNothingWasChangedText()
     {
-        var chip = TestServers.PgChip.ConnectionStringFor("plug_blech");
+        var chip = TestServers.PgChip.ConnectionStringFor(PluginPair.Database);
         var install = await InstallAsync(peerConnectionString: Port().Replace(chip, "Port=9"));
         var before = await _dale.DumpAsync();
 

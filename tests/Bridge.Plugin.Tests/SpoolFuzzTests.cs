@@ -72,12 +72,9 @@ public sealed class SpoolFuzzTests
     [SetUp]
     public async Task SetUpAsync()
     {
-        _chip = await TestServers.PgChip.CreateAsync("chip", PairAddresses.V, "plug_blech");
-        _dale = await TestServers.PgDale.CreateAsync("dale", PairAddresses.D, "plug_blech");
-        await SampleData.FillAsync(_chip, 2, 2);
-        await _chip.PushToAsync(_dale);
+        (_chip, _dale) = await PluginPair.CreateAsync();
         _install = await Installation.CreateAsync();
-        _install.WriteConfig(TestServers.PgChip.ConnectionStringFor("plug_blech"), TestServers.PgDale.ConnectionStringFor("plug_blech"));
+        _install.WriteConfig(TestServers.PgChip.ConnectionStringFor(PluginPair.Database), TestServers.PgDale.ConnectionStringFor(PluginPair.Database));
         _outside = Directory.CreateTempSubdirectory("bridge-outside-").FullName;
     }
 
