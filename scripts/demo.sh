@@ -80,20 +80,20 @@ on_v() { # on_v ADDRESS: how many vhosts apache2ctl -S shows on ADDRESS
 }
 
 step "blech-bridge diff: what a sync would change (nothing is written)"
-blech-bridge diff "${cfg[@]}" 2>/dev/null >"$run/diff.txt"
+blech-bridge diff "${cfg[@]}" --all 2>/dev/null >"$run/diff.txt"
 grep '^~ site ' "$run/diff.txt" | head -n 3
 say "... all $(grep -c '^~ site ' "$run/diff.txt") sites move from D $D to V $V in dale's database"
 grep '^+ zone ' "$run/diff.txt" | head -n 2
 say "... and the zones, records and mailboxes Blech's push does not copy"
-tail -n 1 "$run/diff.txt"
+head -n 1 "$run/diff.txt"
 
 step "blech-bridge rewrite-apache --dry-run: the Apache step that ends every sync, as a diff of Blech's generated tree"
 blech-bridge rewrite-apache "${cfg[@]}" --dry-run 2>/dev/null | grep -E '^(\+\+\+|[-+][^-+])' | head -n 5 || true
 say "(the vhosts follow once dale's database has the sites on V; apache2ctl -S must show D become V and nothing else)"
 
 step "blech-bridge sync: one transaction on dale's database, then the Apache rewrite checked by apache2ctl -t and -S"
-blech-bridge sync "${cfg[@]}" 2>"$run/sync.log" >"$run/sync.txt" || { cat "$run/sync.log"; tail -n 3 "$run/sync.txt"; exit 1; }
-tail -n 1 "$run/sync.txt"
+blech-bridge sync "${cfg[@]}" 2>"$run/sync.log" >"$run/sync.txt" || { cat "$run/sync.log"; head -n 3 "$run/sync.txt"; exit 1; }
+head -n 1 "$run/sync.txt"
 say "apache/sites/site000.example.conf: $(vhost)"
 say "apache/ports.conf:                 $(namevhost)"
 say "apache2ctl -S: $(on_v "$V") vhosts on V, $(on_v "$D") on D"
@@ -103,10 +103,10 @@ demo push "$(pg_conn "$chip_port")" "$(pg_conn "$dale_port")" "$run/generated"
 say "apache/sites/site000.example.conf: $(vhost);  apache2ctl -S: $(on_v "$D") vhosts on D"
 
 step "The next sync (cron or the timer, every five minutes) puts them back and counts what Blech reverted"
-blech-bridge sync "${cfg[@]}" 2>"$run/sync.log" >"$run/sync.txt" || { cat "$run/sync.log"; tail -n 3 "$run/sync.txt"; exit 1; }
+blech-bridge sync "${cfg[@]}" 2>"$run/sync.log" >"$run/sync.txt" || { cat "$run/sync.log"; head -n 3 "$run/sync.txt"; exit 1; }
 grep '^! ' "$run/sync.txt" | head -n 3
 say "..."
-tail -n 1 "$run/sync.txt"
+head -n 1 "$run/sync.txt"
 say "apache/sites/site000.example.conf: $(vhost);  apache2ctl -S: $(on_v "$V") vhosts on V, $(on_v "$D") on D"
 
 step "blech-bridge report: the daily dry-run report, as mailed (after a few edits on chip; first lines)"
@@ -122,7 +122,8 @@ Next steps, on the real standby (dale), as root:
   2. Configure:      edit /etc/blech-bridge/bridge.json (mode 600: it holds both databases' passwords);
                      blech-bridge check --config /etc/blech-bridge/bridge.json, then diff, then sync
   3. Keep in step:   systemctl enable --now blech-bridge-sync.timer blech-bridge-report.timer blech-bridge-watch.service
-                     (or uncomment /etc/cron.d/blech-bridge: one of the two, not both)
+                     (or uncomment /etc/cron.d/blech-bridge: one of the two, not both; for a standby seconds
+                     behind, blech-bridge-follow.service instead of the sync timer)
   4. Failover:       keepalived on chip and dale with scripts/keepalived/keepalived.conf.sample; its notify script
                      /usr/lib/blech-bridge/blech-bridge-notify runs blech-bridge promote / demote
   5. K's button:     /usr/lib/blech-bridge/blech-plugin/install.sh (Blech's "Resync standby now")
