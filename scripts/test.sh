@@ -32,6 +32,8 @@ BRIDGE_TEST_PG_CHIP=$(pg_conn "$p1")
 BRIDGE_TEST_PG_DALE=$(pg_conn "$p2")
 BRIDGE_TEST_MARIADB_CHIP=$(mariadb_conn "$p3")
 BRIDGE_TEST_MARIADB_DALE=$(mariadb_conn "$p4")
+# Tests that restart dale's server (the run lock across a restart) stop and start it again with servers.sh.
+export BRIDGE_TEST_PG_DALE_DIR="$run/pg-dale" BRIDGE_TEST_MARIADB_DALE_DIR="$run/my-dale"
 export BRIDGE_TEST_ARTIFACTS="${BRIDGE_TEST_ARTIFACTS:-$PWD/artifacts/test}"
 mkdir -p "$BRIDGE_TEST_ARTIFACTS"
 
