@@ -21,6 +21,10 @@ public sealed class MySqlDialect : IEngineDialect
 
     public string Placeholder(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    public Bridge.Core.Normalize.StorageRules Storage => Bridge.Core.Normalize.StorageRules.MariaDb;
+
+    public string Returning(string columns) => " RETURNING " + columns;
+
     public DbParameter CreateParameter(int index, object? value) => new MySqlParameter(Placeholder(index), value ?? DBNull.Value);
 
     // MySqlBulkCopy needs LOAD DATA LOCAL INFILE, which servers disable by default: multi-row INSERTs it is.

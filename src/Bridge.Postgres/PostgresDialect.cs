@@ -22,6 +22,10 @@ public sealed class PostgresDialect : IEngineDialect
 
     public string Placeholder(int index) => "$" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    public Bridge.Core.Normalize.StorageRules Storage => Bridge.Core.Normalize.StorageRules.Postgres;
+
+    public string Returning(string columns) => " RETURNING " + columns;
+
     public DbParameter CreateParameter(int index, object? value) => new NpgsqlParameter { Value = value ?? DBNull.Value };
 
     public async Task<bool> BulkCopyAsync(DbConnection connection, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct)

@@ -64,14 +64,6 @@ public sealed class StorageRules
     /// <summary>The form under which the engine's unique keys compare two values as equal.</summary>
     public Func<string, string> FoldKey { get; }
 
-    /// <summary>The rules of the engine a dialect names (<c>postgres</c> or <c>mysql</c>).</summary>
-    public static StorageRules For(string engine) => engine switch
-    {
-        "postgres" => Postgres,
-        "mysql" => MariaDb,
-        _ => Any,
-    };
-
     /// <summary>Why <paramref name="value"/> cannot be stored in <paramref name="column"/> of <paramref name="kind"/>'s table, or null.</summary>
     public string? Problem(ObjectKind kind, string column, string? value)
     {

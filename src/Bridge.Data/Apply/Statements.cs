@@ -54,7 +54,7 @@ internal sealed class Statements(DbConnection connection, DbTransaction transact
                 continue;
             }
 
-            sql.Append(" RETURNING ").Append(returning);
+            sql.Append(dialect.Returning(returning));
             await using var command = Command(sql.ToString(), args);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

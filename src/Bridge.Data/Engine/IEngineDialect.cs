@@ -16,10 +16,19 @@ public interface IEngineDialect
 
     DbConnection CreateConnection(string connectionString);
 
+    /// <summary>What this engine's Blech tables can hold (column sizes, NUL, how unique keys compare), checked before an apply.</summary>
+    Bridge.Core.Normalize.StorageRules Storage { get; }
+
     /// <summary>The text of the <paramref name="index"/>-th parameter of a statement.</summary>
     string Placeholder(int index);
 
     DbParameter CreateParameter(int index, object? value);
+
+    /// <summary>
+    /// The clause that makes an INSERT return the given columns of each inserted row (PostgreSQL and MariaDB 10.5+:
+    /// <c>RETURNING</c>; MySQL has none, which is why MySQL is not a supported engine).
+    /// </summary>
+    string Returning(string columns);
 
     /// <summary>
     /// Writes many rows with the engine's bulk path (PostgreSQL: binary COPY) inside the connection's transaction; false when

@@ -16,7 +16,9 @@ public sealed record SiteBindings(string MainIp, IReadOnlyList<(string Domain, s
         command.CommandText = "SELECT main_ip FROM server ORDER BY id";
         var mainIp = (string?)await command.ExecuteScalarAsync(ct)
             ?? throw new InvalidDataException("Blech's server table is empty: this does not look like a Blech database");
-        command.CommandText = "SELECT domain, ip_address FROM site WHERE active = " + (side.Dialect.Name == "postgres" ? "true" : "1");
+        // A parameter, not a literal: the engines spell true differently, and shared statements carry no engine's spelling.
+        command.CommandText = "SELECT domain, ip_address FROM site WHERE active = " + side.Dialect.Placeholder(0);
+        command.Parameters.Add(side.Dialect.CreateParameter(0, true));
         var sites = new List<(string, string)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {

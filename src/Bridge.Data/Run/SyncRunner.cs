@@ -229,7 +229,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var localSet = Normalizer.Local(localSnapshot);
             var neverCopied = NeverCopied(peerSkipped.Where(p => p.FromHost == localSnapshot.Hostname).ToList(), localSet);
             var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync) { NeverCopied = neverCopied, PeerName = peerSnapshot.Hostname ?? peer.Role };
-            var peerSet = Normalizer.Peer(peerSnapshot, map, StorageRules.For(local.Dialect.Name));
+            var peerSet = Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage);
             var plan = Planner.Plan(peerSet, localSet, context);
 
             // A zone whose new content would carry a serial the standby already served (or one older than the standby's) gets a
@@ -238,7 +238,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             if (raises.Count > 0)
             {
                 peerSnapshot = SerialRules.WithSerials(peerSnapshot, raises);
-                plan = Planner.Plan(Normalizer.Peer(peerSnapshot, map, StorageRules.For(local.Dialect.Name)), localSet, context);
+                plan = Planner.Plan(Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage), localSet, context);
             }
 
             // Skipped rows, conflicts and refusals are the report's (stdout, the run log); logging them too would say each twice.
