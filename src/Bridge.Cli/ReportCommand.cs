@@ -17,7 +17,8 @@ public static class ReportCommand
             return await BridgeApp.FailAsync(stderr, "report", invalid);
         }
 
-        var outcome = await runtime.ReportAsync(new ReportJob(email, outPath, Environment.UserName), ct);
+        var job = new ReportJob(email, outPath, Environment.UserName);
+        var outcome = await runtime.ReportAsync(job, ct);
         if (outcome.Rendered is { } rendered)
         {
             if (outPath is null && !email)
@@ -27,7 +28,7 @@ public static class ReportCommand
 
             if (outPath is not null)
             {
-                await stdout.WriteLineAsync($"report written to {Path.GetFullPath(outPath)} ({(outPath.EndsWith(".html", StringComparison.OrdinalIgnoreCase) ? "HTML" : "text")}): {rendered.Subject}");
+                await stdout.WriteLineAsync($"report written to {Path.GetFullPath(outPath)} ({(job.Html ? "HTML" : "text")}): {rendered.Subject}");
             }
 
             if (outcome.SentTo.Count > 0)

@@ -11,7 +11,11 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.Runtime;
 
 /// <summary>The daily report as asked: mailed, written to a file (HTML when it ends in <c>.html</c>), or neither (printed by the caller).</summary>
-public sealed record ReportJob(bool Email, string? OutPath, string RequestedBy);
+public sealed record ReportJob(bool Email, string? OutPath, string RequestedBy)
+{
+    /// <summary>Whether <see cref="OutPath"/> gets the HTML report (a name ending in <c>.html</c>) rather than the text.</summary>
+    public bool Html => OutPath?.EndsWith(".html", StringComparison.OrdinalIgnoreCase) == true;
+}
 
 /// <summary>The rendered report, to whom it was sent, and why not when sending failed.</summary>
 public sealed record ReportOutcome(RenderedReport? Rendered, IReadOnlyList<string> SentTo, Failure? Failure);
@@ -44,7 +48,7 @@ public sealed partial class BridgeRuntime
         var rendered = ReportRenderer.Render(report);
         if (job.OutPath is not null)
         {
-            await File.WriteAllTextAsync(job.OutPath, job.OutPath.EndsWith(".html", StringComparison.OrdinalIgnoreCase) ? rendered.Html : rendered.Text, ct);
+            await File.WriteAllTextAsync(job.OutPath, job.Html ? rendered.Html : rendered.Text, ct);
         }
 
         Failure? failure = null;

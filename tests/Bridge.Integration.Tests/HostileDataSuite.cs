@@ -165,21 +165,14 @@ public abstract class HostileDataSuite(Func<BlechServer> chipServer, Func<BlechS
         Assert.That(killed, Is.GreaterThan(0), "at least one run was killed mid-way");
     }
 
-    // src/Bridge.Cli/bin/Release/net*/bridge (or blech-bridge, its later name), found from this test's own folder.
+    // src/Bridge.Cli/bin/Release/net*/blech-bridge, the built command.
     private static string CliBinary()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bridge.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.That(dir, Is.Not.Null, "the repository root (Bridge.sln) above " + AppContext.BaseDirectory);
-        var bin = Path.Combine(dir!.FullName, "src", "Bridge.Cli", "bin", "Release");
+        var bin = Path.Combine(Repository.Root, "src", "Bridge.Cli", "bin", "Release");
         var found = Directory.Exists(bin)
-            ? Directory.GetDirectories(bin, "net*").SelectMany(d => new[] { Path.Combine(d, "blech-bridge"), Path.Combine(d, "bridge") }).FirstOrDefault(File.Exists)
+            ? Directory.GetDirectories(bin, "net*").Select(d => Path.Combine(d, "blech-bridge")).FirstOrDefault(File.Exists)
             : null;
-        Assert.That(found, Is.Not.Null, $"the built bridge binary under {bin}");
+        Assert.That(found, Is.Not.Null, $"the built blech-bridge binary under {bin}");
         return found!;
     }
 }

@@ -25,7 +25,7 @@ public static class TestServerRestart
         var script = $"set -e; source scripts/lib/servers.sh; {down} \"$1\"; {up} \"$1\" \"$2\"";
         var start = new ProcessStartInfo("bash", ["-c", script, "restart", folder!, port])
         {
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = Repository.Root,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
@@ -34,18 +34,5 @@ public static class TestServerRestart
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.That(process.ExitCode, Is.Zero, $"restarting dale's server in {folder}: {await errors}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Bridge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Bridge.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -294,15 +294,16 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
             }
         }
 
-        var lines = ChangeLines().ToList();
-        foreach (var line in lines.Take(listed))
+        // Only the lines shown are written out; the rest are counted (a first sync has hundreds of thousands).
+        foreach (var line in ChangeLines().Take(listed))
         {
             sb.AppendLine(line);
         }
 
-        if (lines.Count > listed)
+        var lines = SerialRaises.Count + Plan.AddressesToRegister.Count + Plan.Steps.Count + (Apache?.ChangedFiles.Count ?? 0);
+        if (lines > listed)
         {
-            sb.Append("... and ").Append(lines.Count - listed).AppendLine(" more changes (`--all` lists every one; the summary above counts them all)");
+            sb.Append("... and ").Append(lines - listed).AppendLine(" more changes (`--all` lists every one; the summary above counts them all)");
         }
 
         return sb.ToString();
