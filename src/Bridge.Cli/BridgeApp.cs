@@ -138,7 +138,15 @@ public static class BridgeApp
         loggerFactory.Dispose();
         if (outcome.Report is { } report)
         {
-            await stdout.WriteAsync(a.Format == "json" ? report.ToJson() + Environment.NewLine : report.ToText(a.All ? int.MaxValue : Bridge.Core.Report.SyncReport.TextListed));
+            if (a.Format == "json")
+            {
+                report.WriteJson(stdout);
+                await stdout.WriteLineAsync();
+            }
+            else
+            {
+                await stdout.WriteAsync(report.ToText(a.All ? int.MaxValue : Bridge.Core.Report.SyncReport.TextListed));
+            }
         }
 
         if (outcome.Failure is { } failure)

@@ -79,7 +79,15 @@ public sealed class MySqlDialect : IEngineDialect
 
     // Each value hex-encoded (NULL as N) and joined by commas: no value can be mistaken for another or for a separator.
     public string ContentHashSql(string table, IReadOnlyList<string> columns) =>
-        $"SELECT '{table}', COUNT(*), CAST(COALESCE(SUM(CAST(CONV(LEFT(MD5(CONCAT_WS(',', {string.Join(", ", columns.Select(c => $"COALESCE(HEX(CAST({c} AS CHAR)), 'N')"))})), 16), 16, 10) AS UNSIGNED)), 0) AS CHAR) FROM {table}";
+        $"SELECT '{table}', COUNT(*), CAST(COALESCE(SUM(CAST(CONV({RowHashHex(columns)}, 16, 10) AS UNSIGNED)), 0) AS CHAR) FROM {table}";
+
+    // CONV to base -10 reads the 64 bits as a signed number, which a BIGINT holds.
+    public string RowHashSql(string table, IReadOnlyList<string> columns, string? parentColumn) =>
+        $"SELECT id, {parentColumn ?? "0"}, CAST(CONV({RowHashHex(columns)}, 16, -10) AS SIGNED) FROM {table}";
+
+    // The first 64 bits (16 hex digits) of the MD5 of the row's columns, each as hex or N for NULL, comma-separated.
+    private static string RowHashHex(IReadOnlyList<string> columns) =>
+        $"LEFT(MD5(CONCAT_WS(',', {string.Join(", ", columns.Select(c => $"COALESCE(HEX(CAST({c} AS CHAR)), 'N')"))})), 16)";
 
     public string TryLockSql => "SELECT GET_LOCK(CONCAT('bridge_run:', DATABASE()), 0)";
 

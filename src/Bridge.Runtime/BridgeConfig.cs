@@ -127,6 +127,12 @@ public sealed class MailConfig
     public double BaseDelaySeconds { get; set; } = 2;
 }
 
+public sealed class SyncConfig
+{
+    /// <summary>How old the last compare of everything may be before a sync compares everything again (0: always).</summary>
+    public double FullCompareEverySeconds { get; set; } = 86400;
+}
+
 /// <summary>The configuration file, with every key overridable from <c>BRIDGE__SECTION__KEY</c> environment variables.</summary>
 public sealed class BridgeConfig
 {
@@ -149,6 +155,8 @@ public sealed class BridgeConfig
     public MailConfig Mail { get; set; } = new();
 
     public ReadyConfig Ready { get; set; } = new();
+
+    public SyncConfig Sync { get; set; } = new();
 
     /// <summary>The file lock that keeps two runs on this machine apart.</summary>
     public string LockFile { get; set; } = "/var/lib/blech-bridge/bridge.lock";

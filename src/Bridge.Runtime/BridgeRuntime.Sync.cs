@@ -55,7 +55,7 @@ public sealed partial class BridgeRuntime
         {
             var peer = Peer;
             local = Local;
-            request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full, RecordNoChange = job.RecordNoChange, OnPeerRead = job.OnPeerRead };
+            request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full, RecordNoChange = job.RecordNoChange, OnPeerRead = job.OnPeerRead, FullCompareEvery = TimeSpan.FromSeconds(Config.Sync.FullCompareEverySeconds) };
             runner = new SyncRunner(peer, local, Config.BuildRetry(), Secrets, Log("sync")) { Progress = progress };
         }
         catch (ConfigException e)

@@ -37,9 +37,31 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
     /// <summary>One JSON object: <c>summary</c> (per kind and per action, reverts apart), <c>skipped</c>, <c>reverted</c>, <c>changes</c>.</summary>
     public string ToJson()
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using var text = new StringWriter();
+        WriteJson(text);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Writes <see cref="ToJson"/>'s object to <paramref name="output"/> as it goes, in pieces of about 64 KiB, so that a large
+    /// report is never held whole.
+    /// </summary>
+    public void WriteJson(TextWriter output)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(80 * 1024);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
+            // Hands what the writer holds to the output once it is large; whole tokens only, so no character is split.
+            void Drain(bool always = false)
+            {
+                if (always || w.BytesPending + buffer.WrittenCount > 64 * 1024)
+                {
+                    w.Flush();
+                    output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+                    buffer.ResetWrittenCount();
+                }
+            }
+
             w.WriteStartObject();
             w.WriteBoolean("dryRun", DryRun);
             w.WriteBoolean("applied", Applied);
@@ -195,6 +217,7 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
                 }
 
                 w.WriteEndObject();
+                Drain();
             }
 
             w.WriteEndArray();
@@ -209,9 +232,8 @@ public sealed record SyncReport(SyncPlan Plan, bool DryRun, bool Applied, IReadO
 
             w.WriteEndArray();
             w.WriteEndObject();
+            Drain(always: true);
         }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>A text listing for people: one line per change (+ insert, ~ update, - delete, ! revert), then skipped rows.</summary>

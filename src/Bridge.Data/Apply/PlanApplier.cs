@@ -17,7 +17,11 @@ public sealed class TooManyRefusedException(int limit, string first)
     : Exception($"the standby's database refused more than {limit} rows; nothing applied. First: {first}");
 
 /// <summary>What was written: the regeneration rows queued, by object type.</summary>
-public sealed record ApplyResult(int QueueRows, int Statements);
+public sealed record ApplyResult(int QueueRows, int Statements)
+{
+    /// <summary>The standby's id of every object it holds after the apply that the plan knew of, by kind and natural key.</summary>
+    public IReadOnlyDictionary<(ObjectKind, string), int> Ids { get; init; } = new Dictionary<(ObjectKind, string), int>();
+}
 
 /// <summary>
 /// Writes a plan into the standby's Blech tables inside the caller's transaction: inserts parents first, then updates, then deletes
@@ -183,7 +187,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
             await Progress("regen_queue insert", queueRows.Count);
         }
 
-        return (new ApplyResult(queueRows.Count, statements), refused);
+        return (new ApplyResult(queueRows.Count, statements) { Ids = ids }, refused);
     }
 
     // The steps' writes, in the plan's order: inserts parents first, then updates, then deletes children first.

@@ -83,6 +83,12 @@ public interface IEngineDialect
     /// </summary>
     string ContentHashSql(string table, IReadOnlyList<string> columns);
 
+    /// <summary>
+    /// A SELECT (no WHERE clause) of every row of <paramref name="table"/> as (id, the parent's id or 0, a 64-bit hash of the
+    /// row's <paramref name="columns"/> as a signed BIGINT), computed by the server: the same row gives the same hash.
+    /// </summary>
+    string RowHashSql(string table, IReadOnlyList<string> columns, string? parentColumn);
+
     /// <summary>Removes every password from a connection string, for messages.</summary>
     string Describe(string connectionString);
 }

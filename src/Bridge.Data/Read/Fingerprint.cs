@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text;
 using Bridge.Data.Engine;
-using Bridge.Data.Run;
 
 namespace Bridge.Data.Read;
 
@@ -14,7 +13,7 @@ namespace Bridge.Data.Read;
 /// </summary>
 public static class Fingerprint
 {
-    private static readonly string[] Tables = ["client", "site", "dns_zone", "dns_record", "mail_domain", "mailbox", "mail_alias", "ip_address"];
+    private static readonly IReadOnlyList<Schema.BlechTable> Tables = [.. Schema.BlechTables.Synced, Schema.BlechTables.IpAddress];
 
     public static async Task<string> ReadAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, CancellationToken ct)
     {
@@ -23,7 +22,7 @@ public static class Fingerprint
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = string.Join("\nUNION ALL ", Tables.Select(t => dialect.ContentHashSql(t, Checker.BlechColumns[t])));
+            command.CommandText = string.Join("\nUNION ALL ", Tables.Select(t => dialect.ContentHashSql(t.Name, t.Columns)));
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -42,5 +41,27 @@ public static class Fingerprint
         }
 
         return result.ToString();
+    }
+
+    /// <summary>
+    /// The content hashes of the server and address tables: what every site's address mapping depends on. Pairs stored under
+    /// another context are not trusted (see <c>PairStore</c>).
+    /// </summary>
+    public static async Task<string> ContextAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, CancellationToken ct)
+    {
+        var lines = new List<string>();
+        foreach (var table in new[] { Schema.BlechTables.Server, Schema.BlechTables.IpAddress })
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = dialect.ContentHashSql(table.Name, table.Columns);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                lines.Add($"{reader.GetString(0)}:{Convert.ToString(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)}:{reader.GetString(2)}");
+            }
+        }
+
+        return string.Join(";", lines);
     }
 }

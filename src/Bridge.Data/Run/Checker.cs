@@ -14,19 +14,8 @@ public sealed record CheckResult(bool Ok, string Message);
 public static class Checker
 {
     /// <summary>Blech's tables and columns, as BLECH.md documents them.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> BlechColumns = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        ["server"] = ["id", "hostname", "main_ip"],
-        ["ip_address"] = ["id", "address", "kind", "note"],
-        ["client"] = ["id", "login", "name", "email", "password_hash", "active", "updated_at"],
-        ["site"] = ["id", "client_id", "domain", "aliases", "ip_address", "http_port", "https_port", "document_root", "ssl_cert_path", "ssl_key_path", "php_version", "custom_directives", "active", "updated_at"],
-        ["dns_zone"] = ["id", "client_id", "origin", "primary_ns", "hostmaster", "serial", "refresh", "retry", "expire", "minimum", "default_ttl", "active", "updated_at"],
-        ["dns_record"] = ["id", "zone_id", "name", "type", "ttl", "priority", "data", "active", "updated_at"],
-        ["mail_domain"] = ["id", "client_id", "domain", "active", "updated_at"],
-        ["mailbox"] = ["id", "mail_domain_id", "local_part", "password_hash", "quota_mb", "forward_to", "active", "updated_at"],
-        ["mail_alias"] = ["id", "mail_domain_id", "source", "destination", "active", "updated_at"],
-        ["regen_queue"] = ["id", "object_type", "object_id", "action", "queued_at", "done_at"],
-    };
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> BlechColumns =
+        Schema.BlechTables.All.ToDictionary(t => t.Name, t => t.Columns, StringComparer.Ordinal);
 
     public static async Task<IReadOnlyList<CheckResult>> CheckAsync(Side peer, Side local, IPAddress serviceAddress, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Bridge.Core;
 using Bridge.Core.Guard;
+using Bridge.Core.Incremental;
 using Bridge.Core.Model;
 using Bridge.Core.Normalize;
 using Bridge.Core.Plan;
@@ -45,6 +46,12 @@ public sealed record SyncRequest(AddressPolicy Addresses, double MaxDeleteShare 
     /// tell what the run's read of it came after: an edit made before this call is in what the run reads.
     /// </summary>
     public Action? OnPeerRead { get; init; }
+
+    /// <summary>
+    /// How old the last compare of everything may be before a sync compares everything again instead of reading only what
+    /// changed (zero: every sync compares everything).
+    /// </summary>
+    public TimeSpan FullCompareEvery { get; init; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>How a run ended: its exit code, its report (when it got as far as a plan) and, when it failed, why.</summary>
@@ -195,20 +202,16 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
         Progress?.Enter($"reading the {peer.Role}");
         request.OnPeerRead?.Invoke();
-        var (peerSnapshot, peerFingerprint, peerSkipped) = await OnSide(peer, async () =>
-        {
-            await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
-            await connection.OpenAsync(ct);
-            await using var tx = await peer.Dialect.BeginSnapshotAsync(connection, ct);
-            var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress);
-            var fingerprint = await Fingerprint.ReadAsync(connection, tx, peer.Dialect, ct);
 
-            // What the peer's own last sync from this machine left out (when it was the standby): never copied there.
-            var skipped = await StateStore.ReadSkippedAllAsync(connection, tx, ct);
-            await tx.CommitAsync(ct);
-            return (snapshot, fingerprint, skipped);
+        // The peer's snapshot stays open while the standby's listing is compared with it, so that its rows are read as listed.
+        await using var peerConnection = peer.Dialect.CreateConnection(peer.ConnectionString);
+        await using var peerTx = await OnSide(peer, async () =>
+        {
+            await peerConnection.OpenAsync(ct);
+            return await peer.Dialect.BeginSnapshotAsync(peerConnection, ct);
         });
-        logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, timer.ElapsedMilliseconds);
+        var (peerListing, peerContext) = await OnSide(peer, async () =>
+            (await RowListing.ReadAsync(peerConnection, peerTx, peer.Dialect, ct), await Fingerprint.ContextAsync(peerConnection, peerTx, peer.Dialect, ct)));
 
         return await OnSide(local, async () =>
         {
@@ -216,9 +219,26 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
             await connection.OpenAsync(ct);
             await using var tx = request.DryRun ? await local.Dialect.BeginSnapshotAsync(connection, ct) : await local.Dialect.BeginApplyAsync(connection, ct);
+            var pairs = await PairStore.ReadAsync(connection, tx, ct);
+            var localListing = await RowListing.ReadAsync(connection, tx, local.Dialect, ct);
+            var compareContext = peerContext + "|" + await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct);
+            var changes = Changes(request, pairs, compareContext, peerListing, localListing);
+
+            var (peerSnapshot, peerFingerprint, peerSkipped) = await OnSide(peer, async () =>
+            {
+                var snapshot = await SnapshotReader.ReadAsync(peerConnection, peerTx, ct, Progress, changes?.Peer);
+                var fingerprint = await Fingerprint.ReadAsync(peerConnection, peerTx, peer.Dialect, ct);
+
+                // What the peer's own last sync from this machine left out (when it was the standby): never copied there.
+                var skipped = await StateStore.ReadSkippedAllAsync(peerConnection, peerTx, ct);
+                await peerTx.CommitAsync(ct);
+                return (snapshot, fingerprint, skipped);
+            });
+            logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, timer.ElapsedMilliseconds);
+
             timer.Restart();
             Progress?.Enter($"reading the {local.Role}");
-            var localSnapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress);
+            var localSnapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress, changes?.Local);
             var lastAddresses = await StateStore.ReadSiteAddressesAsync(connection, tx, ct);
             var zoneSerials = await RoleStore.ReadZoneSerialsAsync(connection, tx, ct);
             var lastSync = await StateStore.LastSuccessAsync(connection, tx, ct);
@@ -231,6 +251,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync) { NeverCopied = neverCopied, PeerName = peerSnapshot.Hostname ?? peer.Role };
             var peerSet = Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage);
             var plan = Planner.Plan(peerSet, localSet, context);
+            SyncPlan Whole(SyncPlan p) => changes is null ? p : Completed(p, peerSet, localSet, peerListing, localListing, lastAddresses);
+            plan = Whole(plan);
 
             // A zone whose new content would carry a serial the standby already served (or one older than the standby's) gets a
             // serial newer than anything either machine served, on the active machine first, so that both stay equal.
@@ -238,7 +260,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             if (raises.Count > 0)
             {
                 peerSnapshot = SerialRules.WithSerials(peerSnapshot, raises);
-                plan = Planner.Plan(Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage), localSet, context);
+                peerSet = Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage);
+                plan = Whole(Planner.Plan(peerSet, localSet, context));
             }
 
             // Skipped rows, conflicts and refusals are the report's (stdout, the run log); logging them too would say each twice.
@@ -275,6 +298,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
             timer.Restart();
             var refusedAny = false;
+            IReadOnlyDictionary<(ObjectKind, string), int> standbyIds = ObjectKinds.All.SelectMany(k => localSet[k].Select(i => (Key: (k, i.Key), i.Value.Id))).ToDictionary(x => x.Key, x => x.Id);
+            var refusedKeys = new HashSet<(ObjectKind, string)>();
             if (plan.HasChanges || request.Full)
             {
                 Progress?.Enter("applying");
@@ -282,12 +307,24 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                     .ApplyIsolatingAsync(connection, tx, plan, localSet, now, ct);
                 logger.LogInformation("Applied {Steps} changes in {Statements} statements, queued {Queue} regenerations, in {Ms} ms",
                     plan.Steps.Count - refused.Count, result.Statements, result.QueueRows, timer.ElapsedMilliseconds);
+                standbyIds = result.Ids;
+                refusedKeys.UnionWith(refused.Select(r => (r.Step.Kind, r.Step.Key)));
                 if (refused.Count > 0)
                 {
                     refusedAny = true;
                     plan = WithoutRefused(plan, refused, lastAddresses);
                 }
             }
+
+            // The pairs this run leaves equal replace those of every row it read; the standby's hashes as the apply left them.
+            var paired = ObjectKinds.All.ToDictionary(k => k, k => changes?.Local[k] is null ? null
+                : peerSet[k].Keys.Select(key => standbyIds.TryGetValue((k, key), out var id) ? id : 0).Where(id => id != 0).ToHashSet());
+            var localAfter = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, paired);
+            await new PairStore(local.Dialect).WriteAsync(connection, tx,
+                changes is null ? ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null) : Pairing.ToDrop(pairs!.Pairs, changes, peerListing, localListing),
+                Pairing.After(peerSet, standbyIds, refusedKeys, peerListing, localAfter),
+                changes is null ? now : pairs!.ComparedAt,
+                peerContext + "|" + await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct), ct);
 
             var report = new SyncReport(plan, DryRun: false, Applied: true, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
             await state.WriteSkippedAsync(connection, tx, plan.Skipped, peerSnapshot.Hostname, now, ct);
@@ -377,6 +414,68 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         return new SyncOutcome(ExitCodes.Success, report, null);
     }
 
+    // Which rows to read: null to compare everything (a resync, no pairs yet, pairs from another peer or address context, or
+    // older than the configured age, or most rows changed anyway), else the rows the pairs say changed and what places them.
+    private ChangeSet? Changes(SyncRequest request, PairState? pairs, string context, Listing peerListing, Listing localListing)
+    {
+        string why;
+        if (request.Full)
+        {
+            why = "a resync compares everything";
+        }
+        else if (pairs is null)
+        {
+            why = "no record of a compare of everything yet";
+        }
+        else if (pairs.Context != context)
+        {
+            why = "the server or address table changed on one machine";
+        }
+        else if (DateTime.UtcNow - pairs.ComparedAt >= request.FullCompareEvery)
+        {
+            why = $"the last compare of everything is older than {request.FullCompareEvery.TotalHours:0.##} h";
+        }
+        else
+        {
+            var changes = ChangeSet.Find(peerListing, localListing, pairs.Pairs);
+            var total = peerListing.Total + localListing.Total;
+            var toRead = changes.ToRead(peerListing, localListing);
+            if (toRead * 2 <= total)
+            {
+                logger.LogInformation("{Changed} rows changed since the last sync: reading {Read} of {Total}", changes.Changed, toRead, total);
+                return changes;
+            }
+
+            why = $"{toRead} of {total} rows to read";
+        }
+
+        logger.LogInformation("Comparing everything: {Why}", why);
+        return null;
+    }
+
+    // A plan made from the rows read is whole but for what it could not see: the counts (for the guard and the report) are the
+    // listings', and the remembered site addresses are those of the sites read, over the ones stored for the others.
+    private static SyncPlan Completed(SyncPlan plan, SyncSet peerSet, SyncSet localSet, Listing peerListing, Listing localListing, IReadOnlyDictionary<string, string> lastAddresses)
+    {
+        var addresses = new Dictionary<string, string>(lastAddresses, StringComparer.Ordinal);
+        foreach (var key in localSet[ObjectKind.Site].Keys.Concat(peerSet[ObjectKind.Site].Keys).Concat(peerSet.Skipped.Where(s => s.Kind == ObjectKind.Site).Select(s => s.Key)))
+        {
+            addresses.Remove(key);
+        }
+
+        foreach (var (key, address) in plan.SiteAddresses)
+        {
+            addresses[key] = address;
+        }
+
+        return plan with
+        {
+            PeerCounts = ObjectKinds.All.ToDictionary(k => k, k => Math.Max(peerSet.Count(k), peerListing[k].Count - peerSet.Skipped.Count(s => s.Kind == k))),
+            LocalCounts = ObjectKinds.All.ToDictionary(k => k, k => localListing[k].Count),
+            SiteAddresses = addresses,
+        };
+    }
+
     // The standby's objects whose keys the peer recorded as skipped when it last read them from this machine.
     private static List<SkippedObject> NeverCopied(IReadOnlyList<SkippedRecord> skipped, SyncSet local)
     {
@@ -438,7 +537,12 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            e.Data[Failures.SideKey] = side.Role;
+            // The innermost side wins: a peer read nested in the standby's transaction is still the peer's failure.
+            if (e.Data[Failures.SideKey] is null)
+            {
+                e.Data[Failures.SideKey] = side.Role;
+            }
+
             throw;
         }
     }

@@ -1,0 +1,41 @@
+using System.Data.Common;
+using Bridge.Core.Incremental;
+using Bridge.Core.Model;
+using Bridge.Data.Engine;
+using Bridge.Data.Schema;
+
+namespace Bridge.Data.Read;
+
+/// <summary>
+/// Lists every row Bridge syncs as (id, parent id, hash of its columns), the hash computed by the server: a scan that sends 16
+/// bytes a row, from which <see cref="ChangeSet"/> finds the rows worth reading whole.
+/// </summary>
+public static class RowListing
+{
+    /// <summary>Lists every row, or with <paramref name="only"/> the rows of the ids it lists (a kind mapped to null: all).</summary>
+    public static async Task<Listing> ReadAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, CancellationToken ct,
+        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null)
+    {
+        var listing = new Listing();
+        foreach (var table in BlechTables.Synced)
+        {
+            var kind = table.Kind!.Value;
+            var rows = listing[kind];
+            var select = dialect.RowHashSql(table.Name, table.Columns, table.ParentColumn);
+            var ids = only?[kind];
+            foreach (var sql in ids is null ? [select] : Query.IdLists(ids).Select(list => $"{select} WHERE id IN ({list})"))
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    rows[reader.GetInt32(0)] = new RowMark(Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(2));
+                }
+            }
+        }
+
+        return listing;
+    }
+}
