@@ -82,8 +82,7 @@ public sealed class MySqlDialect : IEngineDialect
         $"SELECT '{table}', COUNT(*), CAST(COALESCE(SUM(CAST(CONV({RowHashHex(columns)}, 16, 10) AS UNSIGNED)), 0) AS CHAR) FROM {table}";
 
     // CONV to base -10 reads the 64 bits as a signed number, which a BIGINT holds.
-    public string RowHashSql(string table, IReadOnlyList<string> columns, string? parentColumn) =>
-        $"SELECT id, {parentColumn ?? "0"}, CAST(CONV({RowHashHex(columns)}, 16, -10) AS SIGNED) FROM {table}";
+    public string RowHash(IReadOnlyList<string> columns) => $"CAST(CONV({RowHashHex(columns)}, 16, -10) AS SIGNED)";
 
     // The first 64 bits (16 hex digits) of the MD5 of the row's columns, each as hex or N for NULL, comma-separated.
     private static string RowHashHex(IReadOnlyList<string> columns) =>

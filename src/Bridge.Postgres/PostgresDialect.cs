@@ -121,11 +121,8 @@ public sealed class PostgresDialect : IEngineDialect
     public string ContentHashSql(string table, IReadOnlyList<string> columns) =>
         $"SELECT '{table}', COUNT(*), COALESCE(SUM({RowHash(columns)}::numeric), 0)::text FROM {table}";
 
-    public string RowHashSql(string table, IReadOnlyList<string> columns, string? parentColumn) =>
-        $"SELECT id, {parentColumn ?? "0"}, {RowHash(columns)} FROM {table}";
-
     // The first 64 bits of the MD5 of the row's text, as a signed bigint.
-    private static string RowHash(IReadOnlyList<string> columns) => $"('x' || substr(md5(ROW({string.Join(", ", columns)})::text), 1, 16))::bit(64)::bigint";
+    public string RowHash(IReadOnlyList<string> columns) => $"('x' || substr(md5(ROW({string.Join(", ", columns)})::text), 1, 16))::bit(64)::bigint";
 
     public string TryLockSql => "SELECT pg_try_advisory_lock(7319815573493473)";
 

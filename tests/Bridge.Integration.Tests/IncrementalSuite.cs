@@ -63,8 +63,12 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         var run = await SyncAsync();
 
         var (read, total) = Reading(run);
-        Assert.That(total, Is.GreaterThan(700), "both machines' rows");
-        Assert.That(read, Is.InRange(4, 24), "the four changed rows, the other rows of their pairs and their parents: " + run);
+        Assert.That(total, Is.GreaterThan(600), "both machines' rows");
+        // The changed rows and the other rows of their pairs; their parents (with six clients and six mail domains, the few
+        // parents touched are over a quarter of their kind, which is then read whole); the records under the zone whose serial
+        // Blech's edit moved.
+        Assert.That(read, Is.InRange(4, 60), run.ToString());
+        Assert.That(read, Is.LessThan(total / 10), run.ToString());
         await ExpectEqualAsync("an incremental sync converges");
         var again = await SyncAsync();
         Assert.That(again.Stdout + again.Stderr, Does.Contain("nothing changed on either machine"), again.ToString());
@@ -135,7 +139,7 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         long id, hash;
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"{dialect.RowHashSql(description.Name, description.Columns, description.ParentColumn)} WHERE id = (SELECT id FROM {table} WHERE domain = '{domain}')";
+            command.CommandText = $"{Bridge.Data.Read.RowListing.Select(dialect, description)} WHERE id = (SELECT id FROM {table} WHERE domain = '{domain}')";
             await using var reader = await command.ExecuteReaderAsync();
             Assert.That(await reader.ReadAsync(), Is.True);
             (id, hash) = (reader.GetInt32(0), reader.GetInt64(2));

@@ -84,10 +84,10 @@ public interface IEngineDialect
     string ContentHashSql(string table, IReadOnlyList<string> columns);
 
     /// <summary>
-    /// A SELECT (no WHERE clause) of every row of <paramref name="table"/> as (id, the parent's id or 0, a 64-bit hash of the
-    /// row's <paramref name="columns"/> as a signed BIGINT), computed by the server: the same row gives the same hash.
+    /// An expression over a row's <paramref name="columns"/> (unqualified) giving a 64-bit hash of them as a signed BIGINT,
+    /// computed by the server: the same values give the same hash, any change to any of them almost surely another.
     /// </summary>
-    string RowHashSql(string table, IReadOnlyList<string> columns, string? parentColumn);
+    string RowHash(IReadOnlyList<string> columns);
 
     /// <summary>Removes every password from a connection string, for messages.</summary>
     string Describe(string connectionString);

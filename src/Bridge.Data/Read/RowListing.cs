@@ -21,7 +21,7 @@ public static class RowListing
         {
             var kind = table.Kind!.Value;
             var rows = listing[kind];
-            var select = dialect.RowHashSql(table.Name, table.Columns, table.ParentColumn);
+            var select = Select(dialect, table);
             var ids = only?[kind];
             foreach (var sql in ids is null ? [select] : Query.IdLists(ids).Select(list => $"{select} WHERE id IN ({list})"))
             {
@@ -38,4 +38,8 @@ public static class RowListing
 
         return listing;
     }
+
+    /// <summary>The listing's SELECT of <paramref name="table"/>, without a WHERE clause: id, parent id (0 for none), hash.</summary>
+    public static string Select(IEngineDialect dialect, BlechTable table) =>
+        $"SELECT id, {table.ParentColumn ?? "0"}, {dialect.RowHash(table.Columns)} FROM {table.Name}";
 }

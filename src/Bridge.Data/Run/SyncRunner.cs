@@ -195,7 +195,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
 
         var timer = Stopwatch.StartNew();
-        if (!request.Full && await NothingChangedAsync(ct))
+        if (!request.Full && await NothingChangedAsync(request.FullCompareEvery, ct))
         {
             return await OnSide(local, () => NoChangeAsync(request, started, ct));
         }
@@ -290,7 +290,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             {
                 await OnSide(peer, async () =>
                 {
-                    await SerialRaiser.RaiseOnActiveAsync(peer, raises, now, ct);
+                    await SerialRaiser.RaiseOnActiveAsync(peer, raises, peerListing, now, ct);
                     return true;
                 });
                 logger.LogWarning("Raised the serial of {Zones} zones on the {Role} so that no serial goes backwards", raises.Count, peer.Role);
@@ -317,9 +317,26 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             }
 
             // The pairs this run leaves equal replace those of every row it read; the standby's hashes as the apply left them.
-            var paired = ObjectKinds.All.ToDictionary(k => k, k => changes?.Local[k] is null ? null
+            // Rows inserted without their ids coming back (bulk copies of children) are found as the ids the listing did not have.
+            var idless = ObjectKinds.All.Where(k => plan.Of(k, PlanAction.Insert).Any(step => !standbyIds.ContainsKey((k, step.Key)))).ToHashSet();
+            var paired = ObjectKinds.All.ToDictionary(k => k, k => changes?.Local[k] is null || idless.Contains(k) ? null
                 : peerSet[k].Keys.Select(key => standbyIds.TryGetValue((k, key), out var id) ? id : 0).Where(id => id != 0).ToHashSet());
             var localAfter = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, paired);
+            if (idless.Count > 0)
+            {
+                var fresh = ObjectKinds.All.ToDictionary(k => k, k => (HashSet<int>?)(idless.Contains(k) ? localAfter[k].Keys.Where(id => !localListing[k].ContainsKey(id)).ToHashSet() : []));
+                var inserted = Normalizer.Local(await SnapshotReader.ReadAsync(connection, tx, ct, null, fresh));
+                var known = new Dictionary<(ObjectKind, string), int>(standbyIds);
+                foreach (var kind in idless)
+                {
+                    foreach (var (key, item) in inserted[kind])
+                    {
+                        known.TryAdd((kind, key), item.Id);
+                    }
+                }
+
+                standbyIds = known;
+            }
             await new PairStore(local.Dialect).WriteAsync(connection, tx,
                 changes is null ? ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null) : Pairing.ToDrop(pairs!.Pairs, changes, peerListing, localListing),
                 Pairing.After(peerSet, standbyIds, refusedKeys, peerListing, localAfter),
@@ -338,13 +355,19 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         });
     }
 
-    // Both fingerprints as stored after the last successful sync: nothing changed on either side, nothing to read.
-    private async Task<bool> NothingChangedAsync(CancellationToken ct)
+    // Both fingerprints as stored after the last successful sync: nothing changed on either side, nothing to read; unless the
+    // last compare of everything is older than the configured age, which then runs whatever the fingerprints say.
+    private async Task<bool> NothingChangedAsync(TimeSpan fullCompareEvery, CancellationToken ct)
     {
         var stored = await OnSide(local, async () =>
         {
             await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
             await connection.OpenAsync(ct);
+            if (await PairStore.ComparedAtAsync(connection, null, ct) is not { } comparedAt || DateTime.UtcNow - comparedAt >= fullCompareEvery)
+            {
+                return (Peer: null, Local: null, Now: null);
+            }
+
             var (p, l) = await StateStore.ReadFingerprintsAsync(connection, null, ct);
             return (Peer: p, Local: l, Now: l is null ? null : await Fingerprint.ReadAsync(connection, null, local.Dialect, ct));
         });

@@ -52,6 +52,18 @@ public sealed class PairStore(IEngineDialect dialect)
             pairs.ToDictionary(p => p.Key, p => (IReadOnlyList<RowPair>)p.Value));
     }
 
+    /// <summary>When everything was last compared; null when never (or no state of this version yet).</summary>
+    public static async Task<DateTime?> ComparedAtAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        if (await StateStore.VersionAsync(connection, transaction, ct) < Version)
+        {
+            return null;
+        }
+
+        return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            "SELECT compared_at FROM bridge.row_pair_origin WHERE id = 1", transaction: transaction, cancellationToken: ct)) is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null;
+    }
+
     /// <summary>
     /// Replaces the pairs of <paramref name="drop"/> (peer ids by kind; null: every pair of that kind) with <paramref name="add"/>,
     /// and records the origin: <paramref name="comparedAt"/> is when everything was last compared.
