@@ -1,7 +1,8 @@
 namespace Bridge.Benchmarks;
 
 /// What <c>bridge-bench run</c> was asked to do; bench.sh passes all of it.
-public sealed record BenchOptions(string Size, int Runs, string WorkFolder, string OutputFolder, string BridgeDll, string DatasetDll, string Password)
+/// <see cref="BridgeCommand"/>: the published <c>blech-bridge</c> executable, or the build output's <c>blech-bridge.dll</c> (run with dotnet).
+public sealed record BenchOptions(string Size, int Runs, string WorkFolder, string OutputFolder, string BridgeCommand, string DatasetDll, string Password)
 {
     public int PgChip { get; init; }
 
@@ -17,7 +18,7 @@ public sealed record BenchOptions(string Size, int Runs, string WorkFolder, stri
     /// Also time bridge diff and sync on pt-table-sync's own pair (MariaDB); the 1% runs measure the same work.
     public bool PtBridge { get; init; } = true;
 
-    /// Phases left out: any of <c>full</c>, <c>noop</c>, <c>change</c>, <c>pt</c>.
+    /// Phases left out: any of <c>full</c>, <c>noop</c>, <c>change</c>, <c>resync</c>, <c>pt</c>.
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
     /// Engines to measure, in order: postgres, mysql or both.
