@@ -218,7 +218,8 @@ public static class Report
               mailbox, mail_alias) copied as one pipeline: `pg_dump --data-only -t ... | psql` on PostgreSQL, `mariadb-dump
               --no-create-info --skip-triggers ... | mariadb` on MariaDB. `server` and `ip_address` are not copied: the empty
               standby already holds its own row in each (copying chip's would collide on the primary key), and Bridge does not
-              sync them either. The first iteration checks that dale then holds as many rows as chip in each copied table.
+              copy them either (it registers the service address, one row). Bridge also queues a `regen_queue` row per object,
+              which the copy does not. The first iteration checks that dale then holds as many rows as chip in each copied table.
             - **full sync**: per iteration, dale recreated empty, `blech-bridge diff` (the **full diff**, no floor), the copy floor,
               dale recreated empty again, `blech-bridge sync --force --format json`. Ratio: full sync / copy floor.
             - **no-op sync**: after a sync, nothing changed on either side: the read floor, then `blech-bridge sync`
