@@ -63,11 +63,11 @@ public sealed class ReportTests
     public void HeadlineOnLargeSaysWhichGoalsAreMetAndWhatWasMeasuredForTheMissedOnes()
     {
         var r = Results("large",
-            ("noop.sync", 1, 200), ("noop.floor", 1, 1000),
+            ("noop.sync", 1, 200), ("noop.floor", 1, 1000), ("startup", 1, 90),
             ("change.sync", 1, 900), ("change.floor", 1, 1000),
             ("change.diff", 1, 700),
             ("full.sync", 1, 1400), ("full.copy", 1, 1000));
-        r.Samples[2] = r.Samples[2] with { MaxRssKb = 310 * 1024, Phases = new() { ["read peer"] = 500, ["apply"] = 100 } };
+        r.Samples[3] = r.Samples[3] with { MaxRssKb = 310 * 1024, Phases = new() { ["read peer"] = 500, ["apply"] = 100 } };
 
         var md = Report.Render([r], null);
 
@@ -78,8 +78,19 @@ public sealed class ReportTests
             Assert.That(md, Does.Contain("| full sync into an empty standby | PostgreSQL | 1,400 ms | copy floor | 1,000 ms | **1.40×** | ≤ 1.5× the copy floor | met |"));
             Assert.That(md, Does.Contain("| peak RSS of a 1% sync (largest of its runs) | PostgreSQL | 310 MB | | | | ≤ 300 MB | **missed** by 10 MB |"));
             Assert.That(md, Does.Contain("Goals on large: 2 of 4 met."));
+            Assert.That(md, Does.Not.Contain("- no-op sync, PostgreSQL"));
             Assert.That(md, Does.Contain("- 1% sync, PostgreSQL: 900 ms against read floor 1,000 ms, ratio 0.90× where the goal is ≤ 0.75× the read floor. Bridge's time went to: read peer 500 ms, apply 100 ms."));
         }
+    }
+
+    [Test]
+    public void AMissedNoOpNamesTheStartUpAlone()
+    {
+        var r = Results("large", ("noop.sync", 1, 600), ("noop.floor", 1, 1000), ("startup", 1, 90));
+
+        var md = Report.Render([r], null);
+
+        Assert.That(md, Does.Contain("- no-op sync, PostgreSQL: 600 ms against read floor 1,000 ms, ratio 0.60× where the goal is ≤ 0.25× the read floor. Start-up alone (`blech-bridge --version`): 90.0 ms."));
     }
 
     [Test]

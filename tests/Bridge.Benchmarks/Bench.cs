@@ -41,7 +41,10 @@ public sealed class Bench(BenchOptions o, TextWriter log)
             }
 
             _results.Setup.AddRange(earlier.Setup.Where(s => !o.Engines.Contains(s.Engine)));
-            _results.Notes.AddRange(earlier.Notes.Where(n => !n.StartsWith("Each figure", StringComparison.Ordinal)).Select(n => n));
+            // Only the notes about the engines kept; this run writes its own about the engines it measures.
+            var measured = o.Engines.Select(Title).Concat(o.Engines).ToList();
+            _results.Notes.AddRange(earlier.Notes.Where(n => !n.StartsWith("Each figure", StringComparison.Ordinal)
+                && !measured.Any(t => n.StartsWith(t, StringComparison.Ordinal)) && !n.Contains(" by this one.", StringComparison.Ordinal)));
             if (earlier.Samples.Any(s => !o.Engines.Contains(s.Engine)))
             {
                 _results.Notes.Add(string.Create(CultureInfo.InvariantCulture,
@@ -199,7 +202,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
     {
         var stdout = Path.Combine(o.WorkFolder, $"{pair.Name}-{scenario}.json");
         var r = await _child.RunAsync(BridgeFile, [.. BridgeArgs, .. args], stdout, ct);
-        var sample = Sample.FromBridge(pair.Name, scenario, run, r);
+        var sample = Sample.FromBridge(pair.Name, scenario, run, r, await ReportHeadAsync(stdout, ct));
         Add(sample);
         await File.WriteAllTextAsync(Path.Combine(o.WorkFolder, $"{pair.Name}-{scenario}-{run}.log"), r.StderrText, ct);
         if (r.ExitCode != 0)
@@ -213,6 +216,20 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         }
 
         return sample;
+    }
+
+    // The first few KB of a JSON report: its note (the no-op verdict) comes before the changes, which can be hundreds of MB.
+    private static async Task<string> ReportHeadAsync(string path, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+        {
+            return string.Empty;
+        }
+
+        await using var stream = File.OpenRead(path);
+        var buffer = new byte[4096];
+        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
     }
 
     // The read floor: chip's tables, then dale's, one after the other, each whole; the floor is their sum.
@@ -307,6 +324,8 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }), ct);
         return path;
     }
+
+    private static string Title(string engine) => engine == "postgres" ? "PostgreSQL" : "MariaDB";
 
     private void Add(Sample s)
     {

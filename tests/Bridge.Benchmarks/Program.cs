@@ -2,7 +2,7 @@ using System.Globalization;
 using Bridge.Benchmarks;
 
 // bridge-bench: measures Bridge against the servers' own clients and pt-table-sync; see README.md. Run by scripts/bench.sh.
-//   bridge-bench run --size S --runs N --work DIR --out DIR --bridge DLL --dataset DLL --pg-chip P --pg-dale P --my-chip P --my-dale P [--engines postgres,mysql] [--warmup 1|0] [--pt-bridge yes|no] [--skip full,noop,change,pt]
+//   bridge-bench run --size S --runs N --work DIR --out DIR --bridge blech-bridge|blech-bridge.dll --dataset DLL --pg-chip P --pg-dale P --my-chip P --my-dale P [--engines postgres,mysql] [--warmup 1|0] [--pt-bridge yes|no] [--skip full,noop,change,resync,pt]
 //   bridge-bench report --out DIR        (re-renders RESULTS.md from the results files)
 // The servers' password comes from BRIDGE_TEST_PASSWORD.
 using var cancel = new CancellationTokenSource();

@@ -184,7 +184,9 @@ public static class Report
             .Take(4)
             .Select(x => $"{x.p} {Ms(x.s!.Median)}")
             .ToList();
-        return phases.Count == 0 ? string.Empty : $"Bridge's time went to: {string.Join(", ", phases)}.";
+        var startup = scenario == "noop.sync" ? r.Wall(engine, "startup") : null;
+        return (phases.Count == 0 ? string.Empty : $"Bridge's time went to: {string.Join(", ", phases)}.")
+            + (startup is null ? string.Empty : $"{(phases.Count == 0 ? "" : " ")}Start-up alone (`blech-bridge --version`): {Ms(startup.Median)}.");
     }
 
     private static void Machine(StringBuilder md, BenchResults r)

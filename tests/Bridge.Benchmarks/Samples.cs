@@ -52,9 +52,9 @@ public sealed record Sample
         SystemSeconds = r.SystemSeconds,
     };
 
-    public static Sample FromBridge(string engine, string scenario, int run, ChildResult r)
+    public static Sample FromBridge(string engine, string scenario, int run, ChildResult r, string? reportHead = null)
     {
-        var log = BridgeLog.Parse(r);
+        var log = BridgeLog.Parse(r, reportHead);
         return From(engine, scenario, run, r) with
         {
             AppliedChanges = log.AppliedChanges,
