@@ -22,6 +22,14 @@ case $size in small|large|huge) ;; *) echo "SIZE must be small, large or huge, n
 case $runs in ''|*[!0-9]*) echo "RUNS must be a whole number, not '$runs'" >&2; exit 2 ;; esac
 bridge_kind=${BENCH_BRIDGE:-published}
 case $bridge_kind in published|build) ;; *) echo "BENCH_BRIDGE must be published or build, not '$bridge_kind'" >&2; exit 2 ;; esac
+skip=${BENCH_SKIP:-}
+for phase in ${skip//,/ }; do
+  case $phase in full|noop|change|resync|pt) ;; *) echo "BENCH_SKIP: '$phase' is not one of full, noop, change, resync, pt" >&2; exit 2 ;; esac
+done
+engines=${BENCH_ENGINES:-postgres,mysql}
+for engine in ${engines//,/ }; do
+  case $engine in postgres|mysql) ;; *) echo "BENCH_ENGINES: '$engine' is not one of postgres, mysql" >&2; exit 2 ;; esac
+done
 port_base=${BENCH_PORT_BASE:-45000}
 case $port_base in ''|*[!0-9]*) echo "BENCH_PORT_BASE must be a port number, not '$port_base'" >&2; exit 2 ;; esac
 
@@ -77,6 +85,6 @@ mkdir -p "$run/work"
 dotnet tests/Bridge.Benchmarks/bin/Release/net10.0/bridge-bench.dll run --size "$size" --runs "$runs" \
   --work "$run/work" --out "$out" \
   --bridge "$bridge" --dataset tests/Bridge.DatasetGen/bin/Release/net10.0/bridge-dataset.dll \
-  --pg-chip "$p1" --pg-dale "$p2" --my-chip "$p3" --my-dale "$p4" --engines "${BENCH_ENGINES:-postgres,mysql}" \
+  --pg-chip "$p1" --pg-dale "$p2" --my-chip "$p3" --my-dale "$p4" --engines "$engines" \
   --warmup "${BENCH_WARMUP:-1}" --pt-bridge "${BENCH_PT_BRIDGE:-yes}" \
-  --skip "${BENCH_SKIP:-}"
+  --skip "$skip"

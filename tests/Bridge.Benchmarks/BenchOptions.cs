@@ -23,4 +23,32 @@ public sealed record BenchOptions(string Size, int Runs, string WorkFolder, stri
 
     /// Engines to measure, in order: postgres, mysql or both.
     public IReadOnlyList<string> Engines { get; init; } = ["postgres", "mysql"];
+
+    public static readonly IReadOnlyList<string> KnownEngines = ["postgres", "mysql"];
+
+    public static readonly IReadOnlyList<string> KnownPhases = ["full", "noop", "change", "resync", "pt"];
+
+    /// Every problem with the options at once, each naming the value and what is allowed; empty when they are fine.
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Size is not ("small" or "large" or "huge"))
+        {
+            problems.Add($"--size '{Size}' is not one of small, large, huge");
+        }
+
+        if (Runs < 1)
+        {
+            problems.Add($"--runs {Runs} must be at least 1");
+        }
+
+        problems.AddRange(Engines.Where(e => !KnownEngines.Contains(e)).Select(e => $"--engines: '{e}' is not one of {string.Join(", ", KnownEngines)}"));
+        if (Engines.Count == 0)
+        {
+            problems.Add("--engines names no engine");
+        }
+
+        problems.AddRange(Skip.Where(p => !KnownPhases.Contains(p)).Select(p => $"--skip: '{p}' is not one of {string.Join(", ", KnownPhases)}"));
+        return problems;
+    }
 }

@@ -40,9 +40,14 @@ try
                     MyDale = Port("my-dale"),
                     Warmup = !options.TryGetValue("warmup", out var w) || w != "0",
                     PtBridge = !options.TryGetValue("pt-bridge", out var pb) || pb != "no",
-                    Skip = options.TryGetValue("skip", out var skip) ? skip.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() : [],
-                    Engines = options.TryGetValue("engines", out var e) ? e.Split(',') : ["postgres", "mysql"],
+                    Skip = options.TryGetValue("skip", out var skip) ? skip.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() : [],
+                    Engines = options.TryGetValue("engines", out var e) ? e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : ["postgres", "mysql"],
                 };
+                if (o.Problems() is { Count: > 0 } problems)
+                {
+                    throw new ArgumentException(string.Join("; ", problems));
+                }
+
                 await new Bench(o, Console.Out).RunAsync(cancel.Token);
                 Console.WriteLine($"results: {ResultsFile.PathFor(o.OutputFolder, o.Size)} and {Path.Combine(o.OutputFolder, ResultsFile.Markdown)}");
                 return Success;
