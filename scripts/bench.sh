@@ -1,26 +1,44 @@
 #!/usr/bin/env bash
-# Measures Bridge on a PostgreSQL pair and a MariaDB pair on 127.0.0.1 against the floor (the servers' own clients reading
-# the same tables) and pt-table-sync, and writes tests/Bridge.Benchmarks/RESULTS.md and results-SIZE.json. Not part of CI.
+# Measures Bridge on a PostgreSQL pair and a MariaDB pair on 127.0.0.1 against its floors (the servers' own clients reading
+# every table whole; their own dump piped into their own client for the full copy) and pt-table-sync, and writes
+# tests/Bridge.Benchmarks/RESULTS.md and results-SIZE.json. Not part of CI.
 #
 #   scripts/bench.sh SIZE [RUNS]     SIZE small|large|huge, RUNS (default 5) counted runs after one warm-up
 #
 # Installs what is missing, starts four throw-away servers on free ports from 45000 in a temporary folder (removed on exit),
-# builds Release, runs tests/Bridge.Benchmarks (bridge-bench). Environment:
+# publishes blech-bridge as users install it (scripts/lib/publish.sh), builds the harness, runs tests/Bridge.Benchmarks
+# (bridge-bench). Environment:
 #   BENCH_ENGINES=postgres or mysql   one engine only (the other engine's samples of this size are kept from the last run)
-#   BENCH_SKIP=full,noop,change,pt    leave phases out
+#   BENCH_SKIP=full,noop,change,resync,pt    leave phases out
 #   BENCH_WARMUP=0                    no warm-up run (for huge, where one run takes minutes)
 #   BENCH_PT_BRIDGE=no                no blech-bridge diff and sync on pt-table-sync's own pair
+#   BENCH_BRIDGE=build                run the build output (dotnet blech-bridge.dll) instead of the published command
+#   BENCH_PORT_BASE=45000             the first port tried for the four servers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:?usage: scripts/bench.sh small|large|huge [RUNS]}
 runs=${2:-5}
 case $size in small|large|huge) ;; *) echo "SIZE must be small, large or huge, not '$size'" >&2; exit 2 ;; esac
 case $runs in ''|*[!0-9]*) echo "RUNS must be a whole number, not '$runs'" >&2; exit 2 ;; esac
+bridge_kind=${BENCH_BRIDGE:-published}
+case $bridge_kind in published|build) ;; *) echo "BENCH_BRIDGE must be published or build, not '$bridge_kind'" >&2; exit 2 ;; esac
+skip=${BENCH_SKIP:-}
+for phase in ${skip//,/ }; do
+  case $phase in full|noop|change|resync|pt) ;; *) echo "BENCH_SKIP: '$phase' is not one of full, noop, change, resync, pt" >&2; exit 2 ;; esac
+done
+engines=${BENCH_ENGINES:-postgres,mysql}
+for engine in ${engines//,/ }; do
+  case $engine in postgres|mysql) ;; *) echo "BENCH_ENGINES: '$engine' is not one of postgres, mysql" >&2; exit 2 ;; esac
+done
+port_base=${BENCH_PORT_BASE:-45000}
+case $port_base in ''|*[!0-9]*) echo "BENCH_PORT_BASE must be a port number, not '$port_base'" >&2; exit 2 ;; esac
 
 scripts/install-deps.sh
 need=()
 command -v pt-table-sync >/dev/null || need+=(percona-toolkit)
 [ -x /usr/bin/time ] || need+=(time)
+command -v pg_dump >/dev/null || need+=(postgresql-client)
+command -v mariadb-dump >/dev/null || need+=(mariadb-client)
 if [ ${#need[@]} -gt 0 ]; then
   echo "bench: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -37,7 +55,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-p1=$(free_port 45000); p2=$(free_port $((p1 + 1))); p3=$(free_port $((p2 + 1))); p4=$(free_port $((p3 + 1)))
+p1=$(free_port "$port_base"); p2=$(free_port $((p1 + 1))); p3=$(free_port $((p2 + 1))); p4=$(free_port $((p3 + 1)))
 pg_up "$run/pg-chip" "$p1" & a=$!
 pg_up "$run/pg-dale" "$p2" & b=$!
 mariadb_up "$run/my-chip" "$p3" & c=$!
@@ -50,7 +68,15 @@ for p in "$p3" "$p4"; do
   MYSQL_PWD=$BRIDGE_TEST_PASSWORD mariadb --no-defaults -h 127.0.0.1 -P "$p" -u bridge -e 'SET GLOBAL innodb_buffer_pool_size = 2147483648'
 done
 
-dotnet build src/Bridge.Cli -c Release --nologo -v q -clp:NoSummary
+if [ "$bridge_kind" = published ]; then
+  source scripts/lib/publish.sh
+  echo "bench: publishing blech-bridge (self-contained, ReadyToRun composite) into $run/publish" >&2
+  publish_cli "$run/publish"
+  bridge=$run/publish/blech-bridge
+else
+  dotnet build src/Bridge.Cli -c Release --nologo -v q -clp:NoSummary
+  bridge=src/Bridge.Cli/bin/Release/net10.0/blech-bridge.dll
+fi
 dotnet build tests/Bridge.DatasetGen -c Release --nologo -v q -clp:NoSummary
 dotnet build tests/Bridge.Benchmarks -c Release --nologo -v q -clp:NoSummary
 
@@ -58,7 +84,7 @@ out=tests/Bridge.Benchmarks
 mkdir -p "$run/work"
 dotnet tests/Bridge.Benchmarks/bin/Release/net10.0/bridge-bench.dll run --size "$size" --runs "$runs" \
   --work "$run/work" --out "$out" \
-  --bridge src/Bridge.Cli/bin/Release/net10.0/blech-bridge.dll --dataset tests/Bridge.DatasetGen/bin/Release/net10.0/bridge-dataset.dll \
-  --pg-chip "$p1" --pg-dale "$p2" --my-chip "$p3" --my-dale "$p4" --engines "${BENCH_ENGINES:-postgres,mysql}" \
+  --bridge "$bridge" --dataset tests/Bridge.DatasetGen/bin/Release/net10.0/bridge-dataset.dll \
+  --pg-chip "$p1" --pg-dale "$p2" --my-chip "$p3" --my-dale "$p4" --engines "$engines" \
   --warmup "${BENCH_WARMUP:-1}" --pt-bridge "${BENCH_PT_BRIDGE:-yes}" \
-  --skip "${BENCH_SKIP:-}"
+  --skip "$skip"

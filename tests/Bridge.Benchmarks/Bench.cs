@@ -25,13 +25,14 @@ public sealed class Bench(BenchOptions o, TextWriter log)
     {
         _results = new BenchResults
         {
+            Method = BenchResults.CurrentMethod,
             Size = o.Size,
             Runs = o.Runs,
             StartedAt = DateTime.UtcNow,
             Machine = await Machine.DescribeAsync(o, ct),
         };
         // Measuring some engines only keeps the other engines' samples of this size from an earlier run of the script.
-        if (ResultsFile.TryRead(o.OutputFolder, o.Size) is { } earlier)
+        if (ResultsFile.TryRead(o.OutputFolder, o.Size) is { Method: BenchResults.CurrentMethod } earlier)
         {
             _results.Samples.AddRange(earlier.Samples.Where(s => !o.Engines.Contains(s.Engine)));
             foreach (var (engine, rows) in earlier.Rows.Where(r => !o.Engines.Contains(r.Key)))
@@ -40,7 +41,10 @@ public sealed class Bench(BenchOptions o, TextWriter log)
             }
 
             _results.Setup.AddRange(earlier.Setup.Where(s => !o.Engines.Contains(s.Engine)));
-            _results.Notes.AddRange(earlier.Notes.Where(n => !n.StartsWith("Each figure", StringComparison.Ordinal)).Select(n => n));
+            // Only the notes about the engines kept; this run writes its own about the engines it measures.
+            var measured = o.Engines.Select(Title).Concat(o.Engines).ToList();
+            _results.Notes.AddRange(earlier.Notes.Where(n => !n.StartsWith("Each figure", StringComparison.Ordinal)
+                && !measured.Any(t => n.StartsWith(t, StringComparison.Ordinal)) && !n.Contains(" by this one.", StringComparison.Ordinal)));
             if (earlier.Samples.Any(s => !o.Engines.Contains(s.Engine)))
             {
                 _results.Notes.Add(string.Create(CultureInfo.InvariantCulture,
@@ -56,7 +60,6 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         _results.Notes.Add(o.Warmup
             ? $"Each figure: {o.Runs} runs after one warm-up run (run 0, not counted)."
             : $"Each figure: {o.Runs} run(s), no warm-up run (each run takes minutes, so the JIT's fixed cost is small beside it).");
-        var queries = FloorQueries();
         try
         {
             foreach (var engine in o.Engines)
@@ -64,7 +67,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
                 EnginePair pair = engine == "postgres"
                     ? new PostgresPair(o.PgChip, o.PgDale, o.Password)
                     : new MariaDbPair(o.MyChip, o.MyDale, o.Password);
-                await MeasureAsync(pair, queries, ct);
+                await MeasureAsync(pair, ct);
                 Save();
             }
         }
@@ -78,10 +81,10 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         return _results;
     }
 
-    private async Task MeasureAsync(EnginePair pair, IReadOnlyList<string> queries, CancellationToken ct)
+    private async Task MeasureAsync(EnginePair pair, CancellationToken ct)
     {
         var floorScript = Path.Combine(o.WorkFolder, $"floor-{pair.Name}.sql");
-        await File.WriteAllTextAsync(floorScript, pair.FloorScript(queries), ct);
+        await File.WriteAllTextAsync(floorScript, pair.ReadFloorScript(), ct);
         var config = await WriteConfigAsync(pair, ct);
         var runs = o.Runs;
         var first = o.Warmup ? 0 : 1;
@@ -100,9 +103,9 @@ public sealed class Bench(BenchOptions o, TextWriter log)
             for (var i = first; i <= runs; i++)
             {
                 Say($"{pair.Title}: pt-table-sync run {i}/{runs}");
-                await FloorAsync(pair, "pt.floor", i, floorScript, ct);
                 Add(Sample.From(pair.Name, "pt.dry-run", i, await _child.ShellAsync(PtCommand(my, "--dry-run"), ct)));
-                Add(Sample.From(pair.Name, "pt.print", i, await _child.ShellAsync(PtCommand(my, "--print"), ct)));
+                // pt-table-sync --print and blech-bridge diff on the same change, back to back.
+                Add(Sample.From(pair.Name, "pt.print", i, Checked(pair, "pt-table-sync --print", await _child.ShellAsync(PtCommand(my, "--print"), ct), differencesExit: true)));
                 if (o.PtBridge)
                 {
                     await BridgeAsync(pair, "pt.diff", i, ["diff", "--config", config, "--format", "json"], ct);
@@ -123,12 +126,12 @@ public sealed class Bench(BenchOptions o, TextWriter log)
 
         for (var i = first; i <= runs && !o.Skip.Contains("full"); i++)
         {
-            Say($"{pair.Title}: full sync into an empty standby, run {i}/{runs}");
-            var sw = Stopwatch.StartNew();
-            await new BlechServer(pair.Engine, pair.AdminConnection(pair.DalePort)).CreateAsync("dale", DaleAddress, EnginePair.Database, "bridge", ct);
-            Setup(pair, "recreate empty dale", sw.Elapsed.TotalMilliseconds);
-            await FloorAsync(pair, "full.floor", i, floorScript, ct);
+            Say($"{pair.Title}: full diff, copy floor and full sync into an empty standby, run {i}/{runs}");
+            await RecreateDaleAsync(pair, ct);
             await BridgeAsync(pair, "full.diff", i, ["diff", "--config", config, "--format", "json"], ct);
+            // The copy floor and the full sync back to back, each into a standby just made empty.
+            await CopyFloorAsync(pair, i, checkRows: i == first, ct);
+            await RecreateDaleAsync(pair, ct);
             await BridgeAsync(pair, "full.sync", i, ["sync", "--config", config, "--format", "json", "--force"], ct);
         }
 
@@ -138,11 +141,11 @@ public sealed class Bench(BenchOptions o, TextWriter log)
             // (a 1% sync), else into an empty dale.
             if (pair is not MariaDbPair || o.Skip.Contains("pt"))
             {
-                await new BlechServer(pair.Engine, pair.AdminConnection(pair.DalePort)).CreateAsync("dale", DaleAddress, EnginePair.Database, "bridge", ct);
+                await RecreateDaleAsync(pair, ct);
             }
 
             var sw = Stopwatch.StartNew();
-            var r = await _child.RunAsync("dotnet", [o.BridgeDll, "sync", "--config", config, "--format", "json", "--force"], null, ct, measure: false);
+            var r = await _child.RunAsync(BridgeFile, [.. BridgeArgs, "sync", "--config", config, "--format", "json", "--force"], null, ct, measure: false);
             if (r.ExitCode != 0)
             {
                 throw new InvalidOperationException($"the set-up sync ({pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
@@ -154,9 +157,9 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         for (var i = first; i <= runs && !o.Skip.Contains("noop"); i++)
         {
             Say($"{pair.Title}: no-op sync, run {i}/{runs}");
-            await FloorAsync(pair, "noop.floor", i, floorScript, ct);
             // The fixed cost every bridge run pays: the .NET runtime and the command line, no database touched.
-            Add(Sample.From(pair.Name, "startup", i, await _child.RunAsync("dotnet", [o.BridgeDll, "--version"], null, ct)));
+            Add(Sample.From(pair.Name, "startup", i, await _child.RunAsync(BridgeFile, [.. BridgeArgs, "--version"], null, ct)));
+            await ReadFloorAsync(pair, "noop.floor", i, floorScript, ct);
             var s = await BridgeAsync(pair, "noop.sync", i, ["sync", "--config", config, "--format", "json", "--force"], ct);
             if (i > 0 && s.NothingChanged != true)
             {
@@ -166,19 +169,40 @@ public sealed class Bench(BenchOptions o, TextWriter log)
 
         for (var i = first; i <= runs && !o.Skip.Contains("change"); i++)
         {
-            Say($"{pair.Title}: 1% change then sync, run {i}/{runs}");
+            Say($"{pair.Title}: 1% change, diff, read floor, sync, run {i}/{runs}");
             await ChangeAsync(pair, 100 + i, ct);
-            await FloorAsync(pair, "change.floor", i, floorScript, ct);
+            // The floor between the two bridge runs it is compared with: back to back with each.
             await BridgeAsync(pair, "change.diff", i, ["diff", "--config", config, "--format", "json"], ct);
+            await ReadFloorAsync(pair, "change.floor", i, floorScript, ct);
             await BridgeAsync(pair, "change.sync", i, ["sync", "--config", config, "--format", "json", "--force"], ct);
         }
+
+        for (var i = first; i <= runs && !o.Skip.Contains("resync"); i++)
+        {
+            Say($"{pair.Title}: 1% change, read floor, resync, run {i}/{runs}");
+            await ChangeAsync(pair, 200 + i, ct);
+            await ReadFloorAsync(pair, "resync.floor", i, floorScript, ct);
+            await BridgeAsync(pair, "resync.sync", i, ["resync", "--config", config, "--format", "json"], ct);
+        }
+    }
+
+    // How a bridge command is started: the published command itself, or the build output through dotnet.
+    private string BridgeFile => o.BridgeCommand.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : o.BridgeCommand;
+
+    private IReadOnlyList<string> BridgeArgs => o.BridgeCommand.EndsWith(".dll", StringComparison.Ordinal) ? [o.BridgeCommand] : [];
+
+    private async Task RecreateDaleAsync(EnginePair pair, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        await new BlechServer(pair.Engine, pair.AdminConnection(pair.DalePort)).CreateAsync("dale", DaleAddress, EnginePair.Database, "bridge", ct);
+        Setup(pair, "recreate empty dale", sw.Elapsed.TotalMilliseconds);
     }
 
     private async Task<Sample> BridgeAsync(EnginePair pair, string scenario, int run, IReadOnlyList<string> args, CancellationToken ct)
     {
         var stdout = Path.Combine(o.WorkFolder, $"{pair.Name}-{scenario}.json");
-        var r = await _child.RunAsync("dotnet", [o.BridgeDll, .. args], stdout, ct);
-        var sample = Sample.FromBridge(pair.Name, scenario, run, r);
+        var r = await _child.RunAsync(BridgeFile, [.. BridgeArgs, .. args], stdout, ct);
+        var sample = Sample.FromBridge(pair.Name, scenario, run, r, await ReportHeadAsync(stdout, ct));
         Add(sample);
         await File.WriteAllTextAsync(Path.Combine(o.WorkFolder, $"{pair.Name}-{scenario}-{run}.log"), r.StderrText, ct);
         if (r.ExitCode != 0)
@@ -194,19 +218,25 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         return sample;
     }
 
-    // The peer's read, then the standby's, one after the other: the floor is their sum.
-    private async Task FloorAsync(EnginePair pair, string scenario, int run, string script, CancellationToken ct)
+    // The first few KB of a JSON report: its note (the no-op verdict) comes before the changes, which can be hundreds of MB.
+    private static async Task<string> ReportHeadAsync(string path, CancellationToken ct)
     {
-        var peer = await _child.ShellAsync(pair.FloorCommand(pair.ChipPort, script), ct);
-        var local = await _child.ShellAsync(pair.FloorCommand(pair.DalePort, script), ct);
-        foreach (var r in new[] { peer, local })
+        if (!File.Exists(path))
         {
-            if (r.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"the floor read ({scenario}, {pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
-            }
+            return string.Empty;
         }
 
+        await using var stream = File.OpenRead(path);
+        var buffer = new byte[4096];
+        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    // The read floor: chip's tables, then dale's, one after the other, each whole; the floor is their sum.
+    private async Task ReadFloorAsync(EnginePair pair, string scenario, int run, string script, CancellationToken ct)
+    {
+        var peer = Checked(pair, $"the read floor ({scenario}) on chip", await _child.ShellAsync(pair.ReadFloorCommand(pair.ChipPort, script), ct));
+        var local = Checked(pair, $"the read floor ({scenario}) on dale", await _child.ShellAsync(pair.ReadFloorCommand(pair.DalePort, script), ct));
         Add(new Sample
         {
             Engine = pair.Name,
@@ -220,6 +250,29 @@ public sealed class Bench(BenchOptions o, TextWriter log)
             Phases = new() { ["peer"] = Math.Round(peer.WallMs, 1), ["local"] = Math.Round(local.WallMs, 1) },
         });
     }
+
+    // The copy floor: the server's own dump of chip's content tables piped into its own client on dale (empty), one pipeline.
+    private async Task CopyFloorAsync(EnginePair pair, int run, bool checkRows, CancellationToken ct)
+    {
+        var r = Checked(pair, "the copy floor", await _child.RunAsync("/bin/bash", ["-c", "set -o pipefail; " + pair.CopyFloorCommand()], null, ct));
+        Add(Sample.From(pair.Name, "full.copy", run, r));
+        if (checkRows)
+        {
+            // The floor must have copied every row, or it is no floor.
+            var chip = await CountAsync(pair, pair.ChipPort, ct);
+            var dale = await CountAsync(pair, pair.DalePort, ct);
+            var missing = EnginePair.CopyTables.Where(t => chip.GetValueOrDefault(t) != dale.GetValueOrDefault(t)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new InvalidOperationException($"the copy floor ({pair.Title}) left dale's {string.Join(", ", missing.Select(t => $"{t} at {dale.GetValueOrDefault(t)} rows of chip's {chip.GetValueOrDefault(t)}"))}");
+            }
+        }
+    }
+
+    // pt-table-sync exits 2 when a table differed, as it does here by design.
+    private static ChildResult Checked(EnginePair pair, string what, ChildResult r, bool differencesExit = false) => r.ExitCode == 0 || (differencesExit && r.ExitCode == 2)
+        ? r
+        : throw new InvalidOperationException($"{what} ({pair.Title}) exited {r.ExitCode}:\n{Tail(r.StderrText)}");
 
     private static string PtCommand(MariaDbPair pair, string mode) =>
         "exec pt-table-sync " + string.Join(' ', pair.PtTableSyncArgs(mode).Select(a => "'" + a + "'")) + " > /dev/null";
@@ -272,15 +325,7 @@ public sealed class Bench(BenchOptions o, TextWriter log)
         return path;
     }
 
-    private static IReadOnlyList<string> FloorQueries() =>
-        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sql", "floor.sql"))
-            .Split('\n')
-            .Where(l => !l.StartsWith("--", StringComparison.Ordinal))
-            .Aggregate(string.Empty, (a, l) => a + l + "\n")
-            .Split(';')
-            .Select(q => q.Trim())
-            .Where(q => q.Length > 0)
-            .ToList();
+    private static string Title(string engine) => engine == "postgres" ? "PostgreSQL" : "MariaDB";
 
     private void Add(Sample s)
     {

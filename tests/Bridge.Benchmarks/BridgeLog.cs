@@ -22,7 +22,8 @@ public sealed partial record BridgeLog(
     /// Rows applied a second by the apply step alone, when the run applied anything.
     public double? ApplyRowsPerSecond => AppliedChanges is > 0 && ApplyMs is > 0 ? AppliedChanges / (ApplyMs / 1000.0) : null;
 
-    public static BridgeLog Parse(ChildResult run)
+    /// <paramref name="reportHead"/>: the start of the run's JSON report (stdout), where the no-op verdict is written as its <c>note</c>.
+    public static BridgeLog Parse(ChildResult run, string? reportHead = null)
     {
         LogLine? peerLine = null, localLine = null, appliedLine = null;
         long? peerObjects = null, localObjects = null, changes = null, statements = null, queued = null;
@@ -74,7 +75,7 @@ public sealed partial record BridgeLog(
                 {
                     // A diff logs nothing after its reads: planning, the report and the exit are one span.
                     phases["normalize, plan, guard"] = Math.Max(0, run.WallMs - localLine.AtMs);
-                    return Build(run, peerObjects, peerMs, localObjects, localMs, changes, statements, queued, applyMs, phases);
+                    return Build(run, reportHead, peerObjects, peerMs, localObjects, localMs, changes, statements, queued, applyMs, phases);
                 }
                 else
                 {
@@ -91,15 +92,15 @@ public sealed partial record BridgeLog(
             phases["report, exit"] = Math.Max(0, run.WallMs - verdict.AtMs);
         }
 
-        return Build(run, peerObjects, peerMs, localObjects, localMs, changes, statements, queued, applyMs, phases);
+        return Build(run, reportHead, peerObjects, peerMs, localObjects, localMs, changes, statements, queued, applyMs, phases);
     }
 
-    private static BridgeLog Build(ChildResult run, long? peerObjects, double? peerMs, long? localObjects, double? localMs, long? changes, long? statements,
+    private static BridgeLog Build(ChildResult run, string? reportHead, long? peerObjects, double? peerMs, long? localObjects, double? localMs, long? changes, long? statements,
         long? queued, double? applyMs, Dictionary<string, double> phases)
     {
         var text = run.StderrText;
         return new BridgeLog(peerObjects, peerMs, localObjects, localMs, changes, statements, queued, applyMs,
-            text.Contains(NothingChangedText, StringComparison.Ordinal),
+            text.Contains(NothingChangedText, StringComparison.Ordinal) || (reportHead?.Contains(NothingChangedText, StringComparison.Ordinal) ?? false),
             text.Contains("Raised the serial", StringComparison.Ordinal),
             phases);
     }

@@ -24,7 +24,10 @@ public static partial class Machine
             [".NET SDK"] = (await CaptureAsync("dotnet", ["--version"], ct)).Trim(),
             [".NET runtime"] = RuntimeInformation.FrameworkDescription,
             ["percona-toolkit (pt-table-sync)"] = $"{(await CaptureAsync("pt-table-sync", ["--version"], ct)).Trim()} (Debian package {(await CaptureAsync("dpkg-query", ["-W", "-f", "${Version}", "percona-toolkit"], ct)).Trim()})",
-            ["bridge build"] = BuildIdentity(o.BridgeDll),
+            ["bridge command"] = o.BridgeCommand.EndsWith(".dll", StringComparison.Ordinal)
+                ? "`dotnet blech-bridge.dll`: the framework-dependent build output (JIT), BENCH_BRIDGE=build"
+                : "`blech-bridge`: published by scripts/lib/publish.sh (self-contained, ReadyToRun composite), as installed",
+            ["bridge build"] = BuildIdentity(o.BridgeCommand),
             ["GNU time"] = $"Debian package time {(await CaptureAsync("dpkg-query", ["-W", "-f", "${Version}", "time"], ct)).Trim()}",
         };
         return new MachineInfo(cpu, Environment.ProcessorCount, memory, (await CaptureAsync("uname", ["-sr"], ct)).Trim(), versions);

@@ -2,7 +2,7 @@ using System.Globalization;
 using Bridge.Benchmarks;
 
 // bridge-bench: measures Bridge against the servers' own clients and pt-table-sync; see README.md. Run by scripts/bench.sh.
-//   bridge-bench run --size S --runs N --work DIR --out DIR --bridge DLL --dataset DLL --pg-chip P --pg-dale P --my-chip P --my-dale P [--engines postgres,mysql] [--warmup 1|0] [--pt-bridge yes|no] [--skip full,noop,change,pt]
+//   bridge-bench run --size S --runs N --work DIR --out DIR --bridge blech-bridge|blech-bridge.dll --dataset DLL --pg-chip P --pg-dale P --my-chip P --my-dale P [--engines postgres,mysql] [--warmup 1|0] [--pt-bridge yes|no] [--skip full,noop,change,resync,pt]
 //   bridge-bench report --out DIR        (re-renders RESULTS.md from the results files)
 // The servers' password comes from BRIDGE_TEST_PASSWORD.
 using var cancel = new CancellationTokenSource();
@@ -40,9 +40,14 @@ try
                     MyDale = Port("my-dale"),
                     Warmup = !options.TryGetValue("warmup", out var w) || w != "0",
                     PtBridge = !options.TryGetValue("pt-bridge", out var pb) || pb != "no",
-                    Skip = options.TryGetValue("skip", out var skip) ? skip.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() : [],
-                    Engines = options.TryGetValue("engines", out var e) ? e.Split(',') : ["postgres", "mysql"],
+                    Skip = options.TryGetValue("skip", out var skip) ? skip.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() : [],
+                    Engines = options.TryGetValue("engines", out var e) ? e.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : ["postgres", "mysql"],
                 };
+                if (o.Problems() is { Count: > 0 } problems)
+                {
+                    throw new ArgumentException(string.Join("; ", problems));
+                }
+
                 await new Bench(o, Console.Out).RunAsync(cancel.Token);
                 Console.WriteLine($"results: {ResultsFile.PathFor(o.OutputFolder, o.Size)} and {Path.Combine(o.OutputFolder, ResultsFile.Markdown)}");
                 return Success;

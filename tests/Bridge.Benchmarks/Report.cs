@@ -3,13 +3,13 @@ using System.Text;
 
 namespace Bridge.Benchmarks;
 
-/// Renders RESULTS.md: machine, versions, method, targets on large, a table per size and engine, phases, growth.
+/// Renders RESULTS.md: the headline (each case against its floor and goal), machine, method, then per size and engine the
+/// detail tables, phases and growth. Everything from the results files; ANALYSIS.md (hand-written) is included as it is.
 public static class Report
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    private static readonly (string Engine, string Title, double ApplyTarget)[] EngineList =
-        [("postgres", "PostgreSQL", 100_000), ("mysql", "MariaDB", 50_000)];
+    private static readonly (string Engine, string Title)[] EngineList = [("postgres", "PostgreSQL"), ("mysql", "MariaDB")];
 
     private static readonly string[] PhaseNames = ["startup", "read peer", "read local", "normalize, plan, guard", "apply", "state, commit", "report, exit"];
 
@@ -17,38 +17,44 @@ public static class Report
     {
         var md = new StringBuilder();
         md.AppendLine("# Bridge benchmark results").AppendLine();
-        md.AppendLine("Made by `scripts/bench.sh SIZE RUNS` (one run of the script per size; the raw samples are in `results-SIZE.json` beside this file).");
-        md.AppendLine("Every figure is wall-clock time of a whole process, measured by `bridge-bench` around the child, with peak memory from");
-        md.AppendLine("`/usr/bin/time -v` (\"Maximum resident set size\"). Medians of the counted runs, after one warm-up run that is not counted.").AppendLine();
-        foreach (var r in all)
+        md.AppendLine("Made by `scripts/bench.sh SIZE RUNS` (one run of the script per size; the raw samples are in `results-SIZE.json` beside this file)");
+        md.AppendLine("and rendered by `bridge-bench report`. Every figure is the wall-clock time of a whole process, measured by `bridge-bench` around");
+        md.AppendLine("the child, with peak memory from `/usr/bin/time -v` (\"Maximum resident set size\"). Each case is measured against its floor in");
+        md.AppendLine("the same iteration, back to back; the ratio is taken per iteration and the median of those ratios is reported, beside the");
+        md.AppendLine("medians of the absolute times.").AppendLine();
+        var current = all.Where(r => r.Method == BenchResults.CurrentMethod).ToList();
+        foreach (var r in current)
         {
             md.AppendLine(Inv, $"- **{r.Size}**: {r.Runs} counted run{(r.Runs == 1 ? "" : "s")}, {r.StartedAt:yyyy-MM-dd HH:mm} to {r.FinishedAt:HH:mm} UTC ({(r.FinishedAt - r.StartedAt).TotalMinutes:F0} min)");
         }
 
+        foreach (var r in all.Where(r => r.Method != BenchResults.CurrentMethod))
+        {
+            md.AppendLine(Inv, $"- **{r.Size}**: not shown. `results-{r.Size}.json` was measured on {r.StartedAt:yyyy-MM-dd} with the older method (the floor was Bridge's own joined queries, no copy floor); run `scripts/bench.sh {r.Size}` again.");
+        }
+
         md.AppendLine();
-        if (all.Count == 0)
+        if (current.Count == 0)
         {
             return md.ToString();
         }
 
-        Machine(md, all[^1]);
-        Method(md);
-        var large = all.FirstOrDefault(r => r.Size == "large");
-        var huge = all.FirstOrDefault(r => r.Size == "huge");
-        if (large is not null)
+        foreach (var r in current.OrderBy(r => r.Size == Cases.GoalSize ? 0 : 1))
         {
-            Targets(md, large, huge);
+            Headline(md, r);
         }
 
+        Machine(md, current[^1]);
+        Method(md);
         if (!string.IsNullOrWhiteSpace(analysis))
         {
             md.AppendLine(analysis.TrimEnd()).AppendLine();
         }
 
-        foreach (var r in all)
+        foreach (var r in current)
         {
-            md.AppendLine(Inv, $"## {r.Size}").AppendLine();
-            foreach (var (engine, title, _) in EngineList.Where(e => r.Samples.Any(s => s.Engine == e.Engine)))
+            md.AppendLine(Inv, $"## {r.Size}: every measurement").AppendLine();
+            foreach (var (engine, title) in EngineList.Where(e => r.Samples.Any(s => s.Engine == e.Engine)))
             {
                 EngineTable(md, r, engine, title);
                 ApplyTable(md, r, engine, title);
@@ -67,12 +73,120 @@ public static class Report
             }
         }
 
-        if (all.Count > 1)
+        if (current.Count > 1)
         {
-            Growth(md, all);
+            Growth(md, current);
         }
 
         return md.ToString();
+    }
+
+    /// The ratio of one case: per iteration (median, min, max of the ratios) when interleaved, else the ratio of the medians.
+    public static Stat? Ratio(BenchResults r, string engine, Case c)
+    {
+        if (!c.Interleaved)
+        {
+            var a = r.Wall(engine, c.Scenario);
+            var b = r.Wall(engine, c.Baseline);
+            return a is null || b is null || b.Median <= 0 ? null : new Stat(a.Median / b.Median, a.Median / b.Median, a.Median / b.Median, 1);
+        }
+
+        var floors = r.Counted(engine, c.Baseline).Where(s => s.WallMs > 0).ToDictionary(s => s.Run, s => s.WallMs);
+        return Stat.Of(r.Counted(engine, c.Scenario).Where(s => floors.ContainsKey(s.Run)).Select(s => s.WallMs / floors[s.Run]));
+    }
+
+    private static void Headline(StringBuilder md, BenchResults r)
+    {
+        var goals = r.Size == Cases.GoalSize;
+        md.AppendLine(Inv, $"## Headline: {r.Size}").AppendLine();
+        md.AppendLine(goals
+            ? "The goals of issue 11 are set for this size. *ratio*: the median of the per-iteration ratios (min–max)."
+            : $"The goals are set for {Cases.GoalSize}; on {r.Size} the verdicts are for reference only. *ratio*: the median of the per-iteration ratios (min–max).");
+        md.AppendLine();
+        md.AppendLine("| case | engine | bridge (median) | against | its median | ratio | goal | verdict |").AppendLine("|---|---|---|---|---|---|---|---|");
+        var missed = new List<string>();
+        var verdicts = 0;
+        foreach (var (engine, title) in EngineList.Where(e => r.Samples.Any(s => s.Engine == e.Engine)))
+        {
+            foreach (var c in Cases.All.Where(c => !c.MariaDbOnly || engine == "mysql"))
+            {
+                var a = r.Wall(engine, c.Scenario);
+                var b = r.Wall(engine, c.Baseline);
+                var ratio = Ratio(r, engine, c);
+                if (a is null || b is null || ratio is null)
+                {
+                    if (c.Goal is not null && goals)
+                    {
+                        md.AppendLine(Inv, $"| {c.Label} | {title} | {(a is null ? "not measured" : Ms(a.Median))} | {c.BaselineLabel} | {(b is null ? "not measured" : Ms(b.Median))} | | {c.Goal.Text} | not measured |");
+                    }
+
+                    continue;
+                }
+
+                var range = ratio.Count > 1 ? $" ({ratio.Min:F2}–{ratio.Max:F2})" : c.Interleaved ? "" : " (of the medians)";
+                var verdict = string.Empty;
+                if (c.Goal is { } g)
+                {
+                    verdicts++;
+                    var met = ratio.Median <= g.Limit;
+                    verdict = met ? "met" : $"**missed** by {ratio.Median / g.Limit:F2}×";
+                    if (!met)
+                    {
+                        missed.Add($"{c.Label}, {title}: {Ms(a.Median)} against {c.BaselineLabel} {Ms(b.Median)}, ratio {ratio.Median:F2}× where the goal is {g.Text}. {WhereTimeWent(r, engine, c.Scenario)}");
+                    }
+                }
+
+                md.AppendLine(Inv, $"| {c.Label} | {title} | {Ms(a.Median)} | {c.BaselineLabel} | {Ms(b.Median)} | **{ratio.Median:F2}×**{range} | {c.Goal?.Text ?? ""} | {verdict} |");
+            }
+
+            var syncRss = Stat.Of(r.Counted(engine, "change.sync").Where(s => s.MaxRssKb is not null).Select(s => s.MaxRssKb!.Value / 1024.0));
+            if (syncRss is not null)
+            {
+                verdicts++;
+                var met = syncRss.Max <= Cases.RssGoalMb;
+                md.AppendLine(Inv, $"| peak RSS of a 1% sync (largest of its runs) | {title} | {syncRss.Max:N0} MB | | | | ≤ {Cases.RssGoalMb:N0} MB | {(met ? "met" : $"**missed** by {syncRss.Max - Cases.RssGoalMb:N0} MB")} |");
+                if (!met)
+                {
+                    missed.Add($"peak RSS of a 1% sync, {title}: {syncRss.Max:N0} MB (median {syncRss.Median:N0} MB) where the goal is ≤ {Cases.RssGoalMb:N0} MB.");
+                }
+            }
+
+            if (PeakRssMb(r, engine) is { } peak)
+            {
+                md.AppendLine(Inv, $"| largest peak RSS of any bridge run | {title} | {peak.Mb:N0} MB ({peak.Scenario}) | | | | | |");
+            }
+        }
+
+        md.AppendLine();
+        if (goals && verdicts > 0)
+        {
+            md.AppendLine(Inv, $"Goals on {r.Size}: {verdicts - missed.Count} of {verdicts} met.{(missed.Count > 0 ? " Missed, with what was measured and where bridge's time went (phase medians, see the phase tables below):" : "")}").AppendLine();
+            foreach (var m in missed)
+            {
+                md.AppendLine(Inv, $"- {m}");
+            }
+
+            if (missed.Count > 0)
+            {
+                md.AppendLine();
+            }
+        }
+    }
+
+    // The largest phases of a bridge run, from its log lines (see BridgeLog): the measured part of "why".
+    private static string WhereTimeWent(BenchResults r, string engine, string scenario)
+    {
+        var runs = r.Counted(engine, scenario).ToList();
+        var phases = PhaseNames
+            .Select(p => (p, s: Stat.Of(runs.Where(x => x.Phases.ContainsKey(p)).Select(x => x.Phases[p]))))
+            .Where(x => x.s is not null && x.s.Median > 0)
+            .OrderByDescending(x => x.s!.Median)
+            .Take(4)
+            .Select(x => $"{x.p} {Ms(x.s!.Median)}")
+            .ToList();
+        var startup = scenario == "noop.sync" ? r.Wall(engine, "startup") : null;
+        return (phases.Count == 0 ? string.Empty : $"Bridge's time went to: {string.Join(", ", phases)}.")
+            + (startup is null ? string.Empty : $"{(phases.Count == 0 ? "" : " ")}Start-up alone (`blech-bridge --version`): {Ms(startup.Median)}.");
     }
 
     private static void Machine(StringBuilder md, BenchResults r)
@@ -97,96 +211,45 @@ public static class Report
     {
         md.AppendLine("## What is measured").AppendLine();
         md.AppendLine("""
-            - **full sync**: `blech-bridge sync --force --format json` into a standby recreated empty (Blech schema, server row, no content)
-              before every run; **full diff**: `blech-bridge diff --format json` on that same empty standby, just before the sync.
-            - **no-op sync**: consecutive `blech-bridge sync` runs after a sync, nothing changed on either side (fingerprint shortcut).
-            - **1% sync**: `bridge-dataset change --percent 1` on chip (edits, inserts and deletes over every kind, a new seed each run),
-              then `blech-bridge diff`, then `blech-bridge sync --force`. Each run starts from the state the previous sync left, where chip and dale
-              are identical, so no recreation is needed.
-            - **apply**: the apply step alone, from bridge's log line `Applied N changes in S statements, ... in Ms ms`: N / Ms.
-            - **floor**: the same nine queries Bridge's snapshot reader runs (server, ip_address, client, site ⋈ client, dns_zone ⋈ client,
-              dns_record ⋈ dns_zone, mail_domain ⋈ client, mailbox ⋈ mail_domain, mail_alias ⋈ mail_domain, each `ORDER BY id`), run
-              with the servers' own clients, output to /dev/null: `psql -f` with `COPY (query) TO STDOUT` for each, and
-              `mariadb --quick --batch`. First chip's database, then dale's, one after the other; the floor is the sum, measured in
-              the same iteration as the bridge runs it is compared with. For the full sync the standby is the empty one, so that
-              floor is reading chip's tables plus an empty standby; for the no-op and 1% cases it is reading both full databases.
+            - **read floor**: every Blech table Bridge reads (server, ip_address, client, site, dns_zone, dns_record, mail_domain,
+              mailbox, mail_alias), whole, no joins, with the server's own client, output to /dev/null: `psql -f` running
+              `COPY table TO STDOUT` for each, and `mariadb --quick --batch` running `SELECT * FROM table` for each. First chip's
+              database, then dale's; the floor is the sum.
+            - **copy floor**: into a standby recreated empty (the emulator's `BlechServer.CreateAsync`: Blech's schema, its `server`
+              row and its own `ip_address` row, no content), chip's content tables (client, site, dns_zone, dns_record, mail_domain,
+              mailbox, mail_alias) copied as one pipeline: `pg_dump --data-only -t ... | psql` on PostgreSQL, `mariadb-dump
+              --no-create-info --skip-triggers ... | mariadb` on MariaDB. `server` and `ip_address` are not copied: the empty
+              standby already holds its own row in each (copying chip's would collide on the primary key), and Bridge does not
+              copy them either (it registers the service address, one row). Bridge also queues a `regen_queue` row per object,
+              which the copy does not. The first iteration checks that dale then holds as many rows as chip in each copied table.
+            - **full sync**: per iteration, dale recreated empty, `blech-bridge diff` (the **full diff**, no floor), the copy floor,
+              dale recreated empty again, `blech-bridge sync --force --format json`. Ratio: full sync / copy floor.
+            - **no-op sync**: after a sync, nothing changed on either side: the read floor, then `blech-bridge sync`
+              (the fingerprint shortcut). `blech-bridge --version` (start-up alone) is timed in the same iteration.
+            - **1% diff and 1% sync**: per iteration `bridge-dataset change --percent 1` on chip (edits, inserts and deletes over every
+              kind, a new seed each iteration), then `blech-bridge diff`, the read floor, `blech-bridge sync --force`: the floor
+              runs back to back with both. Each iteration starts from the state the previous sync left.
+            - **1% resync**: per iteration another 1% change, the read floor, then `blech-bridge resync` (compares everything,
+              queues the regeneration of every synced object), to set incremental against full comparison.
             - **pt-table-sync** (MariaDB only): chip and dale created from the same seed (ids align), then one 1% change on chip;
               `pt-table-sync --no-check-slave --no-check-triggers --databases blech --tables client,site,dns_zone,dns_record,mail_domain,mailbox,mail_alias
-              h=127.0.0.1,P=chip,u=bridge,p=… h=127.0.0.1,P=dale`, once with `--dry-run` and once with `--print` (output to /dev/null).
-              Note that pt-table-sync's `--dry-run` "stops before it compares any data" (its manual): it only connects, inspects the
-              tables and picks an algorithm. `--print` is the run that really compares the tables (checksums by chunk, then rows)
-              and prints the statements that would fix dale, changing nothing; it is the fair peer. On the same pair, in the same
-              iterations, `blech-bridge diff` is timed; `blech-bridge sync` on that pair can run once only (it changes dale).
-            - Every process is started anew (`dotnet blech-bridge.dll`, `psql`, `mariadb`, `pt-table-sync`), so every figure includes
-              process start-up: about 0.1-0.2 s for .NET, a few ms for the C clients. On small this dominates.
+              h=127.0.0.1,P=chip,u=bridge,p=… h=127.0.0.1,P=dale`, with `--dry-run` (it "stops before it compares any data", its
+              manual says) and with `--print` (compares the tables and prints the statements that would fix dale, changing nothing).
+              Per iteration `--print` and `blech-bridge diff` run back to back on that pair; `blech-bridge sync` on it runs once
+              (it changes dale). The goal "1% sync at least 5× faster than pt-table-sync --print" is the median 1% sync of the
+              bench pair over the median `--print`: the same size of change, but measured in different phases of the run.
+            - **apply**: the apply step alone, from bridge's log line `Applied N changes in S statements, ... in Ms ms`: N / Ms.
+            - **peak RSS**: `/usr/bin/time -v` of every bridge run; the headline gives the 1% sync's largest and the largest of all.
+            - Every process is started anew (`blech-bridge`, `psql`, `mariadb`, `pg_dump`, `pt-table-sync`), so every figure includes
+              process start-up. Which `blech-bridge` was run (the published command or the build output) is in the table above.
 
             """);
-    }
-
-    private static void Targets(StringBuilder md, BenchResults large, BenchResults? huge)
-    {
-        md.AppendLine("## Targets (on large)").AppendLine();
-        md.AppendLine("| target | engine | measured | met? |").AppendLine("|---|---|---|---|");
-        foreach (var (engine, title, applyTarget) in EngineList.Where(e => large.Samples.Any(s => s.Engine == e.Engine)))
-        {
-            RatioTarget(md, large, engine, title, "full diff within 2× the floor", "full.diff", "full.floor", 2.0);
-            RatioTarget(md, large, engine, title, "full sync within 2× the floor", "full.sync", "full.floor", 2.0);
-            RatioTarget(md, large, engine, title, "1% sync within 1.5× the floor", "change.sync", "change.floor", 1.5);
-            RatioTarget(md, large, engine, title, "no-op sync at most 0.25× the floor", "noop.sync", "noop.floor", 0.25);
-
-            var rps = Stat.Of(large.Counted(engine, "full.sync").Select(s => s.ApplyRowsPerSecond).OfType<double>());
-            if (rps is not null)
-            {
-                var met = rps.Median >= applyTarget;
-                md.AppendLine(Inv, $"| apply ≥ {applyTarget:N0} rows/s (full sync's apply step) | {title} | {rps.Median:N0} rows/s ({rps.Min:N0}–{rps.Max:N0}) | {(met ? "met" : $"**missed**: {rps.Median / applyTarget:P0} of the target, short by {applyTarget - rps.Median:N0} rows/s")} |");
-            }
-
-            if (engine == "mysql")
-            {
-                foreach (var (label, scenario) in new[] { ("1% sync", "change.sync"), ("1% diff", "change.diff"), ("diff on pt's pair", "pt.diff") })
-                {
-                    RatioTarget(md, large, engine, title, $"{label} faster than pt-table-sync --dry-run", scenario, "pt.dry-run", 1.0, strict: true);
-                    RatioTarget(md, large, engine, title, $"{label} faster than pt-table-sync --print", scenario, "pt.print", 1.0, strict: true);
-                }
-            }
-
-            var rss = PeakRssMb(large, engine);
-            if (rss is not null)
-            {
-                md.AppendLine(Inv, $"| peak memory under 400 MB (largest max RSS of any bridge run) | {title} | {rss.Value.Mb:N0} MB ({rss.Value.Scenario}) | {(rss.Value.Mb < 400 ? "met" : $"**missed** by {rss.Value.Mb - 400:N0} MB ({rss.Value.Mb / 400:F2}×)")} |");
-            }
-
-            var hugeRss = huge is null ? null : PeakRssMb(huge, engine);
-            if (rss is not null && hugeRss is not null && huge!.Rows.TryGetValue(engine, out var hugeRows) && large.Rows.TryGetValue(engine, out var largeRows))
-            {
-                var memGrowth = hugeRss.Value.Mb / rss.Value.Mb;
-                var rowGrowth = (double)hugeRows.Values.Sum() / largeRows.Values.Sum();
-                md.AppendLine(Inv, $"| peak memory grows no faster than linearly, large → huge | {title} | {rss.Value.Mb:N0} → {hugeRss.Value.Mb:N0} MB: ×{memGrowth:F2} for ×{rowGrowth:F2} rows | {(memGrowth <= rowGrowth ? "met" : $"**missed** by {memGrowth / rowGrowth:F2}×")} |");
-            }
-        }
-
-        md.AppendLine();
-    }
-
-    private static void RatioTarget(StringBuilder md, BenchResults r, string engine, string title, string label, string scenario, string baseline, double limit, bool strict = false)
-    {
-        var a = r.Wall(engine, scenario);
-        var b = r.Wall(engine, baseline);
-        if (a is null || b is null)
-        {
-            return;
-        }
-
-        var ratio = a.Median / b.Median;
-        var met = strict ? ratio < limit : ratio <= limit;
-        var verdict = met ? "met" : $"**missed** by {ratio / limit:F2}× ({Ms(a.Median - (b.Median * limit))} too slow)";
-        md.AppendLine(Inv, $"| {label} | {title} | {Ms(a.Median)} vs {Ms(b.Median)}: **{ratio:F2}×** | {verdict} |");
     }
 
     private static (double Mb, string Scenario)? PeakRssMb(BenchResults r, string engine)
     {
         var bridgeRuns = r.Samples.Where(s => s.Engine == engine && !s.Warmup && s.MaxRssKb is not null
-            && !s.Scenario.EndsWith(".floor", StringComparison.Ordinal) && !s.Scenario.StartsWith("pt.dry", StringComparison.Ordinal) && s.Scenario != "pt.print").ToList();
+            && !s.Scenario.EndsWith(".floor", StringComparison.Ordinal) && s.Scenario is not ("full.copy" or "pt.dry-run" or "pt.print")).ToList();
         if (bridgeRuns.Count == 0)
         {
             return null;
@@ -200,12 +263,11 @@ public static class Report
     {
         var rows = r.Rows.TryGetValue(engine, out var counts) ? counts.Where(c => c.Key != "regen_queue").Sum(c => c.Value) : 0;
         md.AppendLine(Inv, $"### {title}, {r.Size} ({rows:N0} rows on chip)").AppendLine();
-        var pt = engine == "mysql";
-        md.Append("| measurement | median | min–max | floor (median) | × floor |");
-        md.AppendLine(pt ? " × pt --print | × pt --dry-run | peak RSS median (max) | CPU user+sys |" : " peak RSS median (max) | CPU user+sys |");
-        md.AppendLine(pt ? "|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|");
+        md.AppendLine("*× floor*: the median of the per-iteration ratios to the floor named; runs that failed are not counted.").AppendLine();
+        md.AppendLine("| measurement | median | min–max | floor | floor median | × floor | peak RSS median (max) | CPU user+sys |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
 
-        void Row(string label, string scenario, string? floor)
+        void Row(string label, string scenario, string? floor = null, string? floorLabel = null, bool interleaved = true)
         {
             var all = r.Counted(engine, scenario).ToList();
             var wall = Stat.Of(all.Select(s => s.WallMs));
@@ -215,48 +277,38 @@ public static class Report
             }
 
             var f = floor is null ? null : r.Wall(engine, floor);
+            var ratio = floor is null ? null : Ratio(r, engine, new Case(label, scenario, floor, floorLabel ?? floor, interleaved, null));
             var rss = Stat.Of(all.Where(s => s.MaxRssKb is not null).Select(s => s.MaxRssKb!.Value / 1024.0));
             var cpu = Stat.Of(all.Select(s => (s.UserSeconds ?? 0) + (s.SystemSeconds ?? 0)));
-            md.Append(Inv, $"| {label} | {Ms(wall.Median)} | {Ms(wall.Min)}–{Ms(wall.Max)}{(wall.Count < r.Runs ? $" ({wall.Count} run{(wall.Count == 1 ? "" : "s")})" : "")} | {(f is null ? "" : Ms(f.Median))} | {(f is null ? "" : $"{wall.Median / f.Median:F2}×")} |");
-            if (pt)
-            {
-                var print = r.Wall(engine, "pt.print");
-                var dry = r.Wall(engine, "pt.dry-run");
-                var vsPt = scenario is "change.sync" or "change.diff" or "pt.diff" or "pt.sync";
-                md.Append(Inv, $" {(vsPt && print is not null ? $"{wall.Median / print.Median:F2}×" : "")} | {(vsPt && dry is not null ? $"{wall.Median / dry.Median:F2}×" : "")} |");
-            }
-
-            md.AppendLine(Inv, $" {(rss is null ? "" : $"{rss.Median:N0} MB ({rss.Max:N0})")} | {(cpu is null ? "" : $"{cpu.Median:F2} s")} |");
+            var runs = wall.Count < r.Runs ? $" ({wall.Count} run{(wall.Count == 1 ? "" : "s")})" : "";
+            md.AppendLine(Inv, $"| {label} | {Ms(wall.Median)} | {Ms(wall.Min)}–{Ms(wall.Max)}{runs} | {(f is null ? "" : floorLabel)} | {(f is null ? "" : Ms(f.Median))} | {(ratio is null ? "" : $"{ratio.Median:F2}×")} | {(rss is null ? "" : $"{rss.Median:N0} MB ({rss.Max:N0})")} | {(cpu is null ? "" : $"{cpu.Median:F2} s")} |");
         }
 
-        Row("full sync into an empty standby", "full.sync", "full.floor");
-        Row("diff of the same (empty standby)", "full.diff", "full.floor");
-        Row("no-op sync", "noop.sync", "noop.floor");
-        Row("(`blech-bridge --version`: .NET start-up alone)", "startup", "noop.floor");
-        Row("1% change: sync", "change.sync", "change.floor");
-        Row("1% change: diff", "change.diff", "change.floor");
-        if (pt)
-        {
-            Row("pt-table-sync --dry-run (compares nothing)", "pt.dry-run", "pt.floor");
-            Row("pt-table-sync --print (compares all rows)", "pt.print", "pt.floor");
-            Row("blech-bridge diff on pt's pair", "pt.diff", "pt.floor");
-            Row("blech-bridge sync on pt's pair", "pt.sync", "pt.floor");
-        }
-
-        Row("floor: read chip + the empty standby", "full.floor", null);
-        Row("floor: read both full databases (no-op)", "noop.floor", null);
-        Row("floor: read both full databases (1%)", "change.floor", null);
-        if (pt)
-        {
-            Row("floor: read both (pt's pair)", "pt.floor", null);
-        }
-
+        Row("full sync into an empty standby", "full.sync", "full.copy", Cases.CopyFloor);
+        Row("full diff (empty standby)", "full.diff");
+        Row("no-op sync", "noop.sync", "noop.floor", Cases.ReadFloor);
+        Row("(`blech-bridge --version`: start-up alone)", "startup", "noop.floor", Cases.ReadFloor);
+        Row("1% change: sync", "change.sync", "change.floor", Cases.ReadFloor);
+        Row("1% change: diff", "change.diff", "change.floor", Cases.ReadFloor);
+        Row("1% change: resync", "resync.sync", "resync.floor", Cases.ReadFloor);
+        Row("pt-table-sync --dry-run (compares nothing)", "pt.dry-run");
+        Row("pt-table-sync --print (compares all rows)", "pt.print");
+        Row("blech-bridge diff on pt's pair", "pt.diff", "pt.print", "pt --print");
+        Row("blech-bridge sync on pt's pair", "pt.sync", "pt.print", "pt --print", interleaved: false);
+        Row("copy floor: dump chip | load the empty standby", "full.copy");
+        Row("read floor: both databases (no-op)", "noop.floor");
+        Row("read floor: both databases (1% diff, sync)", "change.floor");
+        Row("read floor: both databases (1% resync)", "resync.floor");
         md.AppendLine();
-        var floors = new[] { "full.floor", "noop.floor" }
+        var floors = new[] { "noop.floor", "change.floor" }
             .Select(f => (f, peer: Stat.Of(r.Counted(engine, f).Select(s => s.Phases.GetValueOrDefault("peer"))), local: Stat.Of(r.Counted(engine, f).Select(s => s.Phases.GetValueOrDefault("local")))))
             .Where(x => x.peer is not null && x.local is not null)
-            .Select(x => $"{x.f}: chip {Ms(x.peer!.Median)} + dale {Ms(x.local!.Median)}");
-        md.AppendLine(Inv, $"Floor split (medians): {string.Join("; ", floors)}.").AppendLine();
+            .Select(x => $"{x.f}: chip {Ms(x.peer!.Median)} + dale {Ms(x.local!.Median)}")
+            .ToList();
+        if (floors.Count > 0)
+        {
+            md.AppendLine(Inv, $"Read floor split (medians): {string.Join("; ", floors)}.").AppendLine();
+        }
     }
 
     private static void ApplyTable(StringBuilder md, BenchResults r, string engine, string title)
@@ -318,7 +370,7 @@ public static class Report
     {
         md.AppendLine("## Growth from small to large to huge").AppendLine();
         md.AppendLine("Medians of wall time (and the largest max RSS of the bridge runs); each size from its own run of the script.").AppendLine();
-        foreach (var (engine, title, _) in EngineList)
+        foreach (var (engine, title) in EngineList)
         {
             var sizes = all.Where(r => r.Samples.Any(s => s.Engine == engine)).ToList();
             if (sizes.Count < 2)
@@ -360,8 +412,8 @@ public static class Report
             Line("rows on chip", r => r.Rows.TryGetValue(engine, out var c) ? c.Where(x => x.Key != "regen_queue").Sum(x => x.Value) : null, v => v.ToString("N0", Inv));
             foreach (var (label, scenario) in new[]
                      {
-                         ("full sync", "full.sync"), ("full diff", "full.diff"), ("floor (chip + empty)", "full.floor"), ("no-op sync", "noop.sync"),
-                         ("1% sync", "change.sync"), ("1% diff", "change.diff"), ("floor (both full)", "change.floor"),
+                         ("full sync", "full.sync"), ("full diff", "full.diff"), ("copy floor", "full.copy"), ("no-op sync", "noop.sync"),
+                         ("1% sync", "change.sync"), ("1% diff", "change.diff"), ("read floor (1%)", "change.floor"), ("1% resync", "resync.sync"),
                          ("pt-table-sync --print", "pt.print"), ("pt-table-sync --dry-run", "pt.dry-run"),
                      })
             {

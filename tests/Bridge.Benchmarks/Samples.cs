@@ -5,7 +5,7 @@ public sealed record Sample
 {
     public required string Engine { get; init; }
 
-    /// What was measured: <c>full.sync</c>, <c>full.diff</c>, <c>full.floor</c>, <c>noop.sync</c>, <c>change.sync</c>, <c>pt.print</c>...
+    /// What was measured: <c>full.sync</c>, <c>full.diff</c>, <c>full.copy</c> (copy floor), <c>noop.floor</c> (read floor), <c>noop.sync</c>, <c>change.sync</c>, <c>pt.print</c>...
     public required string Scenario { get; init; }
 
     public required int Run { get; init; }
@@ -52,9 +52,9 @@ public sealed record Sample
         SystemSeconds = r.SystemSeconds,
     };
 
-    public static Sample FromBridge(string engine, string scenario, int run, ChildResult r)
+    public static Sample FromBridge(string engine, string scenario, int run, ChildResult r, string? reportHead = null)
     {
-        var log = BridgeLog.Parse(r);
+        var log = BridgeLog.Parse(r, reportHead);
         return From(engine, scenario, run, r) with
         {
             AppliedChanges = log.AppliedChanges,
@@ -92,6 +92,11 @@ public sealed record Stat(double Median, double Min, double Max, int Count)
 /// Everything one run of <c>scripts/bench.sh SIZE</c> measured, as written to <c>results-SIZE.json</c>.
 public sealed record BenchResults
 {
+    /// The method of issue 11: read floor of whole tables, copy floor, interleaved ratios. Files without it (0) are older.
+    public const int CurrentMethod = 2;
+
+    public int Method { get; init; }
+
     public required string Size { get; init; }
 
     public required int Runs { get; init; }
