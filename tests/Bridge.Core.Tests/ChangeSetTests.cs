@@ -110,10 +110,24 @@ public sealed class ChangeSetTests
     }
 
     [Test]
-    public void UnderAChangedParentEveryChildIsReadOnBothSides()
+    public void AParentWhoseKeyStayedTakesNoChildrenAlong()
+    {
+        // A zone whose serial moved: its records' keys are read through its origin, which did not move.
+        _peer[ObjectKind.Zone][101] = _peer[ObjectKind.Zone][101] with { Hash = 5 };
+
+        var changes = Find();
+
+        Assert.That(changes.Peer[ObjectKind.Record], Is.Empty);
+        Assert.That(changes.Local[ObjectKind.Record], Is.Empty);
+        Assert.That(changes.Peer[ObjectKind.Zone], Is.EquivalentTo(new[] { 101 }));
+        Assert.That(changes.Local[ObjectKind.Zone], Is.EquivalentTo(new[] { 111 }));
+    }
+
+    [Test]
+    public void UnderARenamedParentEveryChildIsReadOnBothSides()
     {
         // A renamed zone: its records' keys are read through it, so each of them is read although no record row changed.
-        _peer[ObjectKind.Zone][101] = _peer[ObjectKind.Zone][101] with { Hash = 5 };
+        _peer[ObjectKind.Zone][101] = _peer[ObjectKind.Zone][101] with { Hash = 5, Key = "renamed.example" };
 
         var changes = Find();
 

@@ -3,8 +3,11 @@ using Bridge.Core.Plan;
 
 namespace Bridge.Core.Incremental;
 
-/// <summary>One row as its server lists it: the id of its parent row on the same side (0 for none) and the hash of its columns.</summary>
-public readonly record struct RowMark(int Parent, long Hash);
+/// <summary>
+/// One row as its server lists it: the id of its parent row on the same side (0 for none), the hash of the row, and for a
+/// parent row the key its children are read through, in lower case without a final dot (null otherwise).
+/// </summary>
+public readonly record struct RowMark(int Parent, long Hash, string? Key = null);
 
 /// <summary>
 /// Two rows Bridge left equal at the end of a sync: the peer's row and the standby's row with the same natural key, each with
@@ -26,8 +29,8 @@ public sealed class Listing
 /// Which rows a sync must read on each side, found from the two sides' listings and the pairs the last sync left equal. A row
 /// is read when its hash differs from the one stored with its pair, when it has no pair (new, or never matched: skipped,
 /// refused, kept), or when the other row of its pair changed or is gone; and with it what the plan needs to place it: the
-/// other row of its pair, its parent rows (and their pairs), and, under a parent that changed, every child (its natural key
-/// may be the parent's new one). A row that is equal on both sides and in a pair both sides still hold unchanged is not read.
+/// other row of its pair, its parent rows (and their pairs), and, under a parent whose key moved or that lost its pair, every
+/// child (its natural key is read through the parent). A row that is equal on both sides and in a pair both sides still hold unchanged is not read.
 /// Exact as far as the hashes are: a change goes unseen only if a row's new 64-bit hash equals its old one (about one chance
 /// in 2^64 per changed row).
 /// </summary>
@@ -63,7 +66,12 @@ public sealed class ChangeSet
         var byPeer = new Dictionary<ObjectKind, Dictionary<int, RowPair>>();
         var byLocal = new Dictionary<ObjectKind, Dictionary<int, RowPair>>();
 
-        // Rows whose pair changed on either side: their children are read too (on both sides).
+        // Parents whose key moved (the two rows of their pair name their children differently) or that have no whole pair:
+        // their children are read too, on both sides.
+        var movedPeer = ObjectKinds.All.ToDictionary(k => k, _ => new HashSet<int>());
+        var movedLocal = ObjectKinds.All.ToDictionary(k => k, _ => new HashSet<int>());
+
+        // Rows whose pair changed on either side.
         var dirtyPeer = ObjectKinds.All.ToDictionary(k => k, _ => new HashSet<int>());
         var dirtyLocal = ObjectKinds.All.ToDictionary(k => k, _ => new HashSet<int>());
         var changed = 0;
@@ -122,6 +130,22 @@ public sealed class ChangeSet
 
             readPeer[kind].UnionWith(dirtyPeer[kind]);
             readLocal[kind].UnionWith(dirtyLocal[kind]);
+
+            foreach (var id in dirtyPeer[kind])
+            {
+                if (!p.TryGetValue(id, out var pair) || !local[kind].TryGetValue(pair.LocalId, out var other) || other.Key != peer[kind][id].Key)
+                {
+                    movedPeer[kind].Add(id);
+                }
+            }
+
+            foreach (var id in dirtyLocal[kind])
+            {
+                if (!l.TryGetValue(id, out var pair) || !peer[kind].TryGetValue(pair.PeerId, out var other) || other.Key != local[kind][id].Key)
+                {
+                    movedLocal[kind].Add(id);
+                }
+            }
         }
 
         // Under a changed parent every child is read, on both sides: a child's natural key and its parent's key are read
@@ -131,8 +155,8 @@ public sealed class ChangeSet
         {
             foreach (var childKind in childrenOf[parentKind])
             {
-                AddChildren(peer[childKind], dirtyPeer[parentKind], readPeer[childKind]);
-                AddChildren(local[childKind], dirtyLocal[parentKind], readLocal[childKind]);
+                AddChildren(peer[childKind], movedPeer[parentKind], readPeer[childKind]);
+                AddChildren(local[childKind], movedLocal[parentKind], readLocal[childKind]);
                 AddPairs(childKind);
             }
         }

@@ -78,14 +78,15 @@ public interface IEngineDialect
     string ColumnsSql { get; }
 
     /// <summary>
-    /// One row (table, row count, content hash) for <paramref name="table"/>: the exact sum of a 64-bit hash of every row's
-    /// columns, computed by the server, as text. Any write to any column changes it, whatever <c>updated_at</c> says.
+    /// One row (table, row count, content hash) for <paramref name="table"/>: the exact sum of every row's
+    /// <see cref="RowHash"/>, computed by the server, as text. Any write to any row changes it, whatever <c>updated_at</c> says.
     /// </summary>
     string ContentHashSql(string table, IReadOnlyList<string> columns);
 
     /// <summary>
-    /// An expression over a row's <paramref name="columns"/> (unqualified) giving a 64-bit hash of them as a signed BIGINT,
-    /// computed by the server: the same values give the same hash, any change to any of them almost surely another.
+    /// An expression over a row (its <paramref name="columns"/>, unqualified) giving a signed 64-bit BIGINT, computed by the
+    /// server, that changes, but for a 2^-64 chance, with any write to the row: PostgreSQL hashes the row's id and version
+    /// (xmin); MariaDB, which has no row version to read, hashes the columns' values.
     /// </summary>
     string RowHash(IReadOnlyList<string> columns);
 

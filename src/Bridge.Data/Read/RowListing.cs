@@ -31,7 +31,10 @@ public static class RowListing
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
-                    rows[reader.GetInt32(0)] = new RowMark(Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(2));
+                    rows[reader.GetInt32(0)] = new RowMark(
+                        Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                        reader.GetInt64(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3).TrimEnd('.').ToLowerInvariant());
                 }
             }
         }
@@ -39,7 +42,10 @@ public static class RowListing
         return listing;
     }
 
-    /// <summary>The listing's SELECT of <paramref name="table"/>, without a WHERE clause: id, parent id (0 for none), hash.</summary>
+    /// <summary>
+    /// The listing's SELECT of <paramref name="table"/>, without a WHERE clause: id, parent id (0 for none), row hash, and for a
+    /// parent table the key its children are read through (NULL for others).
+    /// </summary>
     public static string Select(IEngineDialect dialect, BlechTable table) =>
-        $"SELECT id, {table.ParentColumn ?? "0"}, {dialect.RowHash(table.Columns)} FROM {table.Name}";
+        $"SELECT id, {table.ParentColumn ?? "0"}, {dialect.RowHash(table.Columns)}, {table.KeyColumn ?? "NULL"} FROM {table.Name}";
 }

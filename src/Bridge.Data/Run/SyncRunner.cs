@@ -180,14 +180,14 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
         var role = await OnSide(local, async () =>
         {
-            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
-            await connection.OpenAsync(ct);
+            await using var roleConnection = local.Dialect.CreateConnection(local.ConnectionString);
+            await roleConnection.OpenAsync(ct);
             if (!request.DryRun)
             {
-                await new StateStore(local.Dialect).EnsureAsync(connection, ct);
+                await new StateStore(local.Dialect).EnsureAsync(roleConnection, ct);
             }
 
-            return await RoleStore.ReadRoleAsync(connection, null, ct);
+            return await RoleStore.ReadRoleAsync(roleConnection, null, ct);
         });
         if (role.IsActive)
         {
@@ -204,25 +204,45 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         request.OnPeerRead?.Invoke();
 
         // The peer's snapshot stays open while the standby's listing is compared with it, so that its rows are read as listed.
+        // Both sides list their rows at the same time, each on its own connection.
         await using var peerConnection = peer.Dialect.CreateConnection(peer.ConnectionString);
         await using var peerTx = await OnSide(peer, async () =>
         {
             await peerConnection.OpenAsync(ct);
             return await peer.Dialect.BeginSnapshotAsync(peerConnection, ct);
         });
-        var (peerListing, peerContext) = await OnSide(peer, async () =>
-            (await RowListing.ReadAsync(peerConnection, peerTx, peer.Dialect, ct), await Fingerprint.ContextAsync(peerConnection, peerTx, peer.Dialect, ct)));
+        await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+        await using var tx = await OnSide(local, async () =>
+        {
+            await connection.OpenAsync(ct);
+            return request.DryRun ? await local.Dialect.BeginSnapshotAsync(connection, ct) : await local.Dialect.BeginApplyAsync(connection, ct);
+        });
+        var listing = Stopwatch.StartNew();
+        long peerMs = 0, pairsMs = 0, localMs = 0;
+        var peerListed = OnSide(peer, async () =>
+        {
+            var rows = await RowListing.ReadAsync(peerConnection, peerTx, peer.Dialect, ct);
+            peerMs = listing.ElapsedMilliseconds;
+            return (rows, await Fingerprint.ContextAsync(peerConnection, peerTx, peer.Dialect, ct));
+        });
+        var localListed = OnSide(local, async () =>
+        {
+            var stored = await PairStore.ReadAsync(connection, tx, ct);
+            pairsMs = listing.ElapsedMilliseconds;
+            var rows = await RowListing.ReadAsync(connection, tx, local.Dialect, ct);
+            localMs = listing.ElapsedMilliseconds - pairsMs;
+            return (stored, rows, await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct));
+        });
+        await Task.WhenAll(peerListed, localListed);
+        var listed = $"{peerMs} ms for the {peer.Role}, {localMs} ms for the {local.Role}, pairs {pairsMs} ms";
+        var (peerListing, peerContext) = await peerListed;
+        var (pairs, localListing, localContext) = await localListed;
 
         return await OnSide(local, async () =>
         {
             var state = new StateStore(local.Dialect);
-            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
-            await connection.OpenAsync(ct);
-            await using var tx = request.DryRun ? await local.Dialect.BeginSnapshotAsync(connection, ct) : await local.Dialect.BeginApplyAsync(connection, ct);
-            var pairs = await PairStore.ReadAsync(connection, tx, ct);
-            var localListing = await RowListing.ReadAsync(connection, tx, local.Dialect, ct);
-            var compareContext = peerContext + "|" + await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct);
-            var changes = Changes(request, pairs, compareContext, peerListing, localListing);
+            var compareContext = peerContext + "|" + localContext;
+            var changes = Changes(request, pairs, compareContext, peerListing, localListing, listed);
 
             var (peerSnapshot, peerFingerprint, peerSkipped) = await OnSide(peer, async () =>
             {
@@ -359,6 +379,13 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
     // last compare of everything is older than the configured age, which then runs whatever the fingerprints say.
     private async Task<bool> NothingChangedAsync(TimeSpan fullCompareEvery, CancellationToken ct)
     {
+        // The peer's fingerprint is taken at the same time as the standby's (both servers hash their tables in parallel).
+        var peerNow = OnSide(peer, async () =>
+        {
+            await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
+            await connection.OpenAsync(ct);
+            return await Fingerprint.ReadAsync(connection, null, peer.Dialect, ct);
+        });
         var stored = await OnSide(local, async () =>
         {
             await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
@@ -373,16 +400,12 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         });
         if (stored.Peer is null || stored.Local is null || stored.Now != stored.Local)
         {
+            // The peer's answer is not needed; its failure is not this run's (the full read will meet it, if it lasts).
+            await peerNow.ContinueWith(t => t.Exception, TaskScheduler.Default);
             return false;
         }
 
-        var peerNow = await OnSide(peer, async () =>
-        {
-            await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
-            await connection.OpenAsync(ct);
-            return await Fingerprint.ReadAsync(connection, null, peer.Dialect, ct);
-        });
-        return peerNow == stored.Peer;
+        return await peerNow == stored.Peer;
     }
 
     private async Task<SyncOutcome> NoChangeAsync(SyncRequest request, DateTime started, CancellationToken ct)
@@ -439,7 +462,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     // Which rows to read: null to compare everything (a resync, no pairs yet, pairs from another peer or address context, or
     // older than the configured age, or most rows changed anyway), else the rows the pairs say changed and what places them.
-    private ChangeSet? Changes(SyncRequest request, PairState? pairs, string context, Listing peerListing, Listing localListing)
+    private ChangeSet? Changes(SyncRequest request, PairState? pairs, string context, Listing peerListing, Listing localListing, string listed)
     {
         string why;
         if (request.Full)
@@ -465,7 +488,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var toRead = changes.ToRead(peerListing, localListing);
             if (toRead * 2 <= total)
             {
-                logger.LogInformation("{Changed} rows changed since the last sync: reading {Read} of {Total}", changes.Changed, toRead, total);
+                logger.LogInformation("{Changed} rows changed since the last sync: reading {Read} of {Total} (listed in {Listed})", changes.Changed, toRead, total, listed);
                 return changes;
             }
 
