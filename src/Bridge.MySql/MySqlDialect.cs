@@ -66,10 +66,39 @@ public sealed class MySqlDialect : IEngineDialect
     public async Task InsertBulkAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows,
         CancellationToken ct)
     {
-        foreach (var (start, count) in Chunks(rows, columns.Count))
+        // Chunks of one size share one server-side prepared statement: the server parses it once, and the values travel in the
+        // binary protocol, with no quoting of text on the way.
+        var prepared = new Dictionary<int, MySqlCommand>();
+        try
         {
-            await using var command = MultiRowInsert(connection, transaction, table, columns, rows, start, count, string.Empty);
-            await command.ExecuteNonQueryAsync(ct);
+            foreach (var (start, count) in Chunks(rows, columns.Count))
+            {
+                if (prepared.TryGetValue(count, out var command))
+                {
+                    for (var r = 0; r < count; r++)
+                    {
+                        for (var c = 0; c < columns.Count; c++)
+                        {
+                            command.Parameters[r * columns.Count + c].Value = rows[start + r][c] ?? DBNull.Value;
+                        }
+                    }
+                }
+                else
+                {
+                    command = MultiRowInsert(connection, transaction, table, columns, rows, start, count, string.Empty);
+                    prepared[count] = command;
+                    await command.PrepareAsync(ct);
+                }
+
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            foreach (var command in prepared.Values)
+            {
+                await command.DisposeAsync();
+            }
         }
     }
 
