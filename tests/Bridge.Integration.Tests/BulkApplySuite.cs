@@ -71,7 +71,9 @@ public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechSer
     {
         await FillChipAsync();
 
+        var before = DateTime.UtcNow.AddSeconds(-2);
         var run = await P.BridgeAsync("sync", "--format", "json");
+        var after = DateTime.UtcNow.AddSeconds(2);
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
         Assert.Multiple(() =>
         {
@@ -90,6 +92,10 @@ public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechSer
                 $"SELECT COUNT(DISTINCT q.object_id) FROM regen_queue q JOIN {table} t ON t.id = q.object_id WHERE q.object_type = '{type}' AND q.action = 'write'");
             Assert.That(queued, Is.EqualTo(Clients), type);
         }
+
+        // Parents (ids taken first) and children (bulk path) carry the same moment, in UTC, as the regeneration rows do.
+        await AssertOneStampAsync(["client", "site", "dns_zone", "dns_record", "mail_domain", "mailbox", "mail_alias"], "updated_at", before, after);
+        await AssertOneStampAsync(["regen_queue"], "queued_at", before, after);
 
         var second = await P.BridgeAsync("sync", "--format", "json");
         Assert.That(second.Total("insert") + second.Total("update") + second.Total("delete"), Is.Zero, second.Stdout);
@@ -132,13 +138,22 @@ public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechSer
         Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
 
         // One updated_at for the whole run, the moment it applied (in UTC), on every table.
-        foreach (var table in new[] { "client", "site", "dns_zone", "dns_record", "mail_domain", "mailbox", "mail_alias" })
+        await AssertOneStampAsync(["client", "site", "dns_zone", "dns_record", "mail_domain", "mailbox", "mail_alias"], "updated_at", before, after);
+    }
+
+    // Every row of the tables carries one and the same time in the column, between the two moments (UTC).
+    private async Task AssertOneStampAsync(string[] tables, string column, DateTime before, DateTime after)
+    {
+        var stamps = new List<DateTime>();
+        foreach (var table in tables)
         {
-            var stamps = await P.Dale.QueryAsync<DateTime>($"SELECT DISTINCT updated_at FROM {table}");
-            Assert.That(stamps, Has.Count.EqualTo(1), table);
-            var stamp = DateTime.SpecifyKind(stamps[0], DateTimeKind.Utc);
-            Assert.That(stamp, Is.InRange(before, after), table);
+            var distinct = await P.Dale.QueryAsync<DateTime>($"SELECT DISTINCT {column} FROM {table}");
+            Assert.That(distinct, Has.Count.EqualTo(1), table);
+            stamps.Add(DateTime.SpecifyKind(distinct[0], DateTimeKind.Utc));
         }
+
+        Assert.That(stamps.Distinct().ToList(), Has.Count.EqualTo(1), string.Join(", ", stamps.Select(s => s.ToString("O", CultureInfo.InvariantCulture))));
+        Assert.That(stamps[0], Is.InRange(before, after));
     }
 
     [Test]
