@@ -180,6 +180,36 @@ public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechSer
         Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM mailbox WHERE quota_mb = 4096"), Is.EqualTo(Clients - 1));
     }
 
+    // The old apply sent one UPDATE per row (in batches): 1,100 statements for 1,100 sites. Counted by the server: a
+    // statement-level trigger on PostgreSQL, the global Com_update counters on MariaDB (which also count Bridge's few
+    // updates of its own state).
+    [Test]
+    public async Task TheUpdatesOfATableAreOneStatementPerThousandRowsNotOnePerRow()
+    {
+        await FillChipAsync();
+        var first = await P.BridgeAsync("sync", "--format", "json");
+        Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.ToString());
+        await P.Chip.ExecuteAsync("UPDATE site SET document_root = CONCAT(document_root, '/htdocs')");
+        if (DaleIsPostgres)
+        {
+            await P.Dale.ExecuteAsync("CREATE SCHEMA test_count; CREATE TABLE test_count.site_updates (n int NOT NULL); INSERT INTO test_count.site_updates VALUES (0)");
+            await P.Dale.ExecuteAsync("CREATE FUNCTION test_count.count_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE test_count.site_updates SET n = n + 1; RETURN NULL; END $$");
+            await P.Dale.ExecuteAsync("CREATE TRIGGER test_count_update AFTER UPDATE ON site FOR EACH STATEMENT EXECUTE FUNCTION test_count.count_update()");
+        }
+
+        var before = await UpdateStatementsAsync();
+        var run = await P.BridgeAsync("sync", "--format", "json");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
+        Assert.That(run.Count("site", "update"), Is.EqualTo(Clients));
+        var statements = await UpdateStatementsAsync() - before;
+        Assert.That(statements, DaleIsPostgres ? Is.EqualTo(1) : Is.InRange(2, 20));
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
+    }
+
+    private async Task<long> UpdateStatementsAsync() => DaleIsPostgres
+        ? await P.Dale.ScalarAsync<long>("SELECT n FROM test_count.site_updates")
+        : await P.Dale.ScalarAsync<long>("SELECT CAST(SUM(VARIABLE_VALUE) AS SIGNED) FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('COM_UPDATE', 'COM_UPDATE_MULTI')");
+
     // An update must not be an insert in disguise (MariaDB's INSERT ... ON DUPLICATE KEY UPDATE is one): a trigger of Blech's
     // (or of the site's own) on INSERT never sees it, and no id is taken.
     [Test]
