@@ -319,7 +319,7 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
         var killed = 0;
         var runner = Runner(retries: 3, async (progress, ct) =>
         {
-            if (progress.Step == "update" && Interlocked.Exchange(ref killed, 1) == 0)
+            if (progress.Step is "site update" or "update" && Interlocked.Exchange(ref killed, 1) == 0)
             {
                 await KillAsync(progress.ServerProcessId);
             }

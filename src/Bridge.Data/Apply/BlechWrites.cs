@@ -7,8 +7,7 @@ internal static class BlechWrites
     public static Task QueueRegenerationAsync(Statements sql, IReadOnlyList<(string Type, int? Id, string Action)> objects, DateTime now, CancellationToken ct) =>
         objects.Count == 0
             ? Task.CompletedTask
-            : sql.InsertManyAsync("regen_queue", ["object_type", "object_id", "action", "queued_at"],
-                objects.Select(o => new object?[] { o.Type, o.Id, o.Action, now }).ToList(), null, null, ct);
+            : sql.InsertBulkAsync("regen_queue", BlechColumns.RegenQueueInsert, objects.Select(o => new object?[] { o.Type, o.Id, o.Action, now }).ToList(), ct);
 
     /// <summary>Registers an address in <c>ip_address</c> as a shared one, so that Blech's repair rule keeps sites on it.</summary>
     public static Task RegisterAddressAsync(Statements sql, string address, CancellationToken ct) =>

@@ -198,150 +198,147 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         int Id(ObjectKind kind, string key) => ids.TryGetValue((kind, key), out var id) ? id
             : throw new InvalidOperationException($"no standby id for {kind.Name()} '{key}'");
 
-        // Inserts, parents first.
+        // Inserts, parents first; a parent's new id comes back for its children and its regen_queue row.
         var clients = Of(ObjectKind.Client, PlanAction.Insert).Select(s => (ClientRow)s.Source!.Row).ToList();
         if (clients.Count > 0)
         {
-            await sql.InsertManyAsync("client", ["login", "name", "email", "password_hash", "active", "updated_at"],
-                clients.Select(c => new object?[] { c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now }).ToList(),
-                "id, login", r => ids[(ObjectKind.Client, Normalizer.ClientKey(r.GetString(1)))] = r.GetInt32(0), ct);
+            var newIds = await sql.InsertReturningIdsAsync("client", BlechColumns.ClientInsert,
+                clients.Select(c => new object?[] { c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now }).ToList(), ct);
+            for (var i = 0; i < clients.Count; i++)
+            {
+                ids[(ObjectKind.Client, Normalizer.ClientKey(clients[i].Login))] = newIds[i];
+            }
+
             await progress("client insert", clients.Count);
         }
 
         var sites = Of(ObjectKind.Site, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (sites.Count > 0)
         {
-            await sql.InsertManyAsync("site",
-                ["client_id", "domain", "aliases", "ip_address", "http_port", "https_port", "document_root", "ssl_cert_path", "ssl_key_path", "php_version", "custom_directives", "active", "updated_at"],
-                sites.Select(i => SiteValues((SiteRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(),
-                "id, domain", r =>
-                {
-                    var key = HostNames.Domain(r.GetString(1));
-                    ids[(ObjectKind.Site, key)] = r.GetInt32(0);
-                    queue.Add(("site", r.GetInt32(0), "write"));
-                }, ct);
+            var newIds = await sql.InsertReturningIdsAsync("site", BlechColumns.SiteInsert,
+                sites.Select(i => SiteValues((SiteRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(), ct);
+            for (var i = 0; i < sites.Count; i++)
+            {
+                ids[(ObjectKind.Site, HostNames.Domain(((SiteRow)sites[i].Row).Domain))] = newIds[i];
+                queue.Add(("site", newIds[i], "write"));
+            }
+
             await progress("site insert", sites.Count);
         }
 
         var zones = Of(ObjectKind.Zone, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (zones.Count > 0)
         {
-            await sql.InsertManyAsync("dns_zone",
-                ["client_id", "origin", "primary_ns", "hostmaster", "serial", "refresh", "retry", "expire", "minimum", "default_ttl", "active", "updated_at"],
-                zones.Select(i => ZoneValues((ZoneRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(),
-                "id, origin", r =>
-                {
-                    ids[(ObjectKind.Zone, HostNames.Origin(r.GetString(1)))] = r.GetInt32(0);
-                    queue.Add(("zone", r.GetInt32(0), "write"));
-                }, ct);
+            var newIds = await sql.InsertReturningIdsAsync("dns_zone", BlechColumns.ZoneInsert,
+                zones.Select(i => ZoneValues((ZoneRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(), ct);
+            for (var i = 0; i < zones.Count; i++)
+            {
+                ids[(ObjectKind.Zone, HostNames.Origin(((ZoneRow)zones[i].Row).Origin))] = newIds[i];
+                queue.Add(("zone", newIds[i], "write"));
+            }
+
             await progress("dns_zone insert", zones.Count);
         }
 
         var records = Of(ObjectKind.Record, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (records.Count > 0)
         {
-            await sql.InsertManyAsync("dns_record", ["zone_id", "name", "type", "ttl", "priority", "data", "active", "updated_at"],
+            await sql.InsertBulkAsync("dns_record", BlechColumns.RecordInsert,
                 records.Select(i =>
                 {
                     var r = (RecordRow)i.Row;
                     var zoneId = Id(ObjectKind.Zone, i.ParentKey!);
                     queue.Add(("zone", zoneId, "write"));
                     return new object?[] { zoneId, r.Name, r.Type, r.Ttl, r.Priority, r.Data, r.Active, now };
-                }).ToList(), null, null, ct);
+                }).ToList(), ct);
             await progress("dns_record insert", records.Count);
         }
 
         var mailDomains = Of(ObjectKind.MailDomain, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (mailDomains.Count > 0)
         {
-            await sql.InsertManyAsync("mail_domain", ["client_id", "domain", "active", "updated_at"],
-                mailDomains.Select(i => new object?[] { Id(ObjectKind.Client, i.ParentKey!), ((MailDomainRow)i.Row).Domain, ((MailDomainRow)i.Row).Active, now }).ToList(),
-                "id, domain", r =>
-                {
-                    ids[(ObjectKind.MailDomain, HostNames.Domain(r.GetString(1)))] = r.GetInt32(0);
-                    queue.Add(("mail", r.GetInt32(0), "write"));
-                }, ct);
+            var newIds = await sql.InsertReturningIdsAsync("mail_domain", BlechColumns.MailDomainInsert,
+                mailDomains.Select(i => new object?[] { Id(ObjectKind.Client, i.ParentKey!), ((MailDomainRow)i.Row).Domain, ((MailDomainRow)i.Row).Active, now }).ToList(), ct);
+            for (var i = 0; i < mailDomains.Count; i++)
+            {
+                ids[(ObjectKind.MailDomain, HostNames.Domain(((MailDomainRow)mailDomains[i].Row).Domain))] = newIds[i];
+                queue.Add(("mail", newIds[i], "write"));
+            }
+
             await progress("mail_domain insert", mailDomains.Count);
         }
 
         var mailboxes = Of(ObjectKind.Mailbox, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (mailboxes.Count > 0)
         {
-            await sql.InsertManyAsync("mailbox", ["mail_domain_id", "local_part", "password_hash", "quota_mb", "forward_to", "active", "updated_at"],
+            await sql.InsertBulkAsync("mailbox", BlechColumns.MailboxInsert,
                 mailboxes.Select(i =>
                 {
                     var m = (MailboxRow)i.Row;
                     var domainId = Id(ObjectKind.MailDomain, i.ParentKey!);
                     queue.Add(("mail", domainId, "write"));
                     return new object?[] { domainId, m.LocalPart, m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now };
-                }).ToList(), null, null, ct);
+                }).ToList(), ct);
             await progress("mailbox insert", mailboxes.Count);
         }
 
         var aliases = Of(ObjectKind.Alias, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (aliases.Count > 0)
         {
-            await sql.InsertManyAsync("mail_alias", ["mail_domain_id", "source", "destination", "active", "updated_at"],
+            await sql.InsertBulkAsync("mail_alias", BlechColumns.AliasInsert,
                 aliases.Select(i =>
                 {
                     var a = (AliasRow)i.Row;
                     var domainId = Id(ObjectKind.MailDomain, i.ParentKey!);
                     queue.Add(("mail", domainId, "write"));
                     return new object?[] { domainId, a.Source, a.Destination, a.Active, now };
-                }).ToList(), null, null, ct);
+                }).ToList(), ct);
             await progress("mail_alias insert", aliases.Count);
         }
 
-        // Updates: whole rows from the peer, onto the standby's ids.
-        var updates = new List<(string, object?[])>();
-        string P(int i) => sql.Placeholder(i);
+        // Updates: whole rows from the peer, onto the standby's ids, set-based per table.
+        var updates = ObjectKinds.All.ToDictionary(k => k, _ => new List<object?[]>());
         foreach (var step in steps.Where(s => s.Action == PlanAction.Update))
         {
             var id = step.Target!.Id;
             switch (step.Source!.Row)
             {
                 case ClientRow c:
-                    updates.Add(($"UPDATE client SET name = {P(0)}, email = {P(1)}, password_hash = {P(2)}, active = {P(3)}, updated_at = {P(4)} WHERE id = {P(5)}",
-                        [c.Name, c.Email, c.PasswordHash, c.Active, now, id]));
+                    updates[ObjectKind.Client].Add([id, c.Name, c.Email, c.PasswordHash, c.Active, now]);
                     break;
                 case SiteRow s:
-                    updates.Add(($"UPDATE site SET client_id = {P(0)}, aliases = {P(1)}, ip_address = {P(2)}, http_port = {P(3)}, https_port = {P(4)}, document_root = {P(5)}, "
-                        + $"ssl_cert_path = {P(6)}, ssl_key_path = {P(7)}, php_version = {P(8)}, custom_directives = {P(9)}, active = {P(10)}, updated_at = {P(11)} WHERE id = {P(12)}",
-                        [Id(ObjectKind.Client, step.Source.ParentKey!), s.Aliases, s.IpAddress, s.HttpPort, s.HttpsPort, s.DocumentRoot, s.SslCertPath, s.SslKeyPath,
-                            s.PhpVersion, s.CustomDirectives, s.Active, now, id]));
+                    updates[ObjectKind.Site].Add([id, Id(ObjectKind.Client, step.Source.ParentKey!), s.Aliases, s.IpAddress, s.HttpPort, s.HttpsPort, s.DocumentRoot,
+                        s.SslCertPath, s.SslKeyPath, s.PhpVersion, s.CustomDirectives, s.Active, now]);
                     queue.Add(("site", id, "write"));
                     break;
                 case ZoneRow z:
-                    updates.Add(($"UPDATE dns_zone SET client_id = {P(0)}, primary_ns = {P(1)}, hostmaster = {P(2)}, serial = {P(3)}, refresh = {P(4)}, retry = {P(5)}, "
-                        + $"expire = {P(6)}, minimum = {P(7)}, default_ttl = {P(8)}, active = {P(9)}, updated_at = {P(10)} WHERE id = {P(11)}",
-                        [Id(ObjectKind.Client, step.Source.ParentKey!), z.PrimaryNs, z.Hostmaster, z.Serial, z.Refresh, z.Retry, z.Expire, z.Minimum, z.DefaultTtl, z.Active, now, id]));
+                    updates[ObjectKind.Zone].Add([id, Id(ObjectKind.Client, step.Source.ParentKey!), z.PrimaryNs, z.Hostmaster, z.Serial, z.Refresh, z.Retry, z.Expire,
+                        z.Minimum, z.DefaultTtl, z.Active, now]);
                     queue.Add(("zone", id, "write"));
                     break;
                 case RecordRow r:
-                    updates.Add(($"UPDATE dns_record SET ttl = {P(0)}, priority = {P(1)}, active = {P(2)}, updated_at = {P(3)} WHERE id = {P(4)}", [r.Ttl, r.Priority, r.Active, now, id]));
+                    updates[ObjectKind.Record].Add([id, r.Ttl, r.Priority, r.Active, now]);
                     queue.Add(("zone", Id(ObjectKind.Zone, step.Source.ParentKey!), "write"));
                     break;
                 case MailDomainRow d:
-                    updates.Add(($"UPDATE mail_domain SET client_id = {P(0)}, active = {P(1)}, updated_at = {P(2)} WHERE id = {P(3)}",
-                        [Id(ObjectKind.Client, step.Source.ParentKey!), d.Active, now, id]));
+                    updates[ObjectKind.MailDomain].Add([id, Id(ObjectKind.Client, step.Source.ParentKey!), d.Active, now]);
                     queue.Add(("mail", id, "write"));
                     break;
                 case MailboxRow m:
-                    updates.Add(($"UPDATE mailbox SET password_hash = {P(0)}, quota_mb = {P(1)}, forward_to = {P(2)}, active = {P(3)}, updated_at = {P(4)} WHERE id = {P(5)}",
-                        [m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now, id]));
+                    updates[ObjectKind.Mailbox].Add([id, m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now]);
                     queue.Add(("mail", Id(ObjectKind.MailDomain, step.Source.ParentKey!), "write"));
                     break;
                 case AliasRow a:
-                    updates.Add(($"UPDATE mail_alias SET destination = {P(0)}, active = {P(1)}, updated_at = {P(2)} WHERE id = {P(3)}", [a.Destination, a.Active, now, id]));
+                    updates[ObjectKind.Alias].Add([id, a.Destination, a.Active, now]);
                     queue.Add(("mail", Id(ObjectKind.MailDomain, step.Source.ParentKey!), "write"));
                     break;
             }
         }
 
-        if (updates.Count > 0)
+        foreach (var (kind, rows) in updates.Where(u => u.Value.Count > 0))
         {
-            await sql.ExecuteBatchAsync(updates, ct);
-            await progress("update", updates.Count);
+            await sql.UpdateByIdAsync(Table(kind), UpdateColumns(kind), rows, ct);
+            await progress($"{Table(kind)} update", rows.Count);
         }
 
         // Deletes, children first (the plan is ordered so). Children of a deleted parent need no regeneration of that parent.
@@ -396,6 +393,18 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         ObjectKind.MailDomain => "mail_domain",
         ObjectKind.Mailbox => "mailbox",
         ObjectKind.Alias => "mail_alias",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static BulkColumn[] UpdateColumns(ObjectKind kind) => kind switch
+    {
+        ObjectKind.Client => BlechColumns.ClientUpdate,
+        ObjectKind.Site => BlechColumns.SiteUpdate,
+        ObjectKind.Zone => BlechColumns.ZoneUpdate,
+        ObjectKind.Record => BlechColumns.RecordUpdate,
+        ObjectKind.MailDomain => BlechColumns.MailDomainUpdate,
+        ObjectKind.Mailbox => BlechColumns.MailboxUpdate,
+        ObjectKind.Alias => BlechColumns.AliasUpdate,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -64,6 +64,18 @@ internal sealed class Statements(DbConnection connection, DbTransaction transact
         }
     }
 
+    /// <summary>Inserts rows into one of Blech's tables and returns their new ids, in the rows' order (the engine's bulk path).</summary>
+    public Task<IReadOnlyList<int>> InsertReturningIdsAsync(string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken ct) =>
+        dialect.InsertReturningIdsAsync(connection, transaction, table, columns, rows, ct);
+
+    /// <summary>Inserts rows into one of Blech's tables with the engine's bulk path.</summary>
+    public Task InsertBulkAsync(string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken ct) =>
+        dialect.InsertBulkAsync(connection, transaction, table, columns, rows, ct);
+
+    /// <summary>Updates rows by id (each row's first value), set-based: one statement per table, or per about a thousand rows.</summary>
+    public Task UpdateByIdAsync(string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken ct) =>
+        dialect.UpdateByIdAsync(connection, transaction, table, columns, rows, ct);
+
     /// <summary>Runs many small statements in batches: one round trip per batch, not per row.</summary>
     public async Task ExecuteBatchAsync(IReadOnlyList<(string Sql, object?[] Args)> statements, CancellationToken ct)
     {

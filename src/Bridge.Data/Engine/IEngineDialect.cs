@@ -36,6 +36,25 @@ public interface IEngineDialect
     /// </summary>
     Task<bool> BulkCopyAsync(DbConnection connection, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct);
 
+    /// <summary>
+    /// Inserts rows into a table whose ids come from the database (Blech's <c>id</c> columns) and returns each row's new id, in
+    /// the rows' order, in a few statements for any number of rows. A row the database refuses raises the same error an
+    /// INSERT of that row alone would.
+    /// </summary>
+    Task<IReadOnlyList<int>> InsertReturningIdsAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns,
+        IReadOnlyList<object?[]> rows, CancellationToken ct);
+
+    /// <summary>Inserts rows in a few statements for any number of rows (PostgreSQL: binary COPY; MariaDB: multi-row INSERTs).</summary>
+    Task InsertBulkAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows,
+        CancellationToken ct);
+
+    /// <summary>
+    /// Sets the columns <c>columns[1..]</c> of the rows whose <c>id</c> is the row's first value, one statement per table (or per
+    /// about a thousand rows): a plain UPDATE, which fires nothing an UPDATE of each row alone would not and changes no id.
+    /// </summary>
+    Task UpdateByIdAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows,
+        CancellationToken ct);
+
     /// <summary>Starts a read-only transaction in which every statement sees the same snapshot.</summary>
     Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct);
 
