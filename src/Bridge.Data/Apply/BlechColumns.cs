@@ -1,49 +1,29 @@
+using Bridge.Core.Model;
 using Bridge.Data.Engine;
-using static Bridge.Data.Engine.ColumnType;
+using Bridge.Data.Schema;
 
 namespace Bridge.Data.Apply;
 
 /// <summary>
-/// The columns Bridge writes into each Blech table, with their types: the inserts' lists (the id is the database's), and the
-/// updates' lists (the id first, then what an update may change; natural keys never change in an update).
+/// The columns Bridge inserts into each Blech table, with their types, from the tables' one description (<see cref="BlechTables"/>;
+/// the id is the database's). Updates take <see cref="BlechTable.Update"/>: the id, then every column outside the natural key.
 /// </summary>
 internal static class BlechColumns
 {
-    public static readonly BulkColumn[] ClientInsert = Of(("login", Text), ("name", Text), ("email", Text), ("password_hash", Text), ("active", Bool), ("updated_at", Timestamp));
+    public static readonly BulkColumn[] ClientInsert = BlechTables.Of(ObjectKind.Client).Insert();
 
-    public static readonly BulkColumn[] ClientUpdate = Of(("id", Int), ("name", Text), ("email", Text), ("password_hash", Text), ("active", Bool), ("updated_at", Timestamp));
+    public static readonly BulkColumn[] SiteInsert = BlechTables.Of(ObjectKind.Site).Insert();
 
-    public static readonly BulkColumn[] SiteInsert = Of(("client_id", Int), ("domain", Text), ("aliases", Text), ("ip_address", Text), ("http_port", Int), ("https_port", Int),
-        ("document_root", Text), ("ssl_cert_path", Text), ("ssl_key_path", Text), ("php_version", Text), ("custom_directives", Text), ("active", Bool), ("updated_at", Timestamp));
+    public static readonly BulkColumn[] ZoneInsert = BlechTables.Of(ObjectKind.Zone).Insert();
 
-    public static readonly BulkColumn[] SiteUpdate = Of(("id", Int), ("client_id", Int), ("aliases", Text), ("ip_address", Text), ("http_port", Int), ("https_port", Int),
-        ("document_root", Text), ("ssl_cert_path", Text), ("ssl_key_path", Text), ("php_version", Text), ("custom_directives", Text), ("active", Bool), ("updated_at", Timestamp));
+    public static readonly BulkColumn[] RecordInsert = BlechTables.Of(ObjectKind.Record).Insert();
 
-    public static readonly BulkColumn[] ZoneInsert = Of(("client_id", Int), ("origin", Text), ("primary_ns", Text), ("hostmaster", Text), ("serial", BigInt), ("refresh", Int),
-        ("retry", Int), ("expire", Int), ("minimum", Int), ("default_ttl", Int), ("active", Bool), ("updated_at", Timestamp));
+    public static readonly BulkColumn[] MailDomainInsert = BlechTables.Of(ObjectKind.MailDomain).Insert();
 
-    public static readonly BulkColumn[] ZoneUpdate = Of(("id", Int), ("client_id", Int), ("primary_ns", Text), ("hostmaster", Text), ("serial", BigInt), ("refresh", Int),
-        ("retry", Int), ("expire", Int), ("minimum", Int), ("default_ttl", Int), ("active", Bool), ("updated_at", Timestamp));
+    public static readonly BulkColumn[] MailboxInsert = BlechTables.Of(ObjectKind.Mailbox).Insert();
 
-    public static readonly BulkColumn[] RecordInsert = Of(("zone_id", Int), ("name", Text), ("type", Text), ("ttl", Int), ("priority", Int), ("data", Text), ("active", Bool),
-        ("updated_at", Timestamp));
+    public static readonly BulkColumn[] AliasInsert = BlechTables.Of(ObjectKind.Alias).Insert();
 
-    public static readonly BulkColumn[] RecordUpdate = Of(("id", Int), ("ttl", Int), ("priority", Int), ("active", Bool), ("updated_at", Timestamp));
-
-    public static readonly BulkColumn[] MailDomainInsert = Of(("client_id", Int), ("domain", Text), ("active", Bool), ("updated_at", Timestamp));
-
-    public static readonly BulkColumn[] MailDomainUpdate = Of(("id", Int), ("client_id", Int), ("active", Bool), ("updated_at", Timestamp));
-
-    public static readonly BulkColumn[] MailboxInsert = Of(("mail_domain_id", Int), ("local_part", Text), ("password_hash", Text), ("quota_mb", Int), ("forward_to", Text),
-        ("active", Bool), ("updated_at", Timestamp));
-
-    public static readonly BulkColumn[] MailboxUpdate = Of(("id", Int), ("password_hash", Text), ("quota_mb", Int), ("forward_to", Text), ("active", Bool), ("updated_at", Timestamp));
-
-    public static readonly BulkColumn[] AliasInsert = Of(("mail_domain_id", Int), ("source", Text), ("destination", Text), ("active", Bool), ("updated_at", Timestamp));
-
-    public static readonly BulkColumn[] AliasUpdate = Of(("id", Int), ("destination", Text), ("active", Bool), ("updated_at", Timestamp));
-
-    public static readonly BulkColumn[] RegenQueueInsert = Of(("object_type", Text), ("object_id", Int), ("action", Text), ("queued_at", Timestamp));
-
-    private static BulkColumn[] Of(params (string Name, ColumnType Type)[] columns) => columns.Select(c => new BulkColumn(c.Name, c.Type)).ToArray();
+    // Blech marks a row done itself.
+    public static readonly BulkColumn[] RegenQueueInsert = BlechTables.RegenQueue.Insert("done_at");
 }

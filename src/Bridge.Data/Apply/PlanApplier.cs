@@ -384,29 +384,9 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         return local[kind].Keys.Where(k => !deleted.Contains(k)).Concat(plan.Of(kind, PlanAction.Insert).Select(s => s.Key));
     }
 
-    public static string Table(ObjectKind kind) => kind switch
-    {
-        ObjectKind.Client => "client",
-        ObjectKind.Site => "site",
-        ObjectKind.Zone => "dns_zone",
-        ObjectKind.Record => "dns_record",
-        ObjectKind.MailDomain => "mail_domain",
-        ObjectKind.Mailbox => "mailbox",
-        ObjectKind.Alias => "mail_alias",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+    public static string Table(ObjectKind kind) => Schema.BlechTables.Of(kind).Name;
 
-    private static BulkColumn[] UpdateColumns(ObjectKind kind) => kind switch
-    {
-        ObjectKind.Client => BlechColumns.ClientUpdate,
-        ObjectKind.Site => BlechColumns.SiteUpdate,
-        ObjectKind.Zone => BlechColumns.ZoneUpdate,
-        ObjectKind.Record => BlechColumns.RecordUpdate,
-        ObjectKind.MailDomain => BlechColumns.MailDomainUpdate,
-        ObjectKind.Mailbox => BlechColumns.MailboxUpdate,
-        ObjectKind.Alias => BlechColumns.AliasUpdate,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+    private static BulkColumn[] UpdateColumns(ObjectKind kind) => Schema.BlechTables.Of(kind).Update();
 
     private static object?[] SiteValues(SiteRow s, int clientId, DateTime now) =>
         [clientId, s.Domain, s.Aliases, s.IpAddress, s.HttpPort, s.HttpsPort, s.DocumentRoot, s.SslCertPath, s.SslKeyPath, s.PhpVersion, s.CustomDirectives, s.Active, now];

@@ -1,37 +1,62 @@
 using Bridge.Core.Model;
+using Bridge.Data.Engine;
+using static Bridge.Data.Engine.ColumnType;
 
 namespace Bridge.Data.Schema;
 
 /// <summary>
-/// One of Blech's tables as Bridge knows it: its columns (BLECH.md's schema), the kind of object its rows are (if Bridge syncs
-/// them) and the column naming the parent row.
+/// One of Blech's tables as Bridge knows it (BLECH.md's schema): its columns with their types, the kind of object its rows are
+/// (if Bridge syncs them), the column naming the parent row, the columns of its natural key (never changed by an update),
+/// and, for a parent, the column its children's keys are read through. Checking, hashing, listing and writing are driven by
+/// it; the reader's joins are written by hand in <c>SnapshotReader</c>.
 /// </summary>
-/// <see cref="KeyColumn"/> is the column that names a parent row to its children (their natural keys are read through it).
-public sealed record BlechTable(string Name, IReadOnlyList<string> Columns, ObjectKind? Kind = null, string? ParentColumn = null, string? KeyColumn = null);
+public sealed record BlechTable(string Name, IReadOnlyList<BulkColumn> Fields, ObjectKind? Kind = null, string? ParentColumn = null,
+    IReadOnlyList<string>? NaturalKey = null, string? KeyColumn = null)
+{
+    public IReadOnlyList<string> Columns { get; } = Fields.Select(f => f.Name).ToList();
+
+    /// <summary>What an insert writes: every column but the id (the database's) and columns Blech fills later.</summary>
+    public BulkColumn[] Insert(params string[] except) => Fields.Where(f => f.Name != "id" && !except.Contains(f.Name)).ToArray();
+
+    /// <summary>What an update writes: the id first, then every column outside the natural key.</summary>
+    public BulkColumn[] Update() => [.. Fields.Where(f => f.Name == "id"), .. Fields.Where(f => f.Name != "id" && !(NaturalKey ?? []).Contains(f.Name))];
+}
 
 /// <summary>The Blech tables Bridge reads, checks, hashes or writes.</summary>
 public static class BlechTables
 {
-    public static readonly BlechTable Server = new("server", ["id", "hostname", "main_ip"]);
+    public static readonly BlechTable Server = new("server", Of(("id", Int), ("hostname", Text), ("main_ip", Text)));
 
-    public static readonly BlechTable IpAddress = new("ip_address", ["id", "address", "kind", "note"]);
+    public static readonly BlechTable IpAddress = new("ip_address", Of(("id", Int), ("address", Text), ("kind", Text), ("note", Text)));
 
-    public static readonly BlechTable RegenQueue = new("regen_queue", ["id", "object_type", "object_id", "action", "queued_at", "done_at"]);
+    public static readonly BlechTable RegenQueue = new("regen_queue",
+        Of(("id", Int), ("object_type", Text), ("object_id", Int), ("action", Text), ("queued_at", Timestamp), ("done_at", Timestamp)));
 
     /// <summary>The tables of the objects Bridge syncs, parents first (ObjectKind's order).</summary>
     public static readonly IReadOnlyList<BlechTable> Synced =
     [
-        new("client", ["id", "login", "name", "email", "password_hash", "active", "updated_at"], ObjectKind.Client, KeyColumn: "login"),
-        new("site", ["id", "client_id", "domain", "aliases", "ip_address", "http_port", "https_port", "document_root", "ssl_cert_path", "ssl_key_path", "php_version", "custom_directives", "active", "updated_at"], ObjectKind.Site, "client_id"),
-        new("dns_zone", ["id", "client_id", "origin", "primary_ns", "hostmaster", "serial", "refresh", "retry", "expire", "minimum", "default_ttl", "active", "updated_at"], ObjectKind.Zone, "client_id", "origin"),
-        new("dns_record", ["id", "zone_id", "name", "type", "ttl", "priority", "data", "active", "updated_at"], ObjectKind.Record, "zone_id"),
-        new("mail_domain", ["id", "client_id", "domain", "active", "updated_at"], ObjectKind.MailDomain, "client_id", "domain"),
-        new("mailbox", ["id", "mail_domain_id", "local_part", "password_hash", "quota_mb", "forward_to", "active", "updated_at"], ObjectKind.Mailbox, "mail_domain_id"),
-        new("mail_alias", ["id", "mail_domain_id", "source", "destination", "active", "updated_at"], ObjectKind.Alias, "mail_domain_id"),
+        new("client", Of(("id", Int), ("login", Text), ("name", Text), ("email", Text), ("password_hash", Text), ("active", Bool), ("updated_at", Timestamp)),
+            ObjectKind.Client, NaturalKey: ["login"], KeyColumn: "login"),
+        new("site", Of(("id", Int), ("client_id", Int), ("domain", Text), ("aliases", Text), ("ip_address", Text), ("http_port", Int), ("https_port", Int),
+                ("document_root", Text), ("ssl_cert_path", Text), ("ssl_key_path", Text), ("php_version", Text), ("custom_directives", Text), ("active", Bool), ("updated_at", Timestamp)),
+            ObjectKind.Site, "client_id", ["domain"]),
+        new("dns_zone", Of(("id", Int), ("client_id", Int), ("origin", Text), ("primary_ns", Text), ("hostmaster", Text), ("serial", BigInt), ("refresh", Int),
+                ("retry", Int), ("expire", Int), ("minimum", Int), ("default_ttl", Int), ("active", Bool), ("updated_at", Timestamp)),
+            ObjectKind.Zone, "client_id", ["origin"], "origin"),
+        new("dns_record", Of(("id", Int), ("zone_id", Int), ("name", Text), ("type", Text), ("ttl", Int), ("priority", Int), ("data", Text), ("active", Bool), ("updated_at", Timestamp)),
+            ObjectKind.Record, "zone_id", ["zone_id", "name", "type", "data"]),
+        new("mail_domain", Of(("id", Int), ("client_id", Int), ("domain", Text), ("active", Bool), ("updated_at", Timestamp)),
+            ObjectKind.MailDomain, "client_id", ["domain"], "domain"),
+        new("mailbox", Of(("id", Int), ("mail_domain_id", Int), ("local_part", Text), ("password_hash", Text), ("quota_mb", Int), ("forward_to", Text), ("active", Bool), ("updated_at", Timestamp)),
+            ObjectKind.Mailbox, "mail_domain_id", ["mail_domain_id", "local_part"]),
+        new("mail_alias", Of(("id", Int), ("mail_domain_id", Int), ("source", Text), ("destination", Text), ("active", Bool), ("updated_at", Timestamp)),
+            ObjectKind.Alias, "mail_domain_id", ["mail_domain_id", "source"]),
     ];
 
     /// <summary>Every table Bridge relies on, for the schema check.</summary>
     public static readonly IReadOnlyList<BlechTable> All = [Server, IpAddress, .. Synced, RegenQueue];
 
     public static BlechTable Of(ObjectKind kind) => Synced[(int)kind];
+
+    private static BulkColumn[] Of(params (string Name, ColumnType Type)[] columns) => columns.Select(c => new BulkColumn(c.Name, c.Type)).ToArray();
 }
