@@ -44,6 +44,9 @@ public sealed class PostgresDialect : IEngineDialect
                     case string s:
                         await writer.WriteAsync(s, NpgsqlTypes.NpgsqlDbType.Text, ct);
                         break;
+                    case short h:
+                        await writer.WriteAsync(h, NpgsqlTypes.NpgsqlDbType.Smallint, ct);
+                        break;
                     case int i:
                         await writer.WriteAsync(i, NpgsqlTypes.NpgsqlDbType.Integer, ct);
                         break;

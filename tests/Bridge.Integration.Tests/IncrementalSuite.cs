@@ -147,7 +147,7 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
 
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"UPDATE bridge.row_pair SET local_hash = {hash} WHERE kind = '{table}' AND local_id = {id}";
+            command.CommandText = $"UPDATE bridge.row_pair SET local_hash = {hash} WHERE kind = {(int)description.Kind!.Value} AND local_id = {id}";
             Assert.That(await command.ExecuteNonQueryAsync(), Is.EqualTo(1), "the site's pair");
         }
     }

@@ -12,9 +12,12 @@ namespace Bridge.Data.Read;
 /// </summary>
 public static class RowListing
 {
-    /// <summary>Lists every row, or with <paramref name="only"/> the rows of the ids it lists (a kind mapped to null: all).</summary>
+    /// <summary>
+    /// Lists every row, or with <paramref name="only"/> the rows of the ids it lists (a kind mapped to null: all), or with
+    /// <paramref name="above"/> for a kind the rows whose ids are greater than the one it gives (what was inserted since).
+    /// </summary>
     public static async Task<Listing> ReadAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, CancellationToken ct,
-        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null)
+        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null, IReadOnlyDictionary<ObjectKind, int>? above = null)
     {
         var listing = new Listing();
         foreach (var table in BlechTables.Synced)
@@ -23,16 +26,20 @@ public static class RowListing
             var rows = listing[kind];
             var select = Select(dialect, table);
             var ids = only?[kind];
-            foreach (var sql in ids is null ? [select] : Query.IdLists(ids).Select(list => $"{select} WHERE id IN ({list})"))
+            IEnumerable<string> statements = above is not null && above.TryGetValue(kind, out var after)
+                ? [$"{select} WHERE id > {after.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]
+                : ids is null ? [select] : Query.IdLists(ids).Select(list => $"{select} WHERE id IN ({list})");
+            foreach (var sql in statements)
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = sql;
                 await using var reader = await command.ExecuteReaderAsync(ct);
+                var intParent = reader.GetFieldType(1) == typeof(int);
                 while (await reader.ReadAsync(ct))
                 {
                     rows[reader.GetInt32(0)] = new RowMark(
-                        Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                        intParent ? reader.GetInt32(1) : Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
                         reader.GetInt64(2),
                         reader.IsDBNull(3) ? null : reader.GetString(3).TrimEnd('.').ToLowerInvariant());
                 }

@@ -33,7 +33,6 @@ public sealed class PairStore(IEngineDialect dialect)
             return null;
         }
 
-        var names = ObjectKinds.All.ToDictionary(k => k.Name(), k => k, StringComparer.Ordinal);
         var pairs = ObjectKinds.All.ToDictionary(k => k, _ => new List<RowPair>());
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -42,9 +41,9 @@ public sealed class PairStore(IEngineDialect dialect)
         while (await reader.ReadAsync(ct))
         {
             // A kind this Bridge does not know (a newer one wrote it) is left to the next compare of everything.
-            if (names.TryGetValue(reader.GetString(0), out var kind))
+            if (Enum.IsDefined((ObjectKind)reader.GetInt16(0)))
             {
-                pairs[kind].Add(new RowPair(reader.GetInt32(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(4)));
+                pairs[(ObjectKind)reader.GetInt16(0)].Add(new RowPair(reader.GetInt32(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(4)));
             }
         }
 
@@ -76,17 +75,17 @@ public sealed class PairStore(IEngineDialect dialect)
         {
             if (drop[kind] is not { } ids)
             {
-                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair WHERE kind = {sql.Placeholder(0)}", [kind.Name()], ct);
+                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair WHERE kind = {sql.Placeholder(0)}", [(short)kind], ct);
                 continue;
             }
 
             foreach (var list in Read.Query.IdLists(ids))
             {
-                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair WHERE kind = {sql.Placeholder(0)} AND peer_id IN ({list})", [kind.Name()], ct);
+                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair WHERE kind = {sql.Placeholder(0)} AND peer_id IN ({list})", [(short)kind], ct);
             }
         }
 
-        var rows = add.SelectMany(a => a.Value.Select(p => new object?[] { a.Key.Name(), p.PeerId, p.PeerHash, p.LocalId, p.LocalHash })).ToList();
+        var rows = add.SelectMany(a => a.Value.Select(p => new object?[] { (short)a.Key, p.PeerId, p.PeerHash, p.LocalId, p.LocalHash })).ToList();
         if (rows.Count > 0)
         {
             await sql.InsertManyAsync("bridge.row_pair", ["kind", "peer_id", "peer_hash", "local_id", "local_hash"], rows, null, null, ct);

@@ -1,7 +1,7 @@
 -- The rows the last sync left equal, in pairs: the peer's row and this database's row with the same natural key, each with the
 -- hash its columns had then. A sync reads only the rows whose hash moved, that have no pair, or whose pair's other row moved.
 CREATE TABLE IF NOT EXISTS bridge.row_pair (
-    kind       varchar(16)  NOT NULL,
+    kind       smallint     NOT NULL,  -- ObjectKind: 0 client, 1 site, 2 zone, 3 record, 4 mail domain, 5 mailbox, 6 alias
     peer_id    integer      NOT NULL,
     peer_hash  bigint       NOT NULL,
     local_id   integer      NOT NULL,
