@@ -198,6 +198,15 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         int Id(ObjectKind kind, string key) => ids.TryGetValue((kind, key), out var id) ? id
             : throw new InvalidOperationException($"no standby id for {kind.Name()} '{key}'");
 
+        // The standby's ids of inserted children, in the order of their rows: what the pairs of the next sync are made of.
+        void Learn(ObjectKind kind, List<SyncItem> items, IReadOnlyList<int> newIds)
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                ids[(kind, items[i].Key)] = newIds[i];
+            }
+        }
+
         // Inserts, parents first; a parent's new id comes back for its children and its regen_queue row.
         var clients = Of(ObjectKind.Client, PlanAction.Insert).Select(s => (ClientRow)s.Source!.Row).ToList();
         if (clients.Count > 0)
@@ -243,7 +252,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         var records = Of(ObjectKind.Record, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (records.Count > 0)
         {
-            await sql.InsertBulkAsync("dns_record", BlechColumns.RecordInsert,
+            var newIds = await sql.InsertReturningIdsAsync("dns_record", BlechColumns.RecordInsert,
                 records.Select(i =>
                 {
                     var r = (RecordRow)i.Row;
@@ -251,6 +260,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     queue.Add(("zone", zoneId, "write"));
                     return new object?[] { zoneId, r.Name, r.Type, r.Ttl, r.Priority, r.Data, r.Active, now };
                 }).ToList(), ct);
+            Learn(ObjectKind.Record, records, newIds);
             await progress("dns_record insert", records.Count);
         }
 
@@ -271,7 +281,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         var mailboxes = Of(ObjectKind.Mailbox, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (mailboxes.Count > 0)
         {
-            await sql.InsertBulkAsync("mailbox", BlechColumns.MailboxInsert,
+            var newIds = await sql.InsertReturningIdsAsync("mailbox", BlechColumns.MailboxInsert,
                 mailboxes.Select(i =>
                 {
                     var m = (MailboxRow)i.Row;
@@ -279,13 +289,14 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     queue.Add(("mail", domainId, "write"));
                     return new object?[] { domainId, m.LocalPart, m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now };
                 }).ToList(), ct);
+            Learn(ObjectKind.Mailbox, mailboxes, newIds);
             await progress("mailbox insert", mailboxes.Count);
         }
 
         var aliases = Of(ObjectKind.Alias, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (aliases.Count > 0)
         {
-            await sql.InsertBulkAsync("mail_alias", BlechColumns.AliasInsert,
+            var newIds = await sql.InsertReturningIdsAsync("mail_alias", BlechColumns.AliasInsert,
                 aliases.Select(i =>
                 {
                     var a = (AliasRow)i.Row;
@@ -293,6 +304,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
                     queue.Add(("mail", domainId, "write"));
                     return new object?[] { domainId, a.Source, a.Destination, a.Active, now };
                 }).ToList(), ct);
+            Learn(ObjectKind.Alias, aliases, newIds);
             await progress("mail_alias insert", aliases.Count);
         }
 

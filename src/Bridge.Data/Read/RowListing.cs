@@ -12,12 +12,9 @@ namespace Bridge.Data.Read;
 /// </summary>
 public static class RowListing
 {
-    /// <summary>
-    /// Lists every row, or with <paramref name="only"/> the rows of the ids it lists (a kind mapped to null: all), or with
-    /// <paramref name="above"/> for a kind the rows whose ids are greater than the one it gives (what was inserted since).
-    /// </summary>
+    /// <summary>Lists every row, or with <paramref name="only"/> the rows of the ids it lists (a kind mapped to null: all).</summary>
     public static async Task<Listing> ReadAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, CancellationToken ct,
-        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null, IReadOnlyDictionary<ObjectKind, int>? above = null)
+        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null)
     {
         var listing = new Listing();
         foreach (var table in BlechTables.Synced)
@@ -26,10 +23,7 @@ public static class RowListing
             var rows = listing[kind];
             var select = Select(dialect, table);
             var ids = only?[kind];
-            IEnumerable<string> statements = above is not null && above.TryGetValue(kind, out var after)
-                ? [$"{select} WHERE id > {after.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]
-                : ids is null ? [select] : Query.IdLists(ids).Select(list => $"{select} WHERE id IN ({list})");
-            foreach (var sql in statements)
+            foreach (var sql in ids is null ? [select] : Query.IdLists(ids).Select(list => $"{select} WHERE id IN ({list})"))
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;

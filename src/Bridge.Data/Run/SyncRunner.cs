@@ -337,37 +337,9 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             }
 
             // The pairs this run leaves equal replace those of every row it read; the standby's hashes as the apply left them.
-            // Rows inserted without their ids coming back (bulk copies of children) are found as the ids the listing did not have.
-            var idless = ObjectKinds.All.Where(k => plan.Of(k, PlanAction.Insert).Any(step => !standbyIds.ContainsKey((k, step.Key)))).ToHashSet();
             var paired = ObjectKinds.All.ToDictionary(k => k, k => changes?.Local[k] is null ? null
                 : peerSet[k].Keys.Select(key => standbyIds.TryGetValue((k, key), out var id) ? id : 0).Where(id => id != 0).ToHashSet());
             var localAfter = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, paired);
-            if (idless.Count > 0)
-            {
-                // Ids come from sequences: what the apply inserted has ids above every id listed before it.
-                var inserts = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, ObjectKinds.All.ToDictionary(k => k, _ => (HashSet<int>?)[]),
-                    idless.ToDictionary(k => k, k => localListing[k].Count == 0 ? 0 : localListing[k].Keys.Max()));
-                var fresh = ObjectKinds.All.ToDictionary(k => k, k => (HashSet<int>?)(idless.Contains(k) ? inserts[k].Keys.ToHashSet() : []));
-                foreach (var kind in idless)
-                {
-                    foreach (var (id, mark) in inserts[kind])
-                    {
-                        localAfter[kind][id] = mark;
-                    }
-                }
-
-                var inserted = Normalizer.Local(await SnapshotReader.ReadAsync(connection, tx, ct, null, fresh));
-                var known = new Dictionary<(ObjectKind, string), int>(standbyIds);
-                foreach (var kind in idless)
-                {
-                    foreach (var (key, item) in inserted[kind])
-                    {
-                        known.TryAdd((kind, key), item.Id);
-                    }
-                }
-
-                standbyIds = known;
-            }
             await new PairStore(local.Dialect).WriteAsync(connection, tx,
                 changes is null ? ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null) : Pairing.ToDrop(pairs!.Pairs, changes, peerListing, localListing),
                 Pairing.After(peerSet, standbyIds, refusedKeys, peerListing, localAfter),
