@@ -227,6 +227,13 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         });
         var localListed = OnSide(local, async () =>
         {
+            // A promote that committed since this attempt read the role (say, while the peer did not answer) makes this machine
+            // the active one: nothing may be pulled into it. The retry takes the active machine's path.
+            if ((await RoleStore.ReadRoleAsync(connection, tx, ct)).IsActive)
+            {
+                throw new ConcurrentChangeException($"this machine was promoted while the run was starting; nothing pulled from the {peer.Role}");
+            }
+
             var stored = await PairStore.ReadAsync(connection, tx, ct);
             pairsMs = listing.ElapsedMilliseconds;
             var rows = await RowListing.ReadAsync(connection, tx, local.Dialect, ct);
@@ -381,14 +388,10 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var (p, l) = await StateStore.ReadFingerprintsAsync(connection, null, ct);
             return (Peer: p, Local: l, Now: l is null ? null : await Fingerprint.ReadAsync(connection, null, local.Dialect, ct));
         });
-        if (stored.Peer is null || stored.Local is null || stored.Now != stored.Local)
-        {
-            // The peer's answer is not needed; its failure is not this run's (the full read will meet it, if it lasts).
-            await peerNow.ContinueWith(t => t.Exception, TaskScheduler.Default);
-            return false;
-        }
-
-        return await peerNow == stored.Peer;
+        // The peer's answer is awaited even when the standby's already says "changed": a peer that cannot be reached fails
+        // this attempt, and the retry reads this machine's role again (it may have been promoted meanwhile).
+        var peerFingerprint = await peerNow;
+        return stored.Peer is not null && stored.Local is not null && stored.Now == stored.Local && peerFingerprint == stored.Peer;
     }
 
     private async Task<SyncOutcome> NoChangeAsync(SyncRequest request, DateTime started, CancellationToken ct)
