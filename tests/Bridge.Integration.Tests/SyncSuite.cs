@@ -422,6 +422,36 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
         Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM regen_queue WHERE object_type = 'zone'"), Is.EqualTo(Sites), "one sync's worth of zone regenerations, not two");
     }
 
+    [Test]
+    public async Task AMachinePromotedWhileASyncIsStartingGetsNothingPulledIntoIt()
+    {
+        // As in the failover drill: a sync on dale starts as the standby, waits on chip, and dale is promoted meanwhile. The
+        // promote here runs just as the sync starts reading chip, after the sync read dale's role.
+        await FillAndPushAsync();
+        var dale = new Side("local", Dialect(P.DaleServer), P.DaleServer.ConnectionStringFor("blech"));
+        var chip = new Side("peer", Dialect(P.ChipServer), P.ChipServer.ConnectionStringFor("blech"));
+        var roles = new Roles(dale, chip, NullLogger.Instance);
+        var promoted = 0;
+        var request = Request() with
+        {
+            OnPeerRead = () =>
+            {
+                if (Interlocked.Increment(ref promoted) == 1)
+                {
+                    roles.PromoteAsync(IPAddress.Parse(PairAddresses.V), "test", CancellationToken.None, peerKnownDown: true).GetAwaiter().GetResult();
+                }
+            },
+        };
+
+        var outcome = await Runner(retries: 3, (_, _) => Task.CompletedTask).RunAsync(request, CancellationToken.None);
+        var zones = await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM dns_zone");
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.Success), outcome.Error);
+        Assert.That(promoted, Is.EqualTo(1), "the promote ran once, as the sync started reading chip");
+        Assert.That(outcome.Report!.ActiveHere, Is.True, "the run took the active machine's path");
+        Assert.That(zones, Is.Zero, "no zone pulled from chip into the promoted dale (Blech's push copies none)");
+    }
+
     private SyncRunner Runner(int retries, Func<Bridge.Data.Apply.ApplyProgress, CancellationToken, Task> onProgress)
     {
         var secrets = new Secrets();
