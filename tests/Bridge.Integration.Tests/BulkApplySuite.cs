@@ -27,10 +27,6 @@ public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechSer
 
     private bool DaleIsPostgres => P.DaleServer.Engine == BlechEngine.Postgres;
 
-    private static List<string> Skipped(CliResult run) => run.Json.GetProperty("skipped").EnumerateArray()
-        .Select(s => $"{s.GetProperty("kind").GetString()} {s.GetProperty("key").GetString()}: {s.GetProperty("reason").GetString()}")
-        .ToList();
-
     // Written straight into chip's tables in a few statements (Blech's edit path would take minutes for this many rows). Every
     // nullable column gets NULL on some rows and a value on others; CONCAT, MOD and CASE read the same on both engines.
     private async Task FillChipAsync()
@@ -124,7 +120,7 @@ public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechSer
         var run = await P.BridgeAsync("sync", "--format", "json");
         var after = DateTime.UtcNow.AddSeconds(2);
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
-        Assert.That(Skipped(run), Is.Empty);
+        Assert.That(run.Skipped(), Is.Empty);
         Assert.Multiple(() =>
         {
             foreach (var kind in new[] { "client", "site", "zone", "mail_domain", "mailbox", "alias" })
@@ -166,7 +162,7 @@ public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechSer
         var first = await P.BridgeAsync("sync", "--format", "json");
         Assert.That(first.ExitCode, Is.EqualTo(ExitCodes.Success), first.ToString());
         var code = DaleIsPostgres ? "23514" : "4025";
-        var skipped = Skipped(first);
+        var skipped = first.Skipped();
         Assert.That(skipped, Has.Count.EqualTo(1), string.Join("\n", skipped));
         Assert.That(skipped[0], Does.StartWith("record ").And.Contain($"the standby's database refused it: {code}"));
         Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM dns_record"), Is.EqualTo(2 * Clients - 1));
@@ -174,8 +170,8 @@ public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechSer
         await P.Chip.ExecuteAsync("UPDATE mailbox SET quota_mb = CASE WHEN mail_domain_id = (SELECT id FROM mail_domain WHERE domain = 'mail.c0700.example') THEN 777 ELSE 4096 END");
         var second = await P.BridgeAsync("sync", "--format", "json");
         Assert.That(second.ExitCode, Is.EqualTo(ExitCodes.Success), second.ToString());
-        var again = Skipped(second).Where(s => s.StartsWith("mailbox ", StringComparison.Ordinal)).ToList();
-        Assert.That(again, Has.Count.EqualTo(1), string.Join("\n", Skipped(second)));
+        var again = second.Skipped().Where(s => s.StartsWith("mailbox ", StringComparison.Ordinal)).ToList();
+        Assert.That(again, Has.Count.EqualTo(1), string.Join("\n", second.Skipped()));
         Assert.That(again[0], Does.Contain("c0700").And.Contain($"the standby's database refused it: {code}"));
         Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM mailbox WHERE quota_mb = 4096"), Is.EqualTo(Clients - 1));
     }
@@ -244,7 +240,7 @@ public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechSer
 
         var run = await P.BridgeAsync("sync", "--format", "json");
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
-        Assert.That(Skipped(run), Is.Empty);
+        Assert.That(run.Skipped(), Is.Empty);
         Assert.That(run.Count("site", "update"), Is.EqualTo(Clients));
         Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
         Assert.That(await NextSiteIdAsync(), Is.EqualTo(nextIds), "no id was used up");

@@ -118,5 +118,10 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 
     public int Total(string name) => Json.GetProperty("summary").GetProperty(name).GetInt32();
 
+    /// <summary>The JSON report's skipped rows, one "kind key: reason" line each.</summary>
+    public List<string> Skipped() => Json.GetProperty("skipped").EnumerateArray()
+        .Select(s => $"{s.GetProperty("kind").GetString()} {s.GetProperty("key").GetString()}: {s.GetProperty("reason").GetString()}")
+        .ToList();
+
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
 }

@@ -26,10 +26,6 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
 
     private bool DaleIsPostgres => P.DaleServer.Engine == BlechEngine.Postgres;
 
-    private static List<string> Skipped(CliResult run) => run.Json.GetProperty("skipped").EnumerateArray()
-        .Select(s => $"{s.GetProperty("kind").GetString()} {s.GetProperty("key").GetString()}: {s.GetProperty("reason").GetString()}")
-        .ToList();
-
     // A constraint that the pre-apply checks cannot know about: the standby's database refuses the row when it is written.
     [Test]
     public async Task RowsTheStandbysDatabaseRefusesAreSkippedWithTheirChildrenAndTheRestIsApplied()
@@ -48,7 +44,7 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         var run = await P.BridgeAsync("sync", "--format", "json");
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
         var code = DaleIsPostgres ? "23514" : "4025";
-        var skipped = Skipped(run);
+        var skipped = run.Skipped();
         Assert.That(skipped, Has.Count.EqualTo(3), string.Join("\n", skipped));
         Assert.That(skipped, Has.Some.StartsWith($"client refused: the standby's database refused it: {code}"));
         Assert.That(skipped, Has.Some.StartsWith($"site nope.example: the standby's database refused it: {code}"));
@@ -67,8 +63,8 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         await P.Chip.AddSiteAsync(new SiteSpec("acme", "later.example", PairAddresses.V));
         var again = await P.BridgeAsync("sync", "--format", "json");
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.ToString());
-        Assert.That(Skipped(again), Has.Some.StartsWith($"site good.example: the standby's database refused it: {code}"));
-        Assert.That(Skipped(again), Has.Some.StartsWith($"client acme: the standby's database refused it: {code}"));
+        Assert.That(again.Skipped(), Has.Some.StartsWith($"site good.example: the standby's database refused it: {code}"));
+        Assert.That(again.Skipped(), Has.Some.StartsWith($"client acme: the standby's database refused it: {code}"));
         Assert.That((await P.Dale.GetSiteAsync("other.example"))?.DocumentRoot, Is.EqualTo("/srv/fine"));
         Assert.That(await P.Dale.GetSiteAsync("later.example"), Is.Not.Null);
         Assert.That((await P.Dale.GetSiteAsync("good.example"))!.DocumentRoot, Is.Not.EqualTo("/srv/refused"));
@@ -222,7 +218,7 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         await P.Chip.AddSiteAsync(new SiteSpec("acme", "dots.example", PairAddresses.V, DocumentRoot: "/var/www/../../../etc"));
         var toDale = await P.BridgeAsync("sync", "--format", "json");
         Assert.That(toDale.ExitCode, Is.EqualTo(ExitCodes.Success), toDale.ToString());
-        Assert.That(Skipped(toDale), Has.Some.StartsWith("site dots.example:"));
+        Assert.That(toDale.Skipped(), Has.Some.StartsWith("site dots.example:"));
         Assert.That(await P.Dale.GetSiteAsync("dots.example"), Is.Null);
 
         P.WriteChipConfig();
