@@ -3,7 +3,6 @@ using Bridge.Core;
 using Bridge.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Bridge.Cli;
 
@@ -217,21 +216,6 @@ public static class BridgeApp
         return failure.ExitCode;
     }
 
-    internal static ILoggerFactory CreateLoggerFactory(TextWriter stderr) => LoggerFactory.Create(builder =>
-    {
-        builder.SetMinimumLevel(LogLevel.Information);
-        if (ReferenceEquals(stderr, Console.Error))
-        {
-            builder.AddConsole(o =>
-            {
-                o.FormatterName = BridgeLogFormatter.Name;
-                o.LogToStandardErrorThreshold = LogLevel.Trace;
-            });
-            builder.AddConsoleFormatter<BridgeLogFormatter, ConsoleFormatterOptions>();
-        }
-        else
-        {
-            builder.AddProvider(new TextWriterLoggerProvider(stderr));
-        }
-    });
+    /// <summary>Log lines to standard error (<see cref="LogLine"/>'s form), written as they come.</summary>
+    internal static ILoggerFactory CreateLoggerFactory(TextWriter stderr) => new TextWriterLoggerProvider(stderr);
 }

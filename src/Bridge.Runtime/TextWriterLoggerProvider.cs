@@ -2,7 +2,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Bridge.Runtime;
 
-/// <summary>Writes log lines to a given writer; used when the app runs inside another process (tests, the plugin hook, the request server).</summary>
+/// <summary>
+/// Writes <see cref="LogLine"/>s (information and above) straight to a writer: standard error for the command, a captured
+/// writer in tests and in the request server. No dependency injection, options or background queue behind it: a run that
+/// does little starts faster, and its lines come out in order with what it prints.
+/// </summary>
 public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvider, ILoggerFactory
 {
     public ILogger CreateLogger(string categoryName) => new WriterLogger(writer, categoryName);
@@ -27,9 +31,15 @@ public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvide
         {
             if (IsEnabled(logLevel))
             {
+                var message = formatter(state, exception);
+                if (exception is not null)
+                {
+                    message = $"{message} ({exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")})";
+                }
+
                 lock (writer)
                 {
-                    writer.WriteLine(LogLine.Format(DateTime.UtcNow, logLevel, category, formatter(state, exception)));
+                    writer.WriteLine(LogLine.Format(DateTime.UtcNow, logLevel, category, message));
                 }
             }
         }
