@@ -7,7 +7,7 @@ using MySqlConnector;
 
 namespace Bridge.MySql;
 
-/// <summary>MariaDB 10.11 (and MySQL 8 where it agrees): named parameters, consistent-snapshot transactions, state in database <c>bridge</c>.</summary>
+/// <summary>MariaDB 10.5 or later (not MySQL: it has no <c>INSERT ... RETURNING</c>): named parameters, consistent-snapshot transactions, state in database <c>bridge</c>.</summary>
 public sealed class MySqlDialect : IEngineDialect
 {
     private static readonly IReadOnlyList<string> Migrations = EmbeddedSql.Load(typeof(MySqlDialect).Assembly, "state-");
@@ -238,7 +238,7 @@ public sealed class MySqlDialect : IEngineDialect
     public string ColumnsSql => "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = DATABASE()";
 
     public string ContentHashSql(string table, IReadOnlyList<string> columns) =>
-        $"SELECT '{table}', COUNT(*), CAST(COALESCE(SUM(CAST(CONV({RowHashHex(columns)}, 16, 10) AS UNSIGNED)), 0) AS CHAR) FROM {table}";
+        $"SELECT '{table}', COUNT(*), BIT_XOR({RowHash(columns)}) FROM {table}";
 
     // CONV to base -10 reads the 64 bits as a signed number, which a BIGINT holds.
     public string RowHash(IReadOnlyList<string> columns) => $"CAST(CONV({RowHashHex(columns)}, 16, -10) AS SIGNED)";

@@ -4,8 +4,9 @@ using Bridge.Core.Model;
 namespace Bridge.Data.Read;
 
 /// <summary>
-/// Reads Blech's tables into a <see cref="BlechSnapshot"/>. Parents are joined in by natural key; typed getters by ordinal
-/// because a large host has some 300,000 rows a side.
+/// Reads Blech's tables into a <see cref="BlechSnapshot"/>, each with the SELECT its description in <c>BlechTables</c> gives
+/// (parents joined in by natural key). Typed getters by ordinal, in the description's column order, because a large host has
+/// some 300,000 rows a side.
 /// </summary>
 public static class SnapshotReader
 {
@@ -23,53 +24,33 @@ public static class SnapshotReader
             return map(r);
         };
 
-        Task<List<T>> RowsAsync<T>(ObjectKind kind, string idColumn, string select, Func<DbDataReader, T> map, CancellationToken token) =>
-            FilteredAsync(connection, transaction, select, idColumn, only is null ? null : only[kind], map, token);
+        Task<List<T>> RowsAsync<T>(ObjectKind kind, Func<DbDataReader, T> map, CancellationToken token) =>
+            FilteredAsync(connection, transaction, Schema.BlechTables.Of(kind).Select(), "t.id", only is null ? null : only[kind], map, token);
 
         var server = await Query.ListAsync(connection, transaction, "SELECT main_ip, hostname FROM server ORDER BY id", r => (MainIp: r.GetString(0), Hostname: r.GetString(1)), ct);
         var ips = await Query.ListAsync(connection, transaction, "SELECT address FROM ip_address ORDER BY id", r => r.GetString(0), ct);
 
-        var clients = await RowsAsync(ObjectKind.Client, "id",
-            "SELECT id, login, name, email, password_hash, active, updated_at FROM client",
+        var clients = await RowsAsync(ObjectKind.Client,
             Counted(r => new ClientRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5), Utc(r, 6))), ct);
 
-        var sites = await RowsAsync(ObjectKind.Site, "s.id",
-            """
-            SELECT s.id, c.login, s.domain, s.aliases, s.ip_address, s.http_port, s.https_port, s.document_root,
-                   s.ssl_cert_path, s.ssl_key_path, s.php_version, s.custom_directives, s.active, s.updated_at
-            FROM site s JOIN client c ON c.id = s.client_id
-            """,
+        var sites = await RowsAsync(ObjectKind.Site,
             Counted(r => new SiteRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableInt(r, 6),
                 r.GetString(7), NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), NullableString(r, 11), r.GetBoolean(12), Utc(r, 13))), ct);
 
-        var zones = await RowsAsync(ObjectKind.Zone, "z.id",
-            """
-            SELECT z.id, c.login, z.origin, z.primary_ns, z.hostmaster, z.serial, z.refresh, z.retry, z.expire, z.minimum, z.default_ttl, z.active, z.updated_at
-            FROM dns_zone z JOIN client c ON c.id = z.client_id
-            """,
+        var zones = await RowsAsync(ObjectKind.Zone,
             Counted(r => new ZoneRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6), r.GetInt32(7),
                 r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11), Utc(r, 12))), ct);
 
-        var records = await RowsAsync(ObjectKind.Record, "r.id",
-            """
-            SELECT r.id, z.origin, r.name, r.type, r.ttl, r.priority, r.data, r.active, r.updated_at
-            FROM dns_record r JOIN dns_zone z ON z.id = r.zone_id
-            """,
+        var records = await RowsAsync(ObjectKind.Record,
             Counted(r => new RecordRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7), Utc(r, 8))), ct);
 
-        var mailDomains = await RowsAsync(ObjectKind.MailDomain, "d.id",
-            "SELECT d.id, c.login, d.domain, d.active, d.updated_at FROM mail_domain d JOIN client c ON c.id = d.client_id",
+        var mailDomains = await RowsAsync(ObjectKind.MailDomain,
             Counted(r => new MailDomainRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), Utc(r, 4))), ct);
 
-        var mailboxes = await RowsAsync(ObjectKind.Mailbox, "m.id",
-            """
-            SELECT m.id, d.domain, m.local_part, m.password_hash, m.quota_mb, m.forward_to, m.active, m.updated_at
-            FROM mailbox m JOIN mail_domain d ON d.id = m.mail_domain_id
-            """,
+        var mailboxes = await RowsAsync(ObjectKind.Mailbox,
             Counted(r => new MailboxRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), NullableString(r, 5), r.GetBoolean(6), Utc(r, 7))), ct);
 
-        var aliases = await RowsAsync(ObjectKind.Alias, "a.id",
-            "SELECT a.id, d.domain, a.source, a.destination, a.active, a.updated_at FROM mail_alias a JOIN mail_domain d ON d.id = a.mail_domain_id",
+        var aliases = await RowsAsync(ObjectKind.Alias,
             Counted(r => new AliasRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Utc(r, 5))), ct);
 
         if (server.Count == 0)
@@ -82,7 +63,7 @@ public static class SnapshotReader
 
     // The rows of one kind: all of them, or those whose ids the filter lists, in chunks of literal ids (ints: nothing to quote),
     // ascending, so that the rows come in id order either way.
-    private static async Task<List<T>> FilteredAsync<T>(DbConnection connection, DbTransaction transaction, string select, string idColumn,
+    private static async Task<List<T>> FilteredAsync<T>(DbConnection connection, DbTransaction? transaction, string select, string idColumn,
         HashSet<int>? ids, Func<DbDataReader, T> map, CancellationToken ct)
     {
         if (ids is null)
