@@ -198,7 +198,8 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         int Id(ObjectKind kind, string key) => ids.TryGetValue((kind, key), out var id) ? id
             : throw new InvalidOperationException($"no standby id for {kind.Name()} '{key}'");
 
-        // The standby's ids of inserted children, in the order of their rows: what the pairs of the next sync are made of.
+        // The standby's ids of inserted rows, in the order of their items, under the items' keys: what children are placed by
+        // and what the pairs of the next sync are made of.
         void Learn(ObjectKind kind, List<SyncItem> items, IReadOnlyList<int> newIds)
         {
             for (var i = 0; i < items.Count; i++)
@@ -208,15 +209,12 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         }
 
         // Inserts, parents first; a parent's new id comes back for its children and its regen_queue row.
-        var clients = Of(ObjectKind.Client, PlanAction.Insert).Select(s => (ClientRow)s.Source!.Row).ToList();
+        var clients = Of(ObjectKind.Client, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (clients.Count > 0)
         {
             var newIds = await sql.InsertReturningIdsAsync("client", BlechColumns.ClientInsert,
-                clients.Select(c => new object?[] { c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now }).ToList(), ct);
-            for (var i = 0; i < clients.Count; i++)
-            {
-                ids[(ObjectKind.Client, Normalizer.ClientKey(clients[i].Login))] = newIds[i];
-            }
+                clients.Select(i => (ClientRow)i.Row).Select(c => new object?[] { c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now }).ToList(), ct);
+            Learn(ObjectKind.Client, clients, newIds);
 
             await progress("client insert", clients.Count);
         }
@@ -226,11 +224,8 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         {
             var newIds = await sql.InsertReturningIdsAsync("site", BlechColumns.SiteInsert,
                 sites.Select(i => SiteValues((SiteRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(), ct);
-            for (var i = 0; i < sites.Count; i++)
-            {
-                ids[(ObjectKind.Site, HostNames.Domain(((SiteRow)sites[i].Row).Domain))] = newIds[i];
-                queue.Add(("site", newIds[i], "write"));
-            }
+            Learn(ObjectKind.Site, sites, newIds);
+            queue.UnionWith(newIds.Select(id => ("site", (int?)id, "write")));
 
             await progress("site insert", sites.Count);
         }
@@ -240,11 +235,8 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         {
             var newIds = await sql.InsertReturningIdsAsync("dns_zone", BlechColumns.ZoneInsert,
                 zones.Select(i => ZoneValues((ZoneRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(), ct);
-            for (var i = 0; i < zones.Count; i++)
-            {
-                ids[(ObjectKind.Zone, HostNames.Origin(((ZoneRow)zones[i].Row).Origin))] = newIds[i];
-                queue.Add(("zone", newIds[i], "write"));
-            }
+            Learn(ObjectKind.Zone, zones, newIds);
+            queue.UnionWith(newIds.Select(id => ("zone", (int?)id, "write")));
 
             await progress("dns_zone insert", zones.Count);
         }
@@ -269,11 +261,8 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         {
             var newIds = await sql.InsertReturningIdsAsync("mail_domain", BlechColumns.MailDomainInsert,
                 mailDomains.Select(i => new object?[] { Id(ObjectKind.Client, i.ParentKey!), ((MailDomainRow)i.Row).Domain, ((MailDomainRow)i.Row).Active, now }).ToList(), ct);
-            for (var i = 0; i < mailDomains.Count; i++)
-            {
-                ids[(ObjectKind.MailDomain, HostNames.Domain(((MailDomainRow)mailDomains[i].Row).Domain))] = newIds[i];
-                queue.Add(("mail", newIds[i], "write"));
-            }
+            Learn(ObjectKind.MailDomain, mailDomains, newIds);
+            queue.UnionWith(newIds.Select(id => ("mail", (int?)id, "write")));
 
             await progress("mail_domain insert", mailDomains.Count);
         }
