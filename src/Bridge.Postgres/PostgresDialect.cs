@@ -248,7 +248,7 @@ public sealed class PostgresDialect : IEngineDialect
         """;
 
     public string ContentHashSql(string table, IReadOnlyList<string> columns) =>
-        $"SELECT '{table}', COUNT(*), COALESCE(SUM({RowHash(columns)}::numeric), 0)::text FROM {table}";
+        $"SELECT '{table}', COUNT(*), COALESCE(bit_xor({RowHash(columns)}), 0) FROM {table}";
 
     // Every write to a row, whatever it changes and whatever its updated_at says, makes a new row version stamped with the
     // writing transaction's id (xmin; kept by VACUUM FREEZE). The row's id and xmin, packed into 64 bits and hashed to 64

@@ -129,6 +129,34 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         await ExpectEqualAsync("a sync that compares everything");
     }
 
+    [Test]
+    public async Task TheFingerprintSummedFromAListingIsTheOneTheServerComputes()
+    {
+        // A sync stores the active machine's fingerprint from the listing it already holds, not from a second scan; the no-op
+        // shortcut compares it later with the server's own. They must agree to the bit, and both must move with any write.
+        var dialect = Dialect(_pair.ChipServer);
+        async Task<(string FromListing, string FromServer)> BothAsync()
+        {
+            await using var connection = dialect.CreateConnection(_pair.ChipServer.ConnectionStringFor("blech"));
+            await connection.OpenAsync();
+            await using var tx = await dialect.BeginSnapshotAsync(connection, default);
+            var listing = await Bridge.Data.Read.RowListing.ReadAsync(connection, tx, dialect, default);
+            return (await Bridge.Data.Read.Fingerprint.FromListingAsync(connection, tx, dialect, listing, default),
+                await Bridge.Data.Read.Fingerprint.ReadAsync(connection, tx, dialect, default));
+        }
+
+        var before = await BothAsync();
+        Assert.That(before.FromListing, Is.EqualTo(before.FromServer));
+        Assert.That(before.FromServer, Does.Contain("dns_record:"), "per table");
+
+        // A write that keeps the row count and touches no timestamp.
+        await _pair.Chip.ExecuteAsync("UPDATE dns_record SET ttl = 4242 WHERE id = (SELECT id FROM (SELECT MIN(id) AS id FROM dns_record) r)");
+        await _pair.Chip.ExecuteAsync("DELETE FROM mail_alias WHERE id = (SELECT id FROM (SELECT MAX(id) AS id FROM mail_alias) m)");
+        var after = await BothAsync();
+        Assert.That(after.FromListing, Is.EqualTo(after.FromServer));
+        Assert.That(after.FromServer, Is.Not.EqualTo(before.FromServer));
+    }
+
     // Sets the stored standby hash of the site's pair to the hash its row has now, so that the pair claims it is unchanged.
     private async Task HidePairAsync(string table, string domain)
     {

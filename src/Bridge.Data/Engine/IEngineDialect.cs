@@ -97,8 +97,9 @@ public interface IEngineDialect
     string ColumnsSql { get; }
 
     /// <summary>
-    /// One row (table, row count, content hash) for <paramref name="table"/>: the exact sum of every row's
-    /// <see cref="RowHash"/>, computed by the server, as text. Any write to any row changes it, whatever <c>updated_at</c> says.
+    /// One row (table, row count, content hash) for <paramref name="table"/>: the bitwise XOR of every row's
+    /// <see cref="RowHash"/> (0 for no rows), computed by the server, as a 64-bit integer (signed or not: the caller reads its
+    /// bits). Any write to any row changes it, whatever <c>updated_at</c> says, and it equals the XOR of a listing's hashes.
     /// </summary>
     string ContentHashSql(string table, IReadOnlyList<string> columns);
 

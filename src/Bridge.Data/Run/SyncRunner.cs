@@ -254,7 +254,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var (peerSnapshot, peerFingerprint, peerSkipped) = await OnSide(peer, async () =>
             {
                 var snapshot = await SnapshotReader.ReadAsync(peerConnection, peerTx, ct, Progress, changes?.Peer);
-                var fingerprint = await Fingerprint.ReadAsync(peerConnection, peerTx, peer.Dialect, ct);
+                var fingerprint = await Fingerprint.FromListingAsync(peerConnection, peerTx, peer.Dialect, peerListing, ct);
 
                 // What the peer's own last sync from this machine left out (when it was the standby): never copied there.
                 var skipped = await StateStore.ReadSkippedAllAsync(peerConnection, peerTx, ct);
@@ -358,7 +358,12 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
             await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
             await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
-            await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 || refusedAny ? null : peerFingerprint, await Fingerprint.ReadAsync(connection, tx, local.Dialect, ct), now, ct);
+            // After a compare of everything the standby was listed whole once more above (every kind unfiltered): its fingerprint
+            // comes from that listing; after an incremental run only the server's own scan covers every row.
+            var localFingerprint = changes is null
+                ? await Fingerprint.FromListingAsync(connection, tx, local.Dialect, localAfter, ct)
+                : await Fingerprint.ReadAsync(connection, tx, local.Dialect, ct);
+            await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 || refusedAny ? null : peerFingerprint, localFingerprint, now, ct);
             await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
             return new SyncOutcome(ExitCodes.Success, report, null);
