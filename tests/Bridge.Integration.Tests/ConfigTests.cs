@@ -55,6 +55,33 @@ public sealed class ConfigTests
     }
 
     [Test]
+    public async Task ATypoInAConfigurationThatReachesBothDatabasesStopsTheSyncBeforeItWritesAnything()
+    {
+        // sync checks the schema while it takes its lock and first connection: the typo must still win before any write.
+        var pair = await Pair.CreateAsync(() => TestServers.PgChip, () => TestServers.PgDale);
+        try
+        {
+            await SampleData.FillAsync(pair.Chip, clients: 2, sitesPerClient: 2);
+            pair.WriteConfig(c => c["gaurd"] = new Dictionary<string, object?> { ["maxDeleteShare"] = 0.5 });
+            var before = await pair.Dale.DumpAsync();
+
+            var result = await pair.BridgeAsync("sync");
+
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Usage), result.ToString());
+            Assert.That(result.Stderr, Does.Contain("unknown key 'gaurd'; did you mean 'guard'?"));
+            Assert.That(await pair.Dale.DumpAsync(), Is.EqualTo(before), "nothing copied");
+            await using var connection = new Npgsql.NpgsqlConnection(pair.DaleServer.ConnectionStringFor("blech"));
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'bridge'", connection);
+            Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo(0L), "no state created, no run recorded");
+        }
+        finally
+        {
+            Directory.Delete(pair.Folder, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task EveryProblemIsListedAtOnceWithItsLineAndColumnAndNothingIsAttempted()
     {
         var path = Write("""
