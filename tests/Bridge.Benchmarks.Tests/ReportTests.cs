@@ -108,6 +108,22 @@ public sealed class ReportTests
     }
 
     [Test]
+    public void EachSizeNamesTheBridgeBuildItsRunMeasured()
+    {
+        MachineInfo Built(string build) => Machine with { Versions = new Dictionary<string, string>(Machine.Versions) { ["bridge build"] = build } };
+        var large = Results("large", ("noop.sync", 1, 600), ("noop.floor", 1, 1000)) with { Machine = Built("built in the afternoon") };
+        var huge = Results("huge", ("noop.sync", 1, 6000), ("noop.floor", 1, 10000)) with { Machine = Built("built in the morning") };
+
+        var md = Report.Render([large, huge], null);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(md, Does.Contain("| bridge build (large) | built in the afternoon |"));
+            Assert.That(md, Does.Contain("| bridge build (huge) | built in the morning |"));
+        }
+    }
+
+    [Test]
     public void ResultsOfTheOlderMethodAreNamedButNotShown()
     {
         var old = Results("large", ("change.sync", 1, 900), ("change.floor", 1, 1000)) with { Method = 0 };

@@ -44,7 +44,7 @@ public static class Report
             Headline(md, r);
         }
 
-        Machine(md, current[^1]);
+        Machine(md, current);
         Method(md);
         if (!string.IsNullOrWhiteSpace(analysis))
         {
@@ -189,8 +189,10 @@ public static class Report
             + (startup is null ? string.Empty : $"{(phases.Count == 0 ? "" : " ")}Start-up alone (`blech-bridge --version`): {Ms(startup.Median)}.");
     }
 
-    private static void Machine(StringBuilder md, BenchResults r)
+    // The machine of the last size's run; the Bridge build of every size (the sizes may come from runs of different builds).
+    private static void Machine(StringBuilder md, IReadOnlyList<BenchResults> all)
     {
+        var r = all[^1];
         md.AppendLine("## Machine and versions").AppendLine();
         md.AppendLine("| | |").AppendLine("|---|---|");
         md.AppendLine(Inv, $"| CPU | {r.Machine.Cpu}, {r.Machine.Cores} cores (`lscpu`) |");
@@ -198,6 +200,16 @@ public static class Report
         md.AppendLine(Inv, $"| kernel | {r.Machine.Kernel} |");
         foreach (var (k, v) in r.Machine.Versions)
         {
+            if (k == BuildKey && all.Count > 1)
+            {
+                foreach (var size in all)
+                {
+                    md.AppendLine(Inv, $"| {k} ({size.Size}) | {(size.Machine.Versions.TryGetValue(k, out var build) ? build : "not recorded").ReplaceLineEndings(" ")} |");
+                }
+
+                continue;
+            }
+
             md.AppendLine(Inv, $"| {k} | {v.ReplaceLineEndings(" ")} |");
         }
 
@@ -206,6 +218,8 @@ public static class Report
         md.AppendLine("(PostgreSQL with fsync off; MariaDB with `innodb_flush_log_at_trx_commit=0`, buffer pool raised to 2 GiB by bench.sh). The");
         md.AppendLine("bridge process, the client and the servers share the same cores, so a figure includes the server's work too.").AppendLine();
     }
+
+    private const string BuildKey = "bridge build";
 
     private static void Method(StringBuilder md)
     {
