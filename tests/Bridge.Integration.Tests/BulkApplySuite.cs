@@ -10,22 +10,12 @@ namespace Bridge.Integration.Tests;
 /// children together; every kind of update in one run; a refused row inside a bulk insert and inside a bulk update; updates that
 /// fire nothing an INSERT would.
 /// </summary>
-public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer)
+public abstract class BulkApplySuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer) : PairSuite(chipServer, daleServer)
 {
     // More than one MariaDB statement's worth of rows for every kind.
     private const int Clients = 1100;
 
     private const string When = "2025-03-14 09:00:00";
-
-    protected Pair P { get; private set; } = null!;
-
-    [SetUp]
-    public async Task CreatePairAsync() => P = await Pair.CreateAsync(chipServer, daleServer);
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(P.Folder, recursive: true);
-
-    private bool DaleIsPostgres => P.DaleServer.Engine == BlechEngine.Postgres;
 
     // Written straight into chip's tables in a few statements (Blech's edit path would take minutes for this many rows). Every
     // nullable column gets NULL on some rows and a value on others; CONCAT, MOD and CASE read the same on both engines.

@@ -9,22 +9,12 @@ namespace Bridge.Integration.Tests;
 /// one over, keys the standby's collation folds, NUL bytes): the bad rows are skipped with their reasons and everything else
 /// converges. And a sync killed (SIGKILL) at random moments never leaves the standby half-written.
 /// </summary>
-public abstract class HostileDataSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer)
+public abstract class HostileDataSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer) : PairSuite(chipServer, daleServer)
 {
     private const string SqlText = "'; DROP TABLE client; --";
 
     // Four labels, 253 characters: the longest host name there is.
     private static readonly string LongestDomain = new string('a', 63) + "." + new string('b', 63) + "." + new string('c', 63) + "." + new string('d', 53) + ".example";
-
-    protected Pair P { get; private set; } = null!;
-
-    [SetUp]
-    public async Task CreatePairAsync() => P = await Pair.CreateAsync(chipServer, daleServer);
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(P.Folder, recursive: true);
-
-    private bool ChipIsPostgres => P.ChipServer.Engine == BlechEngine.Postgres;
 
     private bool DaleIsMariaDb => P.DaleServer.Engine == BlechEngine.MariaDb;
 

@@ -14,18 +14,8 @@ namespace Bridge.Integration.Tests;
 /// Issue 12 on every engine pair: a row the standby's database refuses never blocks the rest; every failed run is in the run
 /// log; the database lock survives a restart of the standby's server; failback keeps what the other machine never received.
 /// </summary>
-public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer)
+public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer) : PairSuite(chipServer, daleServer)
 {
-    protected Pair P { get; private set; } = null!;
-
-    [SetUp]
-    public async Task CreatePairAsync() => P = await Pair.CreateAsync(chipServer, daleServer);
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(P.Folder, recursive: true);
-
-    private bool DaleIsPostgres => P.DaleServer.Engine == BlechEngine.Postgres;
-
     // A constraint that the pre-apply checks cannot know about: the standby's database refuses the row when it is written.
     [Test]
     public async Task RowsTheStandbysDatabaseRefusesAreSkippedWithTheirChildrenAndTheRestIsApplied()

@@ -14,17 +14,9 @@ namespace Bridge.Integration.Tests;
 /// The sync core against real databases, written once and run for every engine pair (chip's engine → dale's engine).
 /// Every test starts from two freshly created Blech databases.
 /// </summary>
-public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer)
+public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer) : PairSuite(chipServer, daleServer)
 {
     private const int Sites = 30;
-
-    protected Pair P { get; private set; } = null!;
-
-    [SetUp]
-    public async Task CreatePairAsync() => P = await Pair.CreateAsync(chipServer, daleServer);
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(P.Folder, recursive: true);
 
     private async Task FillAndPushAsync()
     {
