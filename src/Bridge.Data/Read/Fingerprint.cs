@@ -48,7 +48,7 @@ public static class Fingerprint
     /// another context are not trusted (see <c>PairStore</c>).
     /// </summary>
     public static async Task<string> ContextAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, CancellationToken ct) =>
-        string.Join(";", (await LinesAsync(connection, transaction, dialect, [BlechTables.Server, BlechTables.IpAddress], ct)).Select(l => l.TrimEnd(';')));
+        string.Join(";", await LinesAsync(connection, transaction, dialect, [BlechTables.Server, BlechTables.IpAddress], ct));
 
     private static async Task<List<string>> LinesAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, IReadOnlyList<BlechTable> tables, CancellationToken ct)
     {
@@ -73,13 +73,18 @@ public static class Fingerprint
         _ => Convert.ToUInt64(value, CultureInfo.InvariantCulture),
     };
 
-    private static string Line(string table, long count, ulong hash) => string.Create(CultureInfo.InvariantCulture, $"{table}:{count}:{hash};");
+    private static string Line(string table, long count, ulong hash) => string.Create(CultureInfo.InvariantCulture, $"{table}:{count}:{hash}");
 
     // UNION ALL promises no order (PostgreSQL's parallel append mixes it): the lines are sorted.
     private static async Task<string> ComposeAsync(DbConnection connection, DbTransaction? transaction, List<string> lines, CancellationToken ct)
     {
         lines.Sort(StringComparer.Ordinal);
-        var result = new StringBuilder(string.Concat(lines));
+        var result = new StringBuilder();
+        foreach (var line in lines)
+        {
+            result.Append(line).Append(';');
+        }
+
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "SELECT main_ip FROM server ORDER BY id";
