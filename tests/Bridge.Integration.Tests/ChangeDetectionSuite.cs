@@ -1,9 +1,6 @@
 using System.Data.Common;
 using Bridge.Core;
-using Bridge.Data.Engine;
 using Bridge.Emulator;
-using Bridge.MySql;
-using Bridge.Postgres;
 
 namespace Bridge.Integration.Tests;
 
@@ -11,29 +8,21 @@ namespace Bridge.Integration.Tests;
 /// Writes that the old no-op shortcut (counts, id sums, latest <c>updated_at</c>) missed: each is found by the next plain sync,
 /// and shown by <c>diff --exit-code</c> and <c>status</c> first.
 /// </summary>
-public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer)
+public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer) : PairSuite(chipServer, daleServer)
 {
-    private Pair _pair = null!;
-
     [SetUp]
-    public async Task CreatePairAsync()
+    public async Task FillAndSyncUntilNothingChangedAsync()
     {
-        _pair = await Pair.CreateAsync(chipServer, daleServer);
-        _pair.WriteConfig(c => c["guard"] = new Dictionary<string, object?> { ["maxDeleteShare"] = 0.5 });
-        await SampleData.FillAsync(_pair.Chip, clients: 2, sitesPerClient: 3);
+        P.WriteConfig(c => c["guard"] = new Dictionary<string, object?> { ["maxDeleteShare"] = 0.5 });
+        await SampleData.FillAsync(P.Chip, clients: 2, sitesPerClient: 3);
         await SyncAsync();
-        var again = await _pair.BridgeAsync("sync");
+        var again = await P.BridgeAsync("sync");
         Assert.That(again.Stdout + again.Stderr, Does.Contain("nothing changed on either machine"), "the shortcut is in force before each case\n" + again);
     }
 
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_pair.Folder, recursive: true);
-
-    private static IEngineDialect Dialect(BlechServer server) => server.Engine == BlechEngine.Postgres ? new PostgresDialect() : new MySqlDialect();
-
     private async Task<DbConnection> OpenChipAsync()
     {
-        var connection = Dialect(_pair.ChipServer).CreateConnection(_pair.ChipServer.ConnectionStringFor("blech"));
+        var connection = Dialect(P.ChipServer).CreateConnection(P.ChipServer.ConnectionStringFor("blech"));
         await connection.OpenAsync();
         return connection;
     }
@@ -48,19 +37,19 @@ public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<Bl
 
     private async Task SyncAsync()
     {
-        var run = await _pair.BridgeAsync("sync");
+        var run = await P.BridgeAsync("sync");
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
     }
 
     /// <summary>diff and status see something pending; the next plain sync brings dale in line with chip again.</summary>
     private async Task ExpectFoundAsync(string what)
     {
-        var diff = await _pair.BridgeAsync("diff", "--exit-code");
+        var diff = await P.BridgeAsync("diff", "--exit-code");
         Assert.That(diff.ExitCode, Is.EqualTo(ExitCodes.Failure), $"diff must see {what}\n{diff}");
-        var status = await _pair.BridgeAsync("status", "--format", "json");
+        var status = await P.BridgeAsync("status", "--format", "json");
         Assert.That(status.Json.GetProperty("pending").GetInt32(), Is.GreaterThan(0), $"status must count {what}\n{status}");
         await SyncAsync();
-        Assert.That(await _pair.Dale.DumpAsync(), Is.EqualTo(await _pair.Chip.DumpAsync()), what);
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()), what);
     }
 
     [Test]
@@ -81,30 +70,30 @@ public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<Bl
         }
 
         await ExpectFoundAsync("the edit that committed last");
-        Assert.That((await _pair.Dale.GetSiteAsync(late))!.DocumentRoot, Is.EqualTo("/srv/late"));
+        Assert.That((await P.Dale.GetSiteAsync(late))!.DocumentRoot, Is.EqualTo("/srv/late"));
     }
 
     [Test]
     public async Task AWriteThatLeavesUpdatedAtAloneIsFoundOnEitherMachine()
     {
-        await _pair.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/hand-fix' WHERE domain = '{SampleData.SiteDomain(2)}'");
+        await P.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/hand-fix' WHERE domain = '{SampleData.SiteDomain(2)}'");
         await ExpectFoundAsync("a hand fix on chip");
 
-        await _pair.Dale.ExecuteAsync($"UPDATE site SET document_root = '/srv/behind-blech' WHERE domain = '{SampleData.SiteDomain(2)}'");
+        await P.Dale.ExecuteAsync($"UPDATE site SET document_root = '/srv/behind-blech' WHERE domain = '{SampleData.SiteDomain(2)}'");
         await ExpectFoundAsync("a hand fix on dale");
-        Assert.That((await _pair.Dale.GetSiteAsync(SampleData.SiteDomain(2)))!.DocumentRoot, Is.EqualTo("/srv/hand-fix"));
+        Assert.That((await P.Dale.GetSiteAsync(SampleData.SiteDomain(2)))!.DocumentRoot, Is.EqualTo("/srv/hand-fix"));
     }
 
     [Test]
     public async Task ADeleteAndInsertThatKeepTheCountTheIdsAndTheTimestampsIsFound()
     {
-        var row = (await _pair.Chip.QueryAsync<(int Id, int DomainId, DateTime UpdatedAt)>("SELECT id, mail_domain_id, updated_at FROM mailbox ORDER BY id")).First();
+        var row = (await P.Chip.QueryAsync<(int Id, int DomainId, DateTime UpdatedAt)>("SELECT id, mail_domain_id, updated_at FROM mailbox ORDER BY id")).First();
         await using var chip = await OpenChipAsync();
         await using (var tx = await chip.BeginTransactionAsync())
         {
             await ExecuteAsync(chip, tx, $"DELETE FROM mailbox WHERE id = {row.Id}");
             await ExecuteAsync(chip, tx, $"INSERT INTO mailbox (id, mail_domain_id, local_part, password_hash, quota_mb, forward_to, active, updated_at) "
-                + $"VALUES ({row.Id}, {row.DomainId}, 'replaced', '$6$rounds=5000$x$y', 0, NULL, {(_pair.ChipServer.Engine == BlechEngine.Postgres ? "true" : "1")}, '{row.UpdatedAt:yyyy-MM-dd HH:mm:ss.ffffff}')");
+                + $"VALUES ({row.Id}, {row.DomainId}, 'replaced', '$6$rounds=5000$x$y', 0, NULL, {(P.ChipServer.Engine == BlechEngine.Postgres ? "true" : "1")}, '{row.UpdatedAt:yyyy-MM-dd HH:mm:ss.ffffff}')");
             await tx.CommitAsync();
         }
 

@@ -1,10 +1,7 @@
 using System.Text.RegularExpressions;
 using Bridge.Core;
-using Bridge.Data.Engine;
 using Bridge.Data.Schema;
 using Bridge.Emulator;
-using Bridge.MySql;
-using Bridge.Postgres;
 
 namespace Bridge.Integration.Tests;
 
@@ -13,29 +10,23 @@ namespace Bridge.Integration.Tests;
 /// whole read would, and compares everything again on <c>resync</c> and when the last full compare is older than configured, so
 /// that a wrong pair in Bridge's state cannot hide a difference for long.
 /// </summary>
-public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer)
+public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Func<BlechServer> daleServer) : PairSuite(chipServer, daleServer)
 {
-    private Pair _pair = null!;
-
     [SetUp]
-    public async Task CreatePairAsync()
+    public async Task FillAndCompareEverythingOnceAsync()
     {
-        _pair = await Pair.CreateAsync(chipServer, daleServer);
-        _pair.WriteConfig(c => c["guard"] = new Dictionary<string, object?> { ["maxDeleteShare"] = 0.5 });
-        await SampleData.FillAsync(_pair.Chip, clients: 6, sitesPerClient: 5);
+        P.WriteConfig(c => c["guard"] = new Dictionary<string, object?> { ["maxDeleteShare"] = 0.5 });
+        await SampleData.FillAsync(P.Chip, clients: 6, sitesPerClient: 5);
         var first = await SyncAsync();
         Assert.That(first.Stderr, Does.Contain("Comparing everything: no record of a compare of everything yet"), first.ToString());
     }
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_pair.Folder, recursive: true);
 
     [GeneratedRegex("reading ([0-9]+) of ([0-9]+)")]
     private static partial Regex ReadingPattern();
 
     private async Task<CliResult> SyncAsync(string command = "sync")
     {
-        var run = await _pair.BridgeAsync(command);
+        var run = await P.BridgeAsync(command);
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
         return run;
     }
@@ -48,17 +39,15 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         return (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private async Task ExpectEqualAsync(string what) => Assert.That(await _pair.Dale.DumpAsync(), Is.EqualTo(await _pair.Chip.DumpAsync()), what);
-
-    private static IEngineDialect Dialect(BlechServer server) => server.Engine == BlechEngine.Postgres ? new PostgresDialect() : new MySqlDialect();
+    private async Task ExpectEqualAsync(string what) => Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()), what);
 
     [Test]
     public async Task ASyncReadsOnlyWhatChangedOnEitherMachineAndWhatPlacesItAndConverges()
     {
-        await _pair.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/moved' WHERE domain = '{SampleData.SiteDomain(7)}'");
-        await _pair.Chip.AddRecordAsync(new RecordSpec(SampleData.SiteDomain(12) + ".", "new", "A", PairAddresses.V));
-        await _pair.Chip.ExecuteAsync("DELETE FROM mail_alias WHERE source = 'postmaster' AND mail_domain_id = (SELECT id FROM mail_domain WHERE domain = 'mail03.example')");
-        await _pair.Dale.ExecuteAsync("UPDATE mailbox SET quota_mb = 7 WHERE local_part = 'user2' AND mail_domain_id = (SELECT id FROM mail_domain WHERE domain = 'mail04.example')");
+        await P.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/moved' WHERE domain = '{SampleData.SiteDomain(7)}'");
+        await P.Chip.AddRecordAsync(new RecordSpec(SampleData.SiteDomain(12) + ".", "new", "A", PairAddresses.V));
+        await P.Chip.ExecuteAsync("DELETE FROM mail_alias WHERE source = 'postmaster' AND mail_domain_id = (SELECT id FROM mail_domain WHERE domain = 'mail03.example')");
+        await P.Dale.ExecuteAsync("UPDATE mailbox SET quota_mb = 7 WHERE local_part = 'user2' AND mail_domain_id = (SELECT id FROM mail_domain WHERE domain = 'mail04.example')");
 
         var run = await SyncAsync();
 
@@ -78,8 +67,8 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     public async Task RenamedParentsTakeTheirChildrenAlong()
     {
         // A record's key is read through its zone's origin, a site's client through the client's login: neither child row changes.
-        await _pair.Chip.ExecuteAsync($"UPDATE dns_zone SET origin = 'renamed.example.' WHERE origin = '{SampleData.SiteDomain(3)}.'");
-        await _pair.Chip.ExecuteAsync("UPDATE client SET login = 'client02renamed' WHERE login = 'client02'");
+        await P.Chip.ExecuteAsync($"UPDATE dns_zone SET origin = 'renamed.example.' WHERE origin = '{SampleData.SiteDomain(3)}.'");
+        await P.Chip.ExecuteAsync("UPDATE client SET login = 'client02renamed' WHERE login = 'client02'");
 
         var run = await SyncAsync();
 
@@ -92,12 +81,12 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     {
         // A difference the pairs cannot see: dale's row changes and its stored hash is made to match, as a bug in the scheme would.
         var domain = SampleData.SiteDomain(4);
-        await _pair.Dale.ExecuteAsync($"UPDATE site SET document_root = '/srv/hidden' WHERE domain = '{domain}'");
+        await P.Dale.ExecuteAsync($"UPDATE site SET document_root = '/srv/hidden' WHERE domain = '{domain}'");
         await HidePairAsync("site", domain);
         var blind = await SyncAsync();
-        Assert.That((await _pair.Dale.GetSiteAsync(domain))!.DocumentRoot, Is.EqualTo("/srv/hidden"), "the premise: the pairs hide it\n" + blind);
+        Assert.That((await P.Dale.GetSiteAsync(domain))!.DocumentRoot, Is.EqualTo("/srv/hidden"), "the premise: the pairs hide it\n" + blind);
 
-        await _pair.Dale.ExecuteAsync(_pair.DaleServer.Engine == BlechEngine.Postgres
+        await P.Dale.ExecuteAsync(P.DaleServer.Engine == BlechEngine.Postgres
             ? "UPDATE bridge.row_pair_origin SET compared_at = compared_at - interval '2 days'"
             : "UPDATE bridge.row_pair_origin SET compared_at = compared_at - INTERVAL 2 DAY");
         var aged = await SyncAsync();
@@ -105,7 +94,7 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         Assert.That(aged.Stderr, Does.Contain("Comparing everything: the last compare of everything is older than 24 h"), aged.ToString());
         await ExpectEqualAsync("a full compare once the last one is a day old");
 
-        await _pair.Dale.ExecuteAsync($"UPDATE site SET document_root = '/srv/hidden-again' WHERE domain = '{domain}'");
+        await P.Dale.ExecuteAsync($"UPDATE site SET document_root = '/srv/hidden-again' WHERE domain = '{domain}'");
         await HidePairAsync("site", domain);
         var resync = await SyncAsync("resync");
 
@@ -116,12 +105,12 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     [Test]
     public async Task AFullCompareAgeOfZeroComparesEverythingOnEverySync()
     {
-        _pair.WriteConfig(c =>
+        P.WriteConfig(c =>
         {
             c["guard"] = new Dictionary<string, object?> { ["maxDeleteShare"] = 0.5 };
             c["sync"] = new Dictionary<string, object?> { ["fullCompareEverySeconds"] = 0 };
         });
-        await _pair.Chip.ExecuteAsync($"UPDATE site SET php_version = '8.3' WHERE domain = '{SampleData.SiteDomain(1)}'");
+        await P.Chip.ExecuteAsync($"UPDATE site SET php_version = '8.3' WHERE domain = '{SampleData.SiteDomain(1)}'");
 
         var run = await SyncAsync();
 
@@ -134,10 +123,10 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     {
         // A sync stores the active machine's fingerprint from the listing it already holds, not from a second scan; the no-op
         // shortcut compares it later with the server's own. They must agree to the bit, and both must move with any write.
-        var dialect = Dialect(_pair.ChipServer);
+        var dialect = Dialect(P.ChipServer);
         async Task<(string FromListing, string FromServer)> BothAsync()
         {
-            await using var connection = dialect.CreateConnection(_pair.ChipServer.ConnectionStringFor("blech"));
+            await using var connection = dialect.CreateConnection(P.ChipServer.ConnectionStringFor("blech"));
             await connection.OpenAsync();
             await using var tx = await dialect.BeginSnapshotAsync(connection, default);
             var listing = await Bridge.Data.Read.RowListing.ReadAsync(connection, tx, dialect, default);
@@ -150,8 +139,8 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         Assert.That(before.FromServer, Does.Contain("dns_record:"), "per table");
 
         // A write that keeps the row count and touches no timestamp.
-        await _pair.Chip.ExecuteAsync("UPDATE dns_record SET ttl = 4242 WHERE id = (SELECT id FROM (SELECT MIN(id) AS id FROM dns_record) r)");
-        await _pair.Chip.ExecuteAsync("DELETE FROM mail_alias WHERE id = (SELECT id FROM (SELECT MAX(id) AS id FROM mail_alias) m)");
+        await P.Chip.ExecuteAsync("UPDATE dns_record SET ttl = 4242 WHERE id = (SELECT id FROM (SELECT MIN(id) AS id FROM dns_record) r)");
+        await P.Chip.ExecuteAsync("DELETE FROM mail_alias WHERE id = (SELECT id FROM (SELECT MAX(id) AS id FROM mail_alias) m)");
         var after = await BothAsync();
         Assert.That(after.FromListing, Is.EqualTo(after.FromServer));
         Assert.That(after.FromServer, Is.Not.EqualTo(before.FromServer));
@@ -160,9 +149,9 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     // Sets the stored standby hash of the site's pair to the hash its row has now, so that the pair claims it is unchanged.
     private async Task HidePairAsync(string table, string domain)
     {
-        var dialect = Dialect(_pair.DaleServer);
+        var dialect = Dialect(P.DaleServer);
         var description = BlechTables.Synced.Single(t => t.Name == table);
-        await using var connection = dialect.CreateConnection(_pair.DaleServer.ConnectionStringFor("blech"));
+        await using var connection = dialect.CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
         await connection.OpenAsync();
         long id, hash;
         await using (var command = connection.CreateCommand())

@@ -1,4 +1,7 @@
+using Bridge.Data.Engine;
 using Bridge.Emulator;
+using Bridge.MySql;
+using Bridge.Postgres;
 
 namespace Bridge.Integration.Tests;
 
@@ -13,6 +16,9 @@ public abstract class PairSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     protected bool ChipIsPostgres => P.ChipServer.Engine == BlechEngine.Postgres;
 
     protected bool DaleIsPostgres => P.DaleServer.Engine == BlechEngine.Postgres;
+
+    /// <summary>Bridge's dialect for a test server's engine, to talk to its database as Bridge does.</summary>
+    protected static IEngineDialect Dialect(BlechServer server) => server.Engine == BlechEngine.Postgres ? new PostgresDialect() : new MySqlDialect();
 
     [SetUp]
     public async Task CreatePairAsync() => P = await Pair.CreateAsync(chipServer, daleServer);

@@ -1,11 +1,8 @@
 using System.Net;
 using Bridge.Core;
 using Bridge.Core.Normalize;
-using Bridge.Data.Engine;
 using Bridge.Data.Run;
 using Bridge.Emulator;
-using Bridge.MySql;
-using Bridge.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bridge.Integration.Tests;
@@ -299,7 +296,6 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
     private static SyncRequest Request() =>
         new(new AddressPolicy(IPAddress.Parse(PairAddresses.V), [], IPAddress.Parse(PairAddresses.C), IPAddress.Parse(PairAddresses.D)));
 
-    private static IEngineDialect Dialect(BlechServer server) => server.Engine == BlechEngine.Postgres ? new PostgresDialect() : new MySqlDialect();
 }
 
 [TestFixture]

@@ -1,9 +1,6 @@
 using Bridge.Core;
-using Bridge.Data.Engine;
 using Bridge.Data.Run;
 using Bridge.Emulator;
-using Bridge.MySql;
-using Bridge.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Bridge.Core.Normalize;
 using System.Net;
@@ -456,8 +453,6 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
 
     private static SyncRequest Request() =>
         new(new AddressPolicy(IPAddress.Parse(PairAddresses.V), [], IPAddress.Parse(PairAddresses.C), IPAddress.Parse(PairAddresses.D)));
-
-    private static IEngineDialect Dialect(BlechServer server) => server.Engine == BlechEngine.Postgres ? new PostgresDialect() : new MySqlDialect();
 
     private async Task KillAsync(int pid)
     {
