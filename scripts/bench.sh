@@ -70,7 +70,7 @@ done
 
 if [ "$bridge_kind" = published ]; then
   source scripts/lib/publish.sh
-  echo "bench: publishing blech-bridge (self-contained, ReadyToRun composite) into $run/publish" >&2
+  echo "bench: publishing blech-bridge (Native AOT, as installed) into $run/publish" >&2
   publish_cli "$run/publish"
   bridge=$run/publish/blech-bridge
 else

@@ -15,7 +15,8 @@ repo=$PWD
 export LC_ALL=C
 
 # The Bridge command (blech-bridge: the name bridge belongs to iproute2's tool).
-bridge_bin="$repo/src/Bridge.Cli/bin/Release/net10.0/blech-bridge"
+# DRILL_BRIDGE_BIN: another build of it, such as the Native AOT command of the Debian package (scripts/test.sh passes it).
+bridge_bin="${DRILL_BRIDGE_BIN:-$repo/src/Bridge.Cli/bin/Release/net10.0/blech-bridge}"
 drill_dll="$repo/tests/Bridge.Drill/bin/Release/net10.0/bridge-drill.dll"
 
 [ "$(id -u)" = 0 ] || { echo "drill: needs root (network namespaces)" >&2; exit 2; }
@@ -118,7 +119,7 @@ wait_for() { # wait_for SECONDS WHAT CMD...: true once CMD succeeds
   done
 }
 
-step "Failover drill $id: chip ${engine[chip]}, dale ${engine[dale]} (DRILL_ENGINES=$DRILL_ENGINES), $sites sites, $edits edits; run folder $run"
+step "Failover drill $id: chip ${engine[chip]}, dale ${engine[dale]} (DRILL_ENGINES=$DRILL_ENGINES), $sites sites, $edits edits; command $bridge_bin; run folder $run"
 
 # ---- the network: chip, dale and client on a bridge of their own, in a fourth namespace ----
 for n in sw chip dale client; do ip netns add "${ns[$n]}"; ip -n "${ns[$n]}" link set lo up; done

@@ -17,6 +17,9 @@ command -v curl >/dev/null || need+=(curl)
 command -v man >/dev/null && command -v mandb >/dev/null || need+=(man-db)
 command -v openssl >/dev/null || need+=(openssl)
 command -v unshare >/dev/null || need+=(util-linux)
+# The installed command is Native AOT (scripts/lib/publish.sh): the .NET AOT compiler links with clang and zlib.
+command -v clang >/dev/null || need+=(clang)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 command -v dotnet >/dev/null || { echo "install-deps: the .NET SDK (dotnet) is not on PATH; see global.json for the version" >&2; exit 1; }
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

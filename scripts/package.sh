@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Debian package blech-bridge_<version>_amd64.deb with dpkg-deb alone (no debhelper): the command published
-# self-contained and ReadyToRun (no .NET on the machine), its man page, the systemd units, the cron file (its jobs commented
+# as one Native AOT executable (no .NET on the machine), its man page, the systemd units, the cron file (its jobs commented
 # out: the timers or cron, not both), the keepalived notify script, the Blech plugin and its installer, and an example
 # configuration /etc/blech-bridge/bridge.json (mode 600, kept on removal). Needs the .NET SDK of global.json, not root.
 #

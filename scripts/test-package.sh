@@ -26,6 +26,8 @@ trap cleanup EXIT
 deb=$(scripts/package.sh "$out" | tail -n 1) || { echo "test-package: FAILED: scripts/package.sh"; exit 1; }
 [ -f "$deb" ] || { echo "test-package: FAILED: no package at '$deb'"; exit 1; }
 version=$(dpkg-deb -f "$deb" Version)
+# TEST_PACKAGE_KEEP=DIR: a copy of the package is left there (scripts/test.sh runs the failover drill with its command).
+[ -z "${TEST_PACKAGE_KEEP:-}" ] || cp "$deb" "$TEST_PACKAGE_KEEP/"
 echo "test-package: $deb ($(du -h "$deb" | cut -f1))"
 
 dpkg -i "$deb" >"$out/dpkg-i.log" 2>&1 || { cat "$out/dpkg-i.log"; fail "dpkg -i"; exit 1; }
@@ -33,7 +35,7 @@ ok "dpkg -i"
 check "blech-bridge on PATH is /usr/bin/blech-bridge" test "$(command -v blech-bridge)" = /usr/bin/blech-bridge
 check "blech-bridge --version prints $version" test "$(blech-bridge --version 2>&1)" = "$version"
 # No .NET needed: the package's command runs with no dotnet on PATH and no DOTNET_ROOT.
-check "it runs without the .NET SDK (self-contained)" sh -c 'env -i PATH=/usr/bin:/bin /usr/bin/blech-bridge --version >/dev/null'
+check "it runs without the .NET SDK (Native AOT)" sh -c 'env -i PATH=/usr/bin:/bin /usr/bin/blech-bridge --version >/dev/null'
 check "man -w blech-bridge finds the man page" test "$(man -w blech-bridge 2>/dev/null)" = /usr/share/man/man1/blech-bridge.1.gz
 check "the man page renders" sh -c 'man -P cat blech-bridge 2>/dev/null | grep -q "EXIT STATUS"'
 mode_owner() { stat -c '%a %U:%G' "$1" 2>/dev/null; }

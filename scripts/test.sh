@@ -2,7 +2,7 @@
 # Runs every test: installs what is missing, starts two PostgreSQL and two MariaDB servers on 127.0.0.1
 # (chip's and dale's of each engine) in a temporary folder, runs the solution's tests, stops the servers, then builds,
 # installs and removes the Debian package (scripts/test-package.sh; BRIDGE_SKIP_PACKAGE=1 leaves it out) and runs the
-# failover drill (scripts/drill.sh; BRIDGE_SKIP_DRILL=1 leaves it out). Exits non-zero when any of them fails.
+# failover drill with the package's command (scripts/drill.sh; BRIDGE_SKIP_DRILL=1 leaves it out). Exits non-zero when any of them fails.
 # Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~Guard").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,13 +44,20 @@ servers_down
 package=skipped
 if [ -z "${BRIDGE_SKIP_PACKAGE:-}" ]; then
   package=0
-  scripts/test-package.sh || package=$?
+  mkdir "$run/deb"
+  TEST_PACKAGE_KEEP="$run/deb" scripts/test-package.sh || package=$?
 fi
 
+# The drill runs the command users install: the package's Native AOT build (the tests above ran the JIT build in-process).
 drill=skipped
 if [ -z "${BRIDGE_SKIP_DRILL:-}" ]; then
   drill=0
-  DRILL_NO_DEPS=1 scripts/drill.sh || drill=$?
+  installed=()
+  if deb=$(ls "$run"/deb/*.deb 2>/dev/null | head -n 1) && [ -n "$deb" ]; then
+    dpkg-deb -x "$deb" "$run/deb/root"
+    installed=(DRILL_BRIDGE_BIN="$run/deb/root/usr/lib/blech-bridge/blech-bridge")
+  fi
+  env "${installed[@]}" DRILL_NO_DEPS=1 scripts/drill.sh || drill=$?
 fi
 
 word() { case $1 in 0) echo passed ;; skipped) echo skipped ;; *) echo "FAILED (exit $1)" ;; esac; }

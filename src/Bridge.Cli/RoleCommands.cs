@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bridge.Core;
 using Bridge.Data.Run;
 using Bridge.Data.State;
@@ -106,21 +107,39 @@ public static class RoleCommands
         return sb.ToString();
     }
 
+    // Built as a JSON tree, not serialized by reflection, so that the Native AOT command writes the same text.
     private static string Json(StatusReport s, int? pending, string? hint)
     {
-        static object? Role(RoleState? r) => r is null ? null : new { role = r.Role, epoch = r.Epoch, changedAt = r.ChangedAt, changedBy = r.ChangedBy };
-        static object? Run(RunSummary? r) => r is null ? null : new { command = r.Command, requestedBy = r.RequestedBy, startedAt = r.StartedAt, finishedAt = r.FinishedAt, outcome = r.Outcome, summary = r.Summary, error = r.Error };
-        return JsonSerializer.Serialize(new
+        static JsonObject? Role(RoleState? r) => r is null ? null : new JsonObject
         {
-            local = Role(s.Local),
-            peer = Role(s.Peer),
-            peerError = s.PeerError,
-            bothActive = s.BothActive,
-            lastSync = Run(s.LastRun),
-            lastSuccessfulSync = Run(s.LastSuccess),
-            serials = s.Serials.Select(z => new { zone = z.Zone, local = z.Local, peer = z.Peer }),
-            pending,
-            hint,
-        }, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+            ["role"] = r.Role,
+            ["epoch"] = r.Epoch,
+            ["changedAt"] = r.ChangedAt,
+            ["changedBy"] = r.ChangedBy,
+        };
+        static JsonObject? Run(RunSummary? r) => r is null ? null : new JsonObject
+        {
+            ["command"] = r.Command,
+            ["requestedBy"] = r.RequestedBy,
+            ["startedAt"] = r.StartedAt,
+            ["finishedAt"] = r.FinishedAt,
+            ["outcome"] = r.Outcome,
+            ["summary"] = r.Summary,
+            ["error"] = r.Error,
+        };
+        return new JsonObject
+        {
+            ["local"] = Role(s.Local),
+            ["peer"] = Role(s.Peer),
+            ["peerError"] = s.PeerError,
+            ["bothActive"] = s.BothActive,
+            ["lastSync"] = Run(s.LastRun),
+            ["lastSuccessfulSync"] = Run(s.LastSuccess),
+            ["serials"] = new JsonArray([.. s.Serials.Select(z => new JsonObject { ["zone"] = z.Zone, ["local"] = z.Local, ["peer"] = z.Peer })]),
+            ["pending"] = pending,
+            ["hint"] = hint,
+        }.ToJsonString(Indented) + Environment.NewLine;
     }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }

@@ -26,7 +26,7 @@ public static partial class Machine
             ["percona-toolkit (pt-table-sync)"] = $"{(await CaptureAsync("pt-table-sync", ["--version"], ct)).Trim()} (Debian package {(await CaptureAsync("dpkg-query", ["-W", "-f", "${Version}", "percona-toolkit"], ct)).Trim()})",
             ["bridge command"] = o.BridgeCommand.EndsWith(".dll", StringComparison.Ordinal)
                 ? "`dotnet blech-bridge.dll`: the framework-dependent build output (JIT), BENCH_BRIDGE=build"
-                : "`blech-bridge`: published by scripts/lib/publish.sh (self-contained, ReadyToRun composite), as installed",
+                : "`blech-bridge`: published by scripts/lib/publish.sh (Native AOT), as installed",
             ["bridge build"] = BuildIdentity(o.BridgeCommand),
             ["GNU time"] = $"Debian package time {(await CaptureAsync("dpkg-query", ["-W", "-f", "${Version}", "time"], ct)).Trim()}",
         };

@@ -101,15 +101,44 @@ public sealed class Pair
     public Task PushAsync() => Chip.PushToAsync(Dale);
 }
 
-/// <summary>Exit code, stdout and stderr of one in-process <c>bridge</c> run.</summary>
+/// <summary>
+/// Exit code, stdout and stderr of one <c>blech-bridge</c> run: in-process, or, when <c>BRIDGE_TEST_COMMAND</c> names a
+/// published command (the Native AOT one that <c>scripts/lib/publish.sh</c> builds), that command run as a process.
+/// </summary>
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public static async Task<CliResult> RunAsync(string[] args)
     {
+        if (Environment.GetEnvironmentVariable("BRIDGE_TEST_COMMAND") is { Length: > 0 } command)
+        {
+            return await RunProcessAsync(command, args);
+        }
+
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var code = await BridgeApp.RunAsync(args, stdout, stderr);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static async Task<CliResult> RunProcessAsync(string command, string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
     public JsonElement Json => JsonDocument.Parse(Stdout).RootElement;

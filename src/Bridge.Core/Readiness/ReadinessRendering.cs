@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Bridge.Core.Readiness;
 
@@ -33,18 +34,45 @@ public static class ReadinessRendering
         return b.ToString();
     }
 
-    public static object JsonModel(ReadinessReport report) => new
+    // Built as a JSON tree, not serialized by reflection, so that the Native AOT command writes the same text.
+    public static JsonObject JsonModel(ReadinessReport report) => new()
     {
-        ready = report.Ready,
-        verdict = report.Verdict,
-        machine = report.Machine,
-        serviceAddress = report.ServiceAddress,
-        counts = new { sites = report.Counts.Sites, zones = report.Counts.Zones, mailboxes = report.Counts.Mailboxes, aliases = report.Counts.Aliases, mailDomains = report.Counts.MailDomains },
-        checks = report.Checks.Select(c => new { area = ReadinessReport.Name(c.Area), state = ReadinessReport.Name(c.State), detail = c.Detail }),
-        problems = report.Problems.Select(p => new { area = ReadinessReport.Name(p.Area), issue = ReadinessReport.Code(p.Issue), key = p.Key, reason = p.Reason, count = p.Count }),
-        warnings = report.Warnings.Select(p => new { area = ReadinessReport.Name(p.Area), issue = ReadinessReport.Code(p.Issue), key = p.Key, reason = p.Reason }),
+        ["ready"] = report.Ready,
+        ["verdict"] = report.Verdict,
+        ["machine"] = report.Machine,
+        ["serviceAddress"] = report.ServiceAddress,
+        ["counts"] = new JsonObject
+        {
+            ["sites"] = report.Counts.Sites,
+            ["zones"] = report.Counts.Zones,
+            ["mailboxes"] = report.Counts.Mailboxes,
+            ["aliases"] = report.Counts.Aliases,
+            ["mailDomains"] = report.Counts.MailDomains,
+        },
+        ["checks"] = new JsonArray([.. report.Checks.Select(c => new JsonObject
+        {
+            ["area"] = ReadinessReport.Name(c.Area),
+            ["state"] = ReadinessReport.Name(c.State),
+            ["detail"] = c.Detail,
+        })]),
+        ["problems"] = new JsonArray([.. report.Problems.Select(p => new JsonObject
+        {
+            ["area"] = ReadinessReport.Name(p.Area),
+            ["issue"] = ReadinessReport.Code(p.Issue),
+            ["key"] = p.Key,
+            ["reason"] = p.Reason,
+            ["count"] = p.Count,
+        })]),
+        ["warnings"] = new JsonArray([.. report.Warnings.Select(p => new JsonObject
+        {
+            ["area"] = ReadinessReport.Name(p.Area),
+            ["issue"] = ReadinessReport.Code(p.Issue),
+            ["key"] = p.Key,
+            ["reason"] = p.Reason,
+        })]),
     };
 
-    public static string Json(ReadinessReport report) =>
-        JsonSerializer.Serialize(JsonModel(report), new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    public static string Json(ReadinessReport report) => JsonModel(report).ToJsonString(Indented) + "\n";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }

@@ -7,6 +7,9 @@ using Dapper;
 
 namespace Bridge.Data.State;
 
+/// <summary>A row of Bridge's state as Dapper reads it.</summary>
+internal sealed record OriginRow(DateTime At, string Context);
+
 /// <summary>The pairs the last syncs left equal, and when and against what they were last rebuilt by a compare of everything.</summary>
 public sealed record PairState(DateTime ComparedAt, string Context, IReadOnlyDictionary<ObjectKind, IReadOnlyList<RowPair>> Pairs)
 {
@@ -26,8 +29,8 @@ public sealed class PairStore(IEngineDialect dialect)
             return null;
         }
 
-        var origin = (await connection.QueryAsync<(DateTime At, string Context)>(new CommandDefinition(
-            "SELECT compared_at, context FROM bridge.row_pair_origin WHERE id = 1", transaction: transaction, cancellationToken: ct))).ToList();
+        var origin = (await connection.QueryAsync<OriginRow>(
+            "SELECT compared_at AS At, context AS Context FROM bridge.row_pair_origin WHERE id = 1", new { ct }, transaction)).ToList();
         if (origin.Count == 0)
         {
             return null;
@@ -59,8 +62,8 @@ public sealed class PairStore(IEngineDialect dialect)
             return null;
         }
 
-        return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            "SELECT compared_at FROM bridge.row_pair_origin WHERE id = 1", transaction: transaction, cancellationToken: ct)) is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null;
+        return await connection.ExecuteScalarAsync<DateTime?>(
+            "SELECT compared_at FROM bridge.row_pair_origin WHERE id = 1", new { ct }, transaction) is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null;
     }
 
     /// <summary>

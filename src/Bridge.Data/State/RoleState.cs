@@ -27,8 +27,8 @@ public static class RoleStore
             return RoleState.Initial;
         }
 
-        var role = await connection.QueryFirstOrDefaultAsync<RoleState>(new CommandDefinition(
-            "SELECT role AS Role, epoch AS Epoch, changed_at AS ChangedAt, changed_by AS ChangedBy FROM bridge.role WHERE id = 1", transaction: transaction, cancellationToken: ct));
+        var role = await connection.QueryFirstOrDefaultAsync<RoleState>(
+            "SELECT role AS Role, epoch AS Epoch, changed_at AS ChangedAt, changed_by AS ChangedBy FROM bridge.role WHERE id = 1", new { ct }, transaction);
         return role is null ? RoleState.Initial : role with { ChangedAt = role.ChangedAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null };
     }
 

@@ -8,6 +8,12 @@ using Bridge.Data.Run;
 
 namespace Bridge.Data.State;
 
+/// <summary>A row of Bridge's state as Dapper reads it.</summary>
+internal sealed record SiteAddressRow(string Domain, string Address);
+
+/// <summary>A row of Bridge's state as Dapper reads it.</summary>
+internal sealed record FingerprintRow(string Side, string Value);
+
 /// <summary>One row of Bridge's run log.</summary>
 public sealed record RunRecord(string Command, string RequestedBy, DateTime StartedAt, DateTime FinishedAt, string Outcome, int ExitCode, string? Summary, string? Error);
 
@@ -31,7 +37,7 @@ public sealed class StateStore(IEngineDialect dialect)
     public int LatestVersion => dialect.StateMigrations.Count;
 
     public static async Task<bool> ExistsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct) =>
-        await connection.ExecuteScalarAsync<long>(new CommandDefinition(ExistsSql, transaction: transaction, cancellationToken: ct)) > 0;
+        await connection.ExecuteScalarAsync<long>(ExistsSql, new { ct }, transaction) > 0;
 
     /// <summary>The state's version; 0 when Bridge has never run against this database.</summary>
     public static async Task<int> VersionAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
@@ -41,7 +47,7 @@ public sealed class StateStore(IEngineDialect dialect)
             return 0;
         }
 
-        return await connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM bridge.schema_version", transaction: transaction, cancellationToken: ct)) ?? 0;
+        return await connection.ExecuteScalarAsync<int?>("SELECT MAX(version) FROM bridge.schema_version", new { ct }, transaction) ?? 0;
     }
 
     /// <summary>Creates the state, or upgrades it to this Bridge's version. Every script is idempotent, so two first runs may race.</summary>
@@ -77,10 +83,10 @@ public sealed class StateStore(IEngineDialect dialect)
             return map;
         }
 
-        foreach (var (domain, address) in await connection.QueryAsync<(string, string)>(new CommandDefinition(
-            "SELECT domain, address FROM bridge.site_address", transaction: transaction, cancellationToken: ct)))
+        foreach (var row in await connection.QueryAsync<SiteAddressRow>(
+            "SELECT domain AS Domain, address AS Address FROM bridge.site_address", new { ct }, transaction))
         {
-            map[domain] = address;
+            map[row.Domain] = row.Address;
         }
 
         return map;
@@ -108,8 +114,8 @@ public sealed class StateStore(IEngineDialect dialect)
             return null;
         }
 
-        return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            "SELECT MAX(finished_at) FROM bridge.run WHERE outcome = 'ok'", transaction: transaction, cancellationToken: ct)) is { } d ? Utc(d) : null;
+        return await connection.ExecuteScalarAsync<DateTime?>(
+            "SELECT MAX(finished_at) FROM bridge.run WHERE outcome = 'ok'", new { ct }, transaction) is { } d ? Utc(d) : null;
     }
 
     /// <summary>The fingerprints stored after the last successful sync: (peer, local), or nulls.</summary>
@@ -120,9 +126,9 @@ public sealed class StateStore(IEngineDialect dialect)
             return (null, null);
         }
 
-        var rows = (await connection.QueryAsync<(string Side, string Value)>(new CommandDefinition(
-            "SELECT side, value FROM bridge.fingerprint", transaction: transaction, cancellationToken: ct))).ToList();
-        return (rows.LastOrDefault(r => r.Side == "peer").Value, rows.LastOrDefault(r => r.Side != "peer").Value);
+        var rows = (await connection.QueryAsync<FingerprintRow>(
+            "SELECT side AS Side, value AS Value FROM bridge.fingerprint", new { ct }, transaction)).ToList();
+        return (rows.LastOrDefault(r => r.Side == "peer")?.Value, rows.LastOrDefault(r => r.Side != "peer")?.Value);
     }
 
     public async Task WriteFingerprintsAsync(DbConnection connection, DbTransaction transaction, string? peer, string? local, DateTime now, CancellationToken ct)
@@ -165,8 +171,8 @@ public sealed class StateStore(IEngineDialect dialect)
             return [];
         }
 
-        return (await connection.QueryAsync<SkippedRecord>(new CommandDefinition(
-            "SELECT kind AS Kind, key_hash AS KeyHash, reason AS Reason, from_host AS FromHost FROM bridge.skipped", transaction: transaction, cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<SkippedRecord>(
+            "SELECT kind AS Kind, key_hash AS KeyHash, reason AS Reason, from_host AS FromHost FROM bridge.skipped", new { ct }, transaction)).ToList();
     }
 
     /// <summary>How a skipped object's key is matched across machines: SHA-256 of its UTF-8 bytes, lower-case hex.</summary>
@@ -203,17 +209,21 @@ public sealed class StateStore(IEngineDialect dialect)
     }
 
     public static Task RecordRunAsync(DbConnection connection, DbTransaction? transaction, RunRecord run, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+        connection.ExecuteAsync(
             "INSERT INTO bridge.run (command, requested_by, started_at, finished_at, outcome, exit_code, summary, error) "
                 + "VALUES (@Command, @RequestedBy, @StartedAt, @FinishedAt, @Outcome, @ExitCode, @Summary, @Error)",
-            run with
+            new
             {
                 Command = Storable(run.Command, 32),
                 RequestedBy = Storable(FitRequestedBy(run.RequestedBy), 255),
+                run.StartedAt,
+                run.FinishedAt,
                 Outcome = Storable(run.Outcome, 16),
+                run.ExitCode,
                 Summary = run.Summary is null ? null : Storable(run.Summary, 16_000),
                 Error = run.Error is null ? null : Storable(run.Error, 16_000),
-            }, transaction, cancellationToken: ct));
+                ct,
+            }, transaction);
 
     /// <summary>
     /// <c>requested_by</c> holds 255 characters: a batch of long admin logins (one resync for many clicks) is cut after the last
@@ -266,7 +276,8 @@ public sealed class StateStore(IEngineDialect dialect)
         }
     }
 
-    // The small reads of Bridge's own tables go through Dapper: a few rows each, where the SQL reads best on its own.
+    // The small reads of Bridge's own tables go through Dapper: a few rows each, where the SQL reads best on its own. Dapper.AOT
+    // compiles each call at build time; the cancellation token travels in the arguments, where it looks for one.
     private const string SelectRun = "SELECT command AS Command, requested_by AS RequestedBy, started_at AS StartedAt, finished_at AS FinishedAt, "
         + "outcome AS Outcome, summary AS Summary, error AS Error FROM bridge.run";
 
@@ -278,25 +289,27 @@ public sealed class StateStore(IEngineDialect dialect)
             return null;
         }
 
-        var sql = SelectRun + " WHERE command IN ('sync', 'resync')" + (successful ? " AND outcome = 'ok'" : string.Empty) + " ORDER BY id DESC LIMIT 1";
-        return (await connection.QueryAsync<RunSummary>(new CommandDefinition(sql, cancellationToken: ct))).Select(Utc).FirstOrDefault();
+        var runs = successful
+            ? await connection.QueryAsync<RunSummary>(SelectRun + " WHERE command IN ('sync', 'resync') AND outcome = 'ok' ORDER BY id DESC LIMIT 1", new { ct })
+            : await connection.QueryAsync<RunSummary>(SelectRun + " WHERE command IN ('sync', 'resync') ORDER BY id DESC LIMIT 1", new { ct });
+        return runs.Select(Utc).FirstOrDefault();
     }
 
     /// <summary>When the last successful report started; null when there was none.</summary>
     public static async Task<DateTime?> LastReportAsync(DbConnection connection, CancellationToken ct) =>
-        await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            "SELECT MAX(started_at) FROM bridge.run WHERE command = 'report' AND outcome = 'ok'", cancellationToken: ct)) is { } d ? Utc(d) : null;
+        await connection.ExecuteScalarAsync<DateTime?>(
+            "SELECT MAX(started_at) FROM bridge.run WHERE command = 'report' AND outcome = 'ok'", new { ct }) is { } d ? Utc(d) : null;
 
     /// <summary>The runs other than reports that started after <paramref name="after"/>, oldest first.</summary>
     public static async Task<List<RunSummary>> RunsSinceAsync(DbConnection connection, DateTime after, CancellationToken ct) =>
-        (await connection.QueryAsync<RunSummary>(new CommandDefinition(SelectRun + " WHERE started_at > @after AND command <> 'report' ORDER BY id", new { after }, cancellationToken: ct)))
+        (await connection.QueryAsync<RunSummary>(SelectRun + " WHERE started_at > @after AND command <> 'report' ORDER BY id", new { after, ct }))
             .Select(Utc).ToList();
 
     /// <summary>The reverts recorded after <paramref name="after"/>, oldest first.</summary>
     public static async Task<List<RevertRecord>> RevertsSinceAsync(DbConnection connection, DateTime after, CancellationToken ct) =>
-        (await connection.QueryAsync<RevertRecord>(new CommandDefinition(
+        (await connection.QueryAsync<RevertRecord>(
             "SELECT at AS At, kind AS Kind, object_key AS ObjectKey, field AS Field, from_value AS FromValue, to_value AS ToValue FROM bridge.revert WHERE at > @after ORDER BY id",
-            new { after }, cancellationToken: ct)))
+            new { after, ct }))
             .Select(r => r with { At = Utc(r.At) }).ToList();
 
     private static DateTime Utc(DateTime d) => DateTime.SpecifyKind(d, DateTimeKind.Utc);

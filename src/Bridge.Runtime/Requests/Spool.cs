@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Bridge.Core.Files;
 
@@ -58,6 +60,13 @@ public sealed record RequestResult
 /// <summary>Blech's host names of the two machines, remembered from earlier runs, for the plain-words answers.</summary>
 public sealed record MachineNames(string? Peer, string? Local);
 
+/// <summary>The spool's files in JSON (web names, indented), written by code generated at build time rather than reflection.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(RequestResult))]
+[JsonSerializable(typeof(ResyncRun))]
+[JsonSerializable(typeof(MachineNames))]
+internal sealed partial class SpoolJson : JsonSerializerContext;
+
 /// <summary>
 /// The request spool: the only thing the unprivileged hook and the privileged service share. Layout (see
 /// scripts/blech-plugin/README.md for owners and modes):
@@ -78,7 +87,6 @@ public sealed partial class Spool(string root)
     // Group blech reads these; the spool folder itself keeps everybody else out.
     private const UnixFileMode SharedFile = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     // The hook's request file holds two short lines; anything bigger was not made by the hook.
     private const long MaxRequestBytes = 4096;
@@ -139,7 +147,7 @@ public sealed partial class Spool(string root)
         return true;
     }
 
-    public RequestResult? ReadResult(string id) => ReadJson<RequestResult>(ResultPath(id));
+    public RequestResult? ReadResult(string id) => ReadJson(ResultPath(id), SpoolJson.Default.RequestResult);
 
     /// <summary>Whether a service beat within <see cref="AliveWindow"/>, and its process id.</summary>
     public (bool Alive, int Pid) ReadAlive(DateTime now)
@@ -159,12 +167,12 @@ public sealed partial class Spool(string root)
     /// <summary>The resync running now, or null; a <c>running</c> file left by a process that no longer beats is ignored.</summary>
     public ResyncRun? ReadRunning(DateTime now)
     {
-        var run = ReadJson<ResyncRun>(RunningFile);
+        var run = ReadJson(RunningFile, SpoolJson.Default.ResyncRun);
         var (alive, pid) = ReadAlive(now);
         return run is not null && alive && run.Pid == pid ? run : null;
     }
 
-    public ResyncRun? ReadLast() => ReadJson<ResyncRun>(LastFile);
+    public ResyncRun? ReadLast() => ReadJson(LastFile, SpoolJson.Default.ResyncRun);
 
     // ---- the service's side (root) ----
 
@@ -306,21 +314,21 @@ public sealed partial class Spool(string root)
     /// <summary>Writes the answer to <paramref name="request"/>, then forgets the request.</summary>
     public void Answer(RequestResult result, SpoolRequest request)
     {
-        WriteAtomic(ResultPath(result.Id), JsonSerializer.Serialize(result, Json), SharedFile);
+        WriteAtomic(ResultPath(result.Id), JsonSerializer.Serialize(result, SpoolJson.Default.RequestResult), SharedFile);
         TryDelete(Path.Combine(Taken, request.FileName));
     }
 
-    public void WriteRunning(ResyncRun run) => WriteAtomic(RunningFile, JsonSerializer.Serialize(run, Json), SharedFile);
+    public void WriteRunning(ResyncRun run) => WriteAtomic(RunningFile, JsonSerializer.Serialize(run, SpoolJson.Default.ResyncRun), SharedFile);
 
     public void ClearRunning() => TryDelete(RunningFile);
 
-    public void WriteLast(ResyncRun run) => WriteAtomic(LastFile, JsonSerializer.Serialize(run, Json), SharedFile);
+    public void WriteLast(ResyncRun run) => WriteAtomic(LastFile, JsonSerializer.Serialize(run, SpoolJson.Default.ResyncRun), SharedFile);
 
     public void Beat(int pid) => WriteAtomic(AliveFile, pid.ToString(CultureInfo.InvariantCulture) + "\n", SharedFile);
 
-    public MachineNames ReadNames() => ReadJson<MachineNames>(NamesFile) ?? new MachineNames(null, null);
+    public MachineNames ReadNames() => ReadJson(NamesFile, SpoolJson.Default.MachineNames) ?? new MachineNames(null, null);
 
-    public void WriteNames(MachineNames names) => WriteAtomic(NamesFile, JsonSerializer.Serialize(names, Json), SharedFile);
+    public void WriteNames(MachineNames names) => WriteAtomic(NamesFile, JsonSerializer.Serialize(names, SpoolJson.Default.MachineNames), SharedFile);
 
     /// <summary>Deletes results older than <see cref="KeepResults"/>, temporary files a killed hook left behind, and empty folders in quarantine.</summary>
     public void Clean(DateTime now)
@@ -434,12 +442,12 @@ public sealed partial class Spool(string root)
         }
     }
 
-    private static T? ReadJson<T>(string path)
+    private static T? ReadJson<T>(string path, JsonTypeInfo<T> type)
         where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), type);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
