@@ -249,9 +249,18 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
     private async Task<bool> LockIsHeldAsync()
     {
         var probe = P.DaleServer.Open("dale");
-        return DaleIsPostgres
-            ? await probe.ScalarAsync<long>("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") > 0
-            : await probe.ScalarAsync<long>("SELECT IS_USED_LOCK(CONCAT('bridge_run:', DATABASE())) IS NOT NULL") > 0;
+        try
+        {
+            return DaleIsPostgres
+                ? await probe.ScalarAsync<long>("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") > 0
+                : await probe.ScalarAsync<long>("SELECT IS_USED_LOCK(CONCAT('bridge_run:', DATABASE())) IS NOT NULL") > 0;
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The probe's pooled connection died with the restart (the in-process run shares the pool): ask again on a new one.
+            Dialect(P.DaleServer).ClearPools();
+            return false;
+        }
     }
 
     // What a restart of dale's server does to Bridge: every session on dale's Blech database ends, the run lock with it.

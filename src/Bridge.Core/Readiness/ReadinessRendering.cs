@@ -55,22 +55,26 @@ public static class ReadinessRendering
             ["state"] = ReadinessReport.Name(c.State),
             ["detail"] = c.Detail,
         })]),
-        ["problems"] = new JsonArray([.. report.Problems.Select(p => new JsonObject
-        {
-            ["area"] = ReadinessReport.Name(p.Area),
-            ["issue"] = ReadinessReport.Code(p.Issue),
-            ["key"] = p.Key,
-            ["reason"] = p.Reason,
-            ["count"] = p.Count,
-        })]),
-        ["warnings"] = new JsonArray([.. report.Warnings.Select(p => new JsonObject
-        {
-            ["area"] = ReadinessReport.Name(p.Area),
-            ["issue"] = ReadinessReport.Code(p.Issue),
-            ["key"] = p.Key,
-            ["reason"] = p.Reason,
-        })]),
+        ["problems"] = new JsonArray([.. report.Problems.Select(p => Problem(p, withCount: true))]),
+        ["warnings"] = new JsonArray([.. report.Warnings.Select(p => Problem(p, withCount: false))]),
     };
+
+    private static JsonObject Problem(ReadyProblem p, bool withCount)
+    {
+        var o = new JsonObject
+        {
+            ["area"] = ReadinessReport.Name(p.Area),
+            ["issue"] = ReadinessReport.Code(p.Issue),
+            ["key"] = p.Key,
+            ["reason"] = p.Reason,
+        };
+        if (withCount)
+        {
+            o["count"] = p.Count;
+        }
+
+        return o;
+    }
 
     public static string Json(ReadinessReport report) => JsonModel(report).ToJsonString(Indented) + "\n";
 

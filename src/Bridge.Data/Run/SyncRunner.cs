@@ -219,6 +219,18 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         });
         var listing = Stopwatch.StartNew();
         long peerMs = 0, pairsMs = 0, localMs = 0;
+
+        // The stored pairs are Bridge's own state, written only by runs holding the run lock this one holds: they need not be
+        // read inside the standby's snapshot, so a connection of their own reads them while the standby lists its rows. (Even
+        // read late, a pair can only send more rows to the full compare: it is trusted only where both hashes still match.)
+        var pairsRead = OnSide(local, async () =>
+        {
+            await using var pairsConnection = local.Dialect.CreateConnection(local.ConnectionString);
+            await pairsConnection.OpenAsync(ct);
+            var stored = await PairStore.ReadAsync(pairsConnection, null, ct);
+            pairsMs = listing.ElapsedMilliseconds;
+            return stored;
+        });
         var peerListed = OnSide(peer, async () =>
         {
             var rows = await RowListing.ReadAsync(peerConnection, peerTx, peer.Dialect, ct);
@@ -234,16 +246,16 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 throw new ConcurrentChangeException($"this machine was promoted while the run was starting; nothing pulled from the {peer.Role}");
             }
 
-            var stored = await PairStore.ReadAsync(connection, tx, ct);
-            pairsMs = listing.ElapsedMilliseconds;
+            var started = listing.ElapsedMilliseconds;
             var rows = await RowListing.ReadAsync(connection, tx, local.Dialect, ct);
-            localMs = listing.ElapsedMilliseconds - pairsMs;
-            return (stored, rows, await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct));
+            localMs = listing.ElapsedMilliseconds - started;
+            return (rows, await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct));
         });
-        await Task.WhenAll(peerListed, localListed);
+        await Task.WhenAll(pairsRead, peerListed, localListed);
         var listed = $"{peerMs} ms for the {peer.Role}, {localMs} ms for the {local.Role}, pairs {pairsMs} ms";
         var (peerListing, peerContext) = await peerListed;
-        var (pairs, localListing, localContext) = await localListed;
+        var (localListing, localContext) = await localListed;
+        var pairs = await pairsRead;
 
         return await OnSide(local, async () =>
         {
@@ -251,7 +263,10 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var compareContext = peerContext + "|" + localContext;
             var changes = Changes(request, pairs, compareContext, peerListing, localListing, listed);
 
-            var (peerSnapshot, peerFingerprint, peerSkipped) = await OnSide(peer, async () =>
+            // Both machines' rows are read at the same time, each on its own connection; the log says the peer's, then the
+            // standby's, each with its own time.
+            long peerReadMs = 0, localReadMs = 0;
+            var peerRead = OnSide(peer, async () =>
             {
                 var snapshot = await SnapshotReader.ReadAsync(peerConnection, peerTx, ct, Progress, changes?.Peer);
                 var fingerprint = await Fingerprint.FromListingAsync(peerConnection, peerTx, peer.Dialect, peerListing, ct);
@@ -259,17 +274,24 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 // What the peer's own last sync from this machine left out (when it was the standby): never copied there.
                 var skipped = await StateStore.ReadSkippedAllAsync(peerConnection, peerTx, ct);
                 await peerTx.CommitAsync(ct);
+                peerReadMs = timer.ElapsedMilliseconds;
                 return (snapshot, fingerprint, skipped);
             });
-            logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, timer.ElapsedMilliseconds);
-
-            timer.Restart();
-            Progress?.Enter($"reading the {local.Role}");
-            var localSnapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress, changes?.Local);
-            var lastAddresses = await StateStore.ReadSiteAddressesAsync(connection, tx, ct);
-            var zoneSerials = await RoleStore.ReadZoneSerialsAsync(connection, tx, ct);
-            var lastSync = await StateStore.LastSuccessAsync(connection, tx, ct);
-            logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", localSnapshot.TotalObjects, local.Role, local.Dialect.Name, timer.ElapsedMilliseconds);
+            var localRead = OnSide(local, async () =>
+            {
+                var started = timer.ElapsedMilliseconds;
+                var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress, changes?.Local);
+                var addresses = await StateStore.ReadSiteAddressesAsync(connection, tx, ct);
+                var serials = await RoleStore.ReadZoneSerialsAsync(connection, tx, ct);
+                var last = await StateStore.LastSuccessAsync(connection, tx, ct);
+                localReadMs = timer.ElapsedMilliseconds - started;
+                return (snapshot, addresses, serials, last);
+            });
+            await Task.WhenAll(peerRead, localRead);
+            var (peerSnapshot, peerFingerprint, peerSkipped) = await peerRead;
+            var (localSnapshot, lastAddresses, zoneSerials, lastSync) = await localRead;
+            logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, peerReadMs);
+            logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", localSnapshot.TotalObjects, local.Role, local.Dialect.Name, localReadMs);
 
             Progress?.Enter("planning");
             var map = request.Addresses.Build(peerSnapshot.MainIp, localSnapshot.MainIp);
