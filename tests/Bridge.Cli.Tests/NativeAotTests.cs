@@ -26,14 +26,11 @@ public sealed class NativeAotTests
         var calls = new List<string>();
         foreach (var handle in md.MemberReferences)
         {
+            // A call to a generic method (QueryAsync<T>) is a method specification over one of these member references.
             var member = md.GetMemberReference(handle);
-            var parent = member.Parent.Kind switch
-            {
-                HandleKind.TypeReference => md.GetTypeReference((TypeReferenceHandle)member.Parent) is var t ? (md.GetString(t.Namespace), md.GetString(t.Name)) : default,
-                HandleKind.MethodDefinition or HandleKind.TypeSpecification or HandleKind.ModuleReference or HandleKind.TypeDefinition => default,
-                _ => default,
-            };
-            if (parent is ("Dapper", "SqlMapper"))
+            if (member.Parent.Kind == HandleKind.TypeReference
+                && md.GetTypeReference((TypeReferenceHandle)member.Parent) is var type
+                && md.GetString(type.Namespace) == "Dapper" && md.GetString(type.Name) == "SqlMapper")
             {
                 calls.Add($"SqlMapper.{md.GetString(member.Name)}");
             }

@@ -265,6 +265,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
             // Both machines' rows are read at the same time, each on its own connection; the log says the peer's, then the
             // standby's, each with its own time.
+            Progress?.Enter($"reading the {peer.Role} and the {local.Role}");
             long peerReadMs = 0, localReadMs = 0;
             var peerRead = OnSide(peer, async () =>
             {
