@@ -142,6 +142,9 @@ public sealed class PostgresDialect : IEngineDialect
                     case ColumnType.Timestamp:
                         await writer.WriteAsync(Utc((DateTime)value), NpgsqlTypes.NpgsqlDbType.TimestampTz, ct);
                         break;
+                    case ColumnType.Bytes:
+                        await writer.WriteAsync((byte[])value, NpgsqlTypes.NpgsqlDbType.Bytea, ct);
+                        break;
                 }
             }
         }
@@ -173,6 +176,7 @@ public sealed class PostgresDialect : IEngineDialect
                 ColumnType.BigInt => Array(rows.Select(r => r[i] is null ? (long?)null : Convert.ToInt64(r[i], System.Globalization.CultureInfo.InvariantCulture)).ToArray(), NpgsqlTypes.NpgsqlDbType.Bigint),
                 ColumnType.Bool => Array(rows.Select(r => (bool?)r[i]).ToArray(), NpgsqlTypes.NpgsqlDbType.Boolean),
                 ColumnType.Timestamp => Array(rows.Select(r => r[i] is null ? (DateTime?)null : Utc((DateTime)r[i]!)).ToArray(), NpgsqlTypes.NpgsqlDbType.TimestampTz),
+                ColumnType.Bytes => Array(rows.Select(r => (byte[]?)r[i]).ToArray(), NpgsqlTypes.NpgsqlDbType.Bytea),
                 _ => throw new ArgumentOutOfRangeException(nameof(columns)),
             });
         }
@@ -190,6 +194,7 @@ public sealed class PostgresDialect : IEngineDialect
         ColumnType.BigInt => "bigint",
         ColumnType.Bool => "boolean",
         ColumnType.Timestamp => "timestamptz",
+        ColumnType.Bytes => "bytea",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 

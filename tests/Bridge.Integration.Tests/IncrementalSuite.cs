@@ -1,6 +1,9 @@
 using System.Text.RegularExpressions;
 using Bridge.Core;
+using Bridge.Core.Incremental;
+using Bridge.Core.Model;
 using Bridge.Data.Schema;
+using Bridge.Data.State;
 using Bridge.Emulator;
 
 namespace Bridge.Integration.Tests;
@@ -103,6 +106,45 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     }
 
     [Test]
+    public async Task PairsInTheFormerOneRowAPairFormAreDroppedAndEverythingComparedOnce()
+    {
+        // A state written by a Bridge of state version 5: one row per pair in bridge.row_pair. The upgrade drops them and the
+        // next sync compares everything, then pairs again.
+        var dialect = Dialect(P.DaleServer);
+        await P.Dale.ExecuteAsync("DROP TABLE bridge.row_pair_part");
+        await P.Dale.ExecuteAsync(dialect.StateMigrations[4]);
+        await P.Dale.ExecuteAsync("INSERT INTO bridge.row_pair (kind, peer_id, peer_hash, local_id, local_hash) VALUES (1, 1, 1, 1, 1)");
+        await P.Dale.ExecuteAsync("UPDATE bridge.schema_version SET version = 5");
+        await P.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/upgraded' WHERE domain = '{SampleData.SiteDomain(2)}'");
+
+        var upgraded = await SyncAsync();
+
+        Assert.That(upgraded.Stderr, Does.Contain("Comparing everything: no record of a compare of everything yet"), upgraded.ToString());
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT MAX(version) FROM bridge.schema_version"), Is.EqualTo(6));
+        await ExpectEqualAsync("the sync after the upgrade");
+        await P.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/upgraded-again' WHERE domain = '{SampleData.SiteDomain(2)}'");
+        Assert.That(Reading(await SyncAsync()).Read, Is.InRange(1, 20), "incremental again");
+        await ExpectEqualAsync("the next sync");
+    }
+
+    [Test]
+    public async Task AStoredPairPartThatIsNotWholePairsIsNotTrusted()
+    {
+        // A part cut short (a hand edit, a restore gone wrong): no stored pair is trusted, the sync compares everything.
+        await P.Dale.ExecuteAsync(P.DaleServer.Engine == BlechEngine.Postgres
+            ? "UPDATE bridge.row_pair_part SET pairs = substring(pairs from 1 for 23) WHERE kind = 1"
+            : "UPDATE bridge.row_pair_part SET pairs = SUBSTRING(pairs, 1, 23) WHERE kind = 1");
+        await P.Chip.ExecuteAsync($"UPDATE site SET php_version = '8.2' WHERE domain = '{SampleData.SiteDomain(5)}'");
+
+        var run = await SyncAsync();
+
+        Assert.That(run.Stderr, Does.Contain("Comparing everything: no record of a compare of everything yet"), run.ToString());
+        await ExpectEqualAsync("a sync that did not trust the pairs");
+        await P.Chip.ExecuteAsync($"UPDATE site SET php_version = '8.4' WHERE domain = '{SampleData.SiteDomain(5)}'");
+        Assert.That(Reading(await SyncAsync()).Read, Is.InRange(1, 20), "the pairs written whole again");
+    }
+
+    [Test]
     public async Task AFullCompareAgeOfZeroComparesEverythingOnEverySync()
     {
         P.WriteConfig(c =>
@@ -162,11 +204,16 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
             (id, hash) = (reader.GetInt32(0), reader.GetInt64(2));
         }
 
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = $"UPDATE bridge.row_pair SET local_hash = {hash} WHERE kind = {(int)description.Kind!.Value} AND local_id = {id}";
-            Assert.That(await command.ExecuteNonQueryAsync(), Is.EqualTo(1), "the site's pair");
-        }
+        var stored = await PairStore.ReadAsync(connection, null, CancellationToken.None);
+        Assert.That(stored, Is.Not.Null, "the stored pairs");
+        var kind = description.Kind!.Value;
+        var pair = stored!.Pairs[kind].Single(p => p.LocalId == id);
+        await using var tx = await connection.BeginTransactionAsync();
+        await new PairStore(dialect).WriteAsync(connection, tx, stored,
+            ObjectKinds.All.ToDictionary(k => k, k => (List<int>?)(k == kind ? [pair.PeerId] : [])),
+            ObjectKinds.All.ToDictionary(k => k, k => k == kind ? new List<RowPair> { pair with { LocalHash = hash } } : []),
+            stored.ComparedAt, stored.Context, CancellationToken.None);
+        await tx.CommitAsync();
     }
 }
 
@@ -177,3 +224,21 @@ public sealed class IncrementalMariaDbToMariaDb() : IncrementalSuite(() => TestS
 public sealed class IncrementalMariaDbToPostgres() : IncrementalSuite(() => TestServers.MariaDbChip, () => TestServers.PgDale);
 
 public sealed class IncrementalPostgresToMariaDb() : IncrementalSuite(() => TestServers.PgChip, () => TestServers.MariaDbDale);
+
+/// <summary>The packed form of the stored pairs, without a database.</summary>
+public sealed class PackedPairsTests
+{
+    [Test]
+    public void PackedPairsReadBackAsWrittenAndAForeignPartIsRefused()
+    {
+        RowPair[] pairs = [new(4096, long.MinValue, 7, -1), new(4097, 42, int.MaxValue, long.MaxValue), new(8191, 0, 1, 2)];
+        var bytes = PairStore.Pack(pairs);
+        Assert.That(bytes, Has.Length.EqualTo(72));
+
+        var read = new List<RowPair>();
+        Assert.That(PairStore.TryUnpack(bytes, 1, read), Is.True);
+        Assert.That(read, Is.EqualTo(pairs));
+        Assert.That(PairStore.TryUnpack(bytes, 0, []), Is.False, "ids outside the part");
+        Assert.That(PairStore.TryUnpack(bytes.AsSpan(0, 71), 1, []), Is.False, "not whole pairs");
+    }
+}

@@ -74,12 +74,14 @@ public static class Normalizer
         // the standby's collation holds equal to one already taken by another row.
         string? Unstorable(ObjectKind kind, string key, params (string Column, string? Value)[] values)
         {
-            foreach (var (column, value) in values)
+            if (ColumnProblem(kind, values) is { } problem)
             {
-                if (storage.Problem(kind, column, value) is { } problem)
-                {
-                    return problem;
-                }
+                return problem;
+            }
+
+            if (!storage.FoldsKeys)
+            {
+                return null;
             }
 
             var fold = storage.FoldKey(key);
@@ -89,6 +91,19 @@ public static class Normalizer
             }
 
             folded[kind].TryAdd(fold, key);
+            return null;
+        }
+
+        string? ColumnProblem(ObjectKind kind, (string Column, string? Value)[] values)
+        {
+            foreach (var (column, value) in values)
+            {
+                if (storage.Problem(kind, column, value) is { } problem)
+                {
+                    return problem;
+                }
+            }
+
             return null;
         }
         var skippedClients = new HashSet<string>(StringComparer.Ordinal);
@@ -206,7 +221,8 @@ public static class Normalizer
             ], z));
         }
 
-        AddRecords(s.Records, check, skippedZones, Skip, Add, r => Unstorable(ObjectKind.Record, $"{r.ZoneOrigin} {r.Name} {r.Type} #{r.Id}", ("name", r.Name), ("type", r.Type), ("data", r.Data)));
+        // dns_record has no unique key on either engine: only its columns can be too much for the standby.
+        AddRecords(s.Records, check, skippedZones, Skip, Add, r => ColumnProblem(ObjectKind.Record, [("name", r.Name), ("type", r.Type), ("data", r.Data)]));
 
         foreach (var d in s.MailDomains)
         {
@@ -310,19 +326,39 @@ public static class Normalizer
 
         if (check)
         {
-            var byOwner = rows.Where(x => x.Error is null && x.Row.Active).GroupBy(x => (x.Zone, x.Name));
-            var cnameErrors = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var owner in byOwner)
+            // Only the owner names that hold an active CNAME are looked at whole: few zones have many.
+            var cnameOwners = new Dictionary<(string Zone, string Name), int>();
+            foreach (var x in rows)
             {
-                foreach (var cname in owner.Where(x => x.Type == "CNAME"))
+                if (x.Error is null && x.Row.Active && x.Type == "CNAME")
                 {
-                    if (owner.Key.Name == owner.Key.Zone)
+                    cnameOwners[(x.Zone, x.Name)] = 0;
+                }
+            }
+
+            if (cnameOwners.Count > 0)
+            {
+                foreach (var x in rows)
+                {
+                    if (x.Error is null && x.Row.Active && cnameOwners.TryGetValue((x.Zone, x.Name), out var count))
                     {
-                        cnameErrors[cname.Key] = "CNAME at the zone apex";
+                        cnameOwners[(x.Zone, x.Name)] = count + 1;
                     }
-                    else if (owner.Count() > 1)
+                }
+            }
+
+            var cnameErrors = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var x in rows)
+            {
+                if (x.Error is null && x.Row.Active && x.Type == "CNAME")
+                {
+                    if (x.Name == x.Zone)
                     {
-                        cnameErrors[cname.Key] = $"CNAME beside other data at {owner.Key.Name}";
+                        cnameErrors[x.Key] = "CNAME at the zone apex";
+                    }
+                    else if (cnameOwners[(x.Zone, x.Name)] > 1)
+                    {
+                        cnameErrors[x.Key] = $"CNAME beside other data at {x.Name}";
                     }
                 }
             }
@@ -521,9 +557,22 @@ public static class Normalizer
     {
         why = text.Length == 0 ? "is empty"
             : text.Length > maxLength ? $"is longer than {maxLength} characters"
-            : text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? $"'{RecordData.Printable(text)}' contains white space or a control character"
+            : HasBlankOrControl(text) ? $"'{RecordData.Printable(text)}' contains white space or a control character"
             : string.Empty;
         return why.Length == 0;
+    }
+
+    private static bool HasBlankOrControl(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsLocalPart(string text, bool allowCatchAll, out string why)
@@ -567,7 +616,7 @@ public static class Normalizer
     }
 
     /// <summary>Aliases compared as a set: lower case, no trailing dot, sorted, single spaces.</summary>
-    public static string NormalizeAliases(string aliases) =>
+    public static string NormalizeAliases(string aliases) => aliases.AsSpan().Trim(" \t").IsEmpty ? string.Empty :
         string.Join(' ', aliases.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(HostNames.Domain).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     /// <summary>A comma-separated address list as a list: trimmed, empties dropped, order kept; null when nothing is left.</summary>

@@ -142,7 +142,18 @@ public static class RecordData
             : clipped;
     }
 
-    private static bool HasLineBreakOrControl(string text) => text.Any(c => char.IsControl(c) && c != '\t');
+    private static bool HasLineBreakOrControl(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) && c != '\t')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string[] SplitFields(string data) => data.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
 

@@ -35,16 +35,17 @@ public sealed class StorageRules
         [(ObjectKind.Alias, "source")] = 64,
     };
 
-    private StorageRules(string description, int maxTextBytes, bool allowsNul, Func<string, string> foldKey)
+    private StorageRules(string description, int maxTextBytes, bool allowsNul, Func<string, string>? foldKey)
     {
         Description = description;
         MaxTextBytes = maxTextBytes;
         AllowsNul = allowsNul;
-        FoldKey = foldKey;
+        FoldsKeys = foldKey is not null;
+        FoldKey = foldKey ?? (key => key);
     }
 
     /// <summary>PostgreSQL 15, UTF8: no NUL in text; text up to 1 GB; unique keys on <c>lower(...)</c>, which Bridge's keys already are.</summary>
-    public static StorageRules Postgres { get; } = new("PostgreSQL", 1_073_741_823, allowsNul: false, key => key);
+    public static StorageRules Postgres { get; } = new("PostgreSQL", 1_073_741_823, allowsNul: false, foldKey: null);
 
     /// <summary>
     /// MariaDB 10.11, <c>utf8mb4_general_ci</c>: TEXT holds 65,535 bytes; unique keys ignore case, accents and trailing
@@ -53,7 +54,7 @@ public sealed class StorageRules
     public static StorageRules MariaDb { get; } = new("MariaDB (utf8mb4_general_ci)", 65_535, allowsNul: true, GeneralCiFold);
 
     /// <summary>Rules that check nothing: what a test or a caller that does not know the standby's engine gets.</summary>
-    public static StorageRules Any { get; } = new("any engine", int.MaxValue, allowsNul: true, key => key);
+    public static StorageRules Any { get; } = new("any engine", int.MaxValue, allowsNul: true, foldKey: null);
 
     public string Description { get; }
 
@@ -63,6 +64,9 @@ public sealed class StorageRules
 
     /// <summary>The form under which the engine's unique keys compare two values as equal.</summary>
     public Func<string, string> FoldKey { get; }
+
+    /// <summary>Whether <see cref="FoldKey"/> can make two different keys equal (false: it returns every key as it is).</summary>
+    public bool FoldsKeys { get; }
 
     /// <summary>Why <paramref name="value"/> cannot be stored in <paramref name="column"/> of <paramref name="kind"/>'s table, or null.</summary>
     public string? Problem(ObjectKind kind, string column, string? value)
@@ -77,18 +81,20 @@ public sealed class StorageRules
             return $"{column} contains a NUL byte, which {Description} cannot store";
         }
 
-        if (HasLoneSurrogate(value))
+        // Most values are ASCII: one character and one byte each, no surrogates. Those are counted without decoding them.
+        var ascii = Ascii.IsValid(value);
+        if (!ascii && HasLoneSurrogate(value))
         {
             return $"{column} is not valid Unicode";
         }
 
         if (VarcharLengths.TryGetValue((kind, column), out var chars))
         {
-            var length = CharacterCount(value);
+            var length = ascii ? value.Length : CharacterCount(value);
             return length > chars ? $"{column} is {N(length)} characters long; the column holds {N(chars)}" : null;
         }
 
-        var bytes = Encoding.UTF8.GetByteCount(value);
+        var bytes = ascii ? value.Length : Encoding.UTF8.GetByteCount(value);
         return bytes > MaxTextBytes ? $"{column} is {N(bytes)} bytes long; {Description} holds {N(MaxTextBytes)} in that column" : null;
     }
 
@@ -128,6 +134,11 @@ public sealed class StorageRules
     // character beyond the Basic Multilingual Plane, trailing spaces ignored.
     private static string GeneralCiFold(string key)
     {
+        if (Ascii.IsValid(key))
+        {
+            return key.ToUpperInvariant().TrimEnd(' ');
+        }
+
         var b = new StringBuilder(key.Length);
         foreach (var rune in key.EnumerateRunes())
         {
@@ -141,7 +152,7 @@ public sealed class StorageRules
             }
             else
             {
-                b.Append(Rune.ToUpperInvariant(rune).ToString());
+                b.Append(char.ToUpperInvariant((char)rune.Value));
             }
         }
 

@@ -1,6 +1,6 @@
 namespace Bridge.Data.Engine;
 
-/// <summary>The kinds of value Bridge writes into Blech's tables: a bulk path types its COPY fields and arrays by them.</summary>
+/// <summary>The kinds of value Bridge writes in bulk: a bulk path types its COPY fields and arrays by them.</summary>
 public enum ColumnType
 {
     Text,
@@ -8,6 +8,9 @@ public enum ColumnType
     BigInt,
     Bool,
     Timestamp,
+
+    /// <summary>Bytes (<c>bytea</c>, <c>LONGBLOB</c>): only Bridge's own state holds them.</summary>
+    Bytes,
 }
 
 /// <summary>A column written in bulk and the type of its values (any of which may be null where the column allows it).</summary>

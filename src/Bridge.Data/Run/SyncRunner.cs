@@ -370,11 +370,11 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var paired = ObjectKinds.All.ToDictionary(k => k, k => changes?.Local[k] is null ? null
                 : peerSet[k].Keys.Select(key => standbyIds.TryGetValue((k, key), out var id) ? id : 0).Where(id => id != 0).ToHashSet());
             var localAfter = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, paired);
-            await new PairStore(local.Dialect).WriteAsync(connection, tx,
-                changes is null ? ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null) : Pairing.ToDrop(pairs!.Pairs, changes, peerListing, localListing),
-                Pairing.After(peerSet, standbyIds, refusedKeys, peerListing, localAfter),
-                changes is null ? now : pairs!.ComparedAt,
-                peerContext + "|" + await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct), ct);
+            var dropPairs = changes is null ? ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null) : Pairing.ToDrop(pairs!.Pairs, changes, peerListing, localListing);
+            var addPairs = Pairing.After(peerSet, standbyIds, refusedKeys, peerListing, localAfter);
+            var pairsContext = peerContext + "|" + await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct);
+            await new PairStore(local.Dialect).WriteAsync(connection, tx, pairs, dropPairs, addPairs,
+                changes is null ? now : pairs!.ComparedAt, pairsContext, ct);
 
             var report = new SyncReport(plan, DryRun: false, Applied: true, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
             await state.WriteSkippedAsync(connection, tx, plan.Skipped, peerSnapshot.Hostname, now, ct);
