@@ -179,4 +179,26 @@ public sealed class ChangeSetTests
         Assert.That(drop[ObjectKind.Zone], Is.EquivalentTo(new[] { 101, 102 }), "read as parents: replaced by the same pairs");
         Assert.That(drop[ObjectKind.Site], Is.Empty);
     }
+
+    [Test]
+    public void AListingOverlaidWithTheRowsListedAgainHoldsEveryRowAsItIsNow()
+    {
+        var before = new Listing();
+        before[ObjectKind.Record][1] = new RowMark(10, 1);
+        before[ObjectKind.Record][2] = new RowMark(10, 2);
+        before[ObjectKind.Record][3] = new RowMark(10, 3);
+        before[ObjectKind.Zone][10] = new RowMark(0, 10);
+        var again = new Listing();
+        again[ObjectKind.Record][2] = new RowMark(10, 22);
+        again[ObjectKind.Record][4] = new RowMark(10, 4);
+        again[ObjectKind.Zone][11] = new RowMark(0, 11);
+        var ids = ObjectKinds.All.ToDictionary(k => k, k => k == ObjectKind.Record ? new HashSet<int> { 2, 3, 4 } : k == ObjectKind.Zone ? null : new HashSet<int>());
+
+        var now = before.Overlaid(again, ids);
+
+        Assert.That(now[ObjectKind.Record], Is.EquivalentTo(new Dictionary<int, RowMark> { [1] = new(10, 1), [2] = new(10, 22), [4] = new(10, 4) }),
+            "1 kept, 2 changed, 3 gone (listed again without a row), 4 new");
+        Assert.That(now[ObjectKind.Zone].Keys, Is.EquivalentTo(new[] { 11 }), "a kind listed again whole is taken whole");
+        Assert.That(before[ObjectKind.Record], Has.Count.EqualTo(3), "the listing itself is left as it was");
+    }
 }

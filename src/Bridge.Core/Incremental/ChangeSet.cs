@@ -23,6 +23,37 @@ public sealed class Listing
     public Dictionary<int, RowMark> this[ObjectKind kind] => _rows[kind];
 
     public int Total => _rows.Values.Sum(r => r.Count);
+
+    /// <summary>
+    /// This listing with the rows of <paramref name="ids"/> replaced by those of <paramref name="relisted"/> (a kind mapped to
+    /// null is taken from <paramref name="relisted"/> whole): an id listed again without a row is gone.
+    /// </summary>
+    public Listing Overlaid(Listing relisted, IReadOnlyDictionary<ObjectKind, HashSet<int>?> ids)
+    {
+        var result = new Listing();
+        foreach (var kind in ObjectKinds.All)
+        {
+            var rows = result[kind];
+            if (ids[kind] is { } replaced)
+            {
+                rows.EnsureCapacity(this[kind].Count);
+                foreach (var (id, mark) in this[kind])
+                {
+                    if (!replaced.Contains(id))
+                    {
+                        rows[id] = mark;
+                    }
+                }
+            }
+
+            foreach (var (id, mark) in relisted[kind])
+            {
+                rows[id] = mark;
+            }
+        }
+
+        return result;
+    }
 }
 
 /// <summary>

@@ -366,10 +366,12 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 }
             }
 
-            // The pairs this run leaves equal replace those of every row it read; the standby's hashes as the apply left them.
-            var paired = ObjectKinds.All.ToDictionary(k => k, k => changes?.Local[k] is null ? null
-                : peerSet[k].Keys.Select(key => standbyIds.TryGetValue((k, key), out var id) ? id : 0).Where(id => id != 0).ToHashSet());
-            var localAfter = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, paired);
+            // The pairs this run leaves equal replace those of every row it read; the standby's hashes as the apply left them. Listed
+            // again: the standby's rows of every peer object read (what the apply wrote) and every standby row read (what it may
+            // have deleted); a kind read whole, whole. With the listing taken before the apply, that is every row as it is now.
+            var relisted = ObjectKinds.All.ToDictionary(k => k, k => changes?.Local[k] is not { } read ? null
+                : peerSet[k].Keys.Select(key => standbyIds.TryGetValue((k, key), out var id) ? id : 0).Where(id => id != 0).Concat(read).ToHashSet());
+            var localAfter = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, relisted);
             var dropPairs = changes is null ? ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null) : Pairing.ToDrop(pairs!.Pairs, changes, peerListing, localListing);
             var addPairs = Pairing.After(peerSet, standbyIds, refusedKeys, peerListing, localAfter);
             var pairsContext = peerContext + "|" + await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct);
@@ -381,11 +383,10 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
             await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
             await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
-            // After a compare of everything the standby was listed whole once more above (every kind unfiltered): its fingerprint
-            // comes from that listing; after an incremental run only the server's own scan covers every row.
-            var localFingerprint = changes is null
-                ? await Fingerprint.FromListingAsync(connection, tx, local.Dialect, localAfter, ct)
-                : await Fingerprint.ReadAsync(connection, tx, local.Dialect, ct);
+            // The standby's fingerprint from its listings, not from a scan of every table: after a compare of everything it was
+            // listed whole once more above; after an incremental run, the rows listed again over the listing taken before.
+            var localFingerprint = await Fingerprint.FromListingAsync(connection, tx, local.Dialect,
+                changes is null ? localAfter : localListing.Overlaid(localAfter, relisted), ct);
             await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 || refusedAny ? null : peerFingerprint, localFingerprint, now, ct);
             await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
