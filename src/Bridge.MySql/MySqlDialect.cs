@@ -196,12 +196,7 @@ public sealed class MySqlDialect : IEngineDialect
             var size = 0L;
             foreach (var value in rows[i])
             {
-                size += value switch
-                {
-                    string s => 2L * s.Length + 4,
-                    byte[] b => 2L * b.Length + 4,
-                    _ => 8,
-                };
+                size += value is string s ? 2L * s.Length + 4 : 8;
             }
 
             if (i > start && (i - start >= perStatement || bytes + size > BytesPerStatement))

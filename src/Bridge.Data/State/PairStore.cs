@@ -103,7 +103,7 @@ public sealed class PairStore(IEngineDialect dialect)
             var added = add.GetValueOrDefault(kind) ?? [];
             if (drop[kind] is not { } dropped)
             {
-                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair_part WHERE kind = {sql.Placeholder(0)}", [(short)kind], ct);
+                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair_part WHERE kind = {sql.Placeholder(0)}", [(int)kind], ct);
                 rows.AddRange(Parts(kind, added));
                 continue;
             }
@@ -119,7 +119,7 @@ public sealed class PairStore(IEngineDialect dialect)
             var kept = (stored?.Pairs.GetValueOrDefault(kind) ?? []).Where(p => touched.Contains(Part(p.PeerId)) && !gone.Contains(p.PeerId));
             foreach (var list in Read.Query.IdLists(touched))
             {
-                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair_part WHERE kind = {sql.Placeholder(0)} AND part IN ({list})", [(short)kind], ct);
+                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair_part WHERE kind = {sql.Placeholder(0)} AND part IN ({list})", [(int)kind], ct);
             }
 
             rows.AddRange(Parts(kind, kept.Concat(added)));
