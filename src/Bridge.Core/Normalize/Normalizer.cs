@@ -489,7 +489,7 @@ public static class Normalizer
         }
 
         var email = c.Email.Trim();
-        if (email.Length > 0 && (email.Any(ch => char.IsWhiteSpace(ch) || char.IsControl(ch)) || email.IndexOfAny([',', ';', '<', '>', '"']) >= 0
+        if (email.Length > 0 && (HasBlankOrControl(email) || email.IndexOfAny([',', ';', '<', '>', '"']) >= 0
                 || email.Count(ch => ch == '@') != 1 || email.StartsWith('@') || email.EndsWith('@')))
         {
             return $"email '{RecordData.Printable(email)}' is not one email address";
@@ -606,7 +606,7 @@ public static class Normalizer
 
         foreach (var address in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (address.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || !address.Contains('@', StringComparison.Ordinal))
+            if (HasBlankOrControl(address) || !address.Contains('@', StringComparison.Ordinal))
             {
                 return $"{column} address '{RecordData.Printable(address)}' is not an email address";
             }
