@@ -81,9 +81,9 @@ on_v() { # on_v ADDRESS: how many vhosts apache2ctl -S shows on ADDRESS
 
 step "blech-bridge diff: what a sync would change (nothing is written)"
 blech-bridge diff "${cfg[@]}" --all 2>/dev/null >"$run/diff.txt"
-grep '^~ site ' "$run/diff.txt" | head -n 3
+grep -m 3 '^~ site ' "$run/diff.txt"
 say "... all $(grep -c '^~ site ' "$run/diff.txt") sites move from D $D to V $V in dale's database"
-grep '^+ zone ' "$run/diff.txt" | head -n 2
+grep -m 2 '^+ zone ' "$run/diff.txt"
 say "... and the zones, records and mailboxes Blech's push does not copy"
 head -n 1 "$run/diff.txt"
 
@@ -104,14 +104,15 @@ say "apache/sites/site000.example.conf: $(vhost);  apache2ctl -S: $(on_v "$D") v
 
 step "The next sync (cron or the timer, every five minutes) puts them back and counts what Blech reverted"
 blech-bridge sync "${cfg[@]}" 2>"$run/sync.log" >"$run/sync.txt" || { cat "$run/sync.log"; head -n 3 "$run/sync.txt"; exit 1; }
-grep '^! ' "$run/sync.txt" | head -n 3
+grep -m 3 '^! ' "$run/sync.txt"
 say "..."
 head -n 1 "$run/sync.txt"
 say "apache/sites/site000.example.conf: $(vhost);  apache2ctl -S: $(on_v "$V") vhosts on V, $(on_v "$D") on D"
 
 step "blech-bridge report: the daily dry-run report, as mailed (after a few edits on chip; first lines)"
 demo edit "$(pg_conn "$chip_port")"
-blech-bridge report "${cfg[@]}" 2>/dev/null | head -n 24
+blech-bridge report "${cfg[@]}" 2>/dev/null >"$run/report.txt"
+head -n 24 "$run/report.txt"
 say "..."
 
 printf '\n\033[1m== Demo done in %s s (after the build): dale serves every site on V, its zones match chip'"'"'s.\033[0m\n' $(( $(date +%s) - start ))
