@@ -90,6 +90,36 @@ public sealed class NormalizerTests
     }
 
     [Test]
+    public void ManyRecordsAreNormalizedInTheirOrderAcrossTheThreadsThatShareThem()
+    {
+        // More records than are normalized on one thread: the rows that depend on order (the first of two equal rows is kept,
+        // the later one reported) and on other rows (a CNAME beside other data) sit in different parts of the work.
+        var snap = Snap.Sample();
+        for (var i = 0; i < 20_000; i++)
+        {
+            snap.Record("example.com.", $"h{i}", "A", $"192.0.2.{i % 250}");
+        }
+
+        snap.Record("example.com.", "h7", "A", "192.0.2.7");
+        snap.Record("example.com.", "h19990", "CNAME", "h1");
+        snap.Record("example.com.", "h5", "A", "999.1.1.1");
+
+        var peer = snap.Peer();
+        var local = snap.Local();
+
+        Assert.That(peer.Skipped.Select(s => (s.Key, s.Reason)), Is.EquivalentTo(new[]
+        {
+            ("example.com. h7.example.com. A 192.0.2.7", "another record row has the same key"),
+            ("example.com. h19990.example.com. CNAME h1.example.com.", "CNAME beside other data at h19990.example.com."),
+            ("example.com. h5.example.com. A 999.1.1.1", "A data '999.1.1.1' is not an IPv4 address"),
+        }));
+        Assert.That(peer[ObjectKind.Record]["example.com. h7.example.com. A 192.0.2.7"].Id, Is.EqualTo(3 + 7 + 1), "the first of the two equal rows is kept");
+        Assert.That(peer.Count(ObjectKind.Record), Is.EqualTo(3 + 20_000));
+        Assert.That(local.Duplicates.Select(d => d.Id), Is.EqualTo(new[] { 3 + 20_000 + 1 }), "the standby keeps the first row and plans the later one's delete");
+        Assert.That(local.Count(ObjectKind.Record), Is.EqualTo(3 + 20_000 + 2));
+    }
+
+    [Test]
     public void SkippedClientTakesItsSitesZonesRecordsAndMailWithIt()
     {
         var snap = Snap.Sample();

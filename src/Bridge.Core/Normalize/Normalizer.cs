@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Bridge.Core.Model;
 
@@ -293,11 +294,33 @@ public static class Normalizer
         return set;
     }
 
+    // Fewer records than this are normalized on one thread: starting the others would cost more than it saves.
+    private const int ParallelFrom = 8192;
+
     private static void AddRecords(IReadOnlyList<RecordRow> records, bool check, HashSet<string> skippedZones, Action<ObjectKind, string, string> skip, Action<SyncItem> add, Func<RecordRow, string?> unstorable)
     {
-        // First pass: normalize every row; second pass (peer only): the rules that look at a whole owner name (CNAME).
-        var rows = new List<(RecordRow Row, string Zone, string Name, string Type, string Data, string Key, string? Error)>(records.Count);
-        foreach (var r in records)
+        // First pass: normalize every row; second pass (peer only): the rules that look at a whole owner name (CNAME). The first
+        // pass looks at one row at a time, so a large table is split over the cores: the databases only wait meanwhile.
+        var rows = new (RecordRow Row, string Zone, string Name, string Type, string Data, string Key, string? Error)[records.Count];
+        if (records.Count < ParallelFrom)
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i] = NormalizeRecord(records[i]);
+            }
+        }
+        else
+        {
+            Parallel.ForEach(Partitioner.Create(0, rows.Length, ParallelFrom / 4), range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    rows[i] = NormalizeRecord(records[i]);
+                }
+            });
+        }
+
+        (RecordRow Row, string Zone, string Name, string Type, string Data, string Key, string? Error) NormalizeRecord(RecordRow r)
         {
             var zone = HostNames.Origin(r.ZoneOrigin);
             var type = r.Type.Trim().ToUpperInvariant();
@@ -321,7 +344,7 @@ public static class Normalizer
                     : unstorable(r);
             }
 
-            rows.Add((r, zone, name, type, data ?? r.Data, key, error));
+            return (r, zone, name, type, data ?? r.Data, key, error);
         }
 
         if (check)
@@ -363,7 +386,7 @@ public static class Normalizer
                 }
             }
 
-            for (var i = 0; i < rows.Count; i++)
+            for (var i = 0; i < rows.Length; i++)
             {
                 if (rows[i].Error is null && cnameErrors.TryGetValue(rows[i].Key, out var e))
                 {

@@ -296,10 +296,12 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
             Progress?.Enter("planning");
             var map = request.Addresses.Build(peerSnapshot.MainIp, localSnapshot.MainIp);
-            var localSet = Normalizer.Local(localSnapshot);
+            // The two sides are normalized at the same time: neither looks at the other.
+            var localNormalized = Task.Run(() => Normalizer.Local(localSnapshot), ct);
+            var peerSet = Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage);
+            var localSet = await localNormalized;
             var neverCopied = NeverCopied(peerSkipped.Where(p => p.FromHost == localSnapshot.Hostname).ToList(), localSet);
             var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync) { NeverCopied = neverCopied, PeerName = peerSnapshot.Hostname ?? peer.Role };
-            var peerSet = Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage);
             var plan = Planner.Plan(peerSet, localSet, context);
             SyncPlan Whole(SyncPlan p) => changes is null ? p : Completed(p, peerSet, localSet, peerListing, localListing, lastAddresses);
             plan = Whole(plan);
