@@ -120,6 +120,21 @@ public sealed class NormalizerTests
     }
 
     [Test]
+    public void AFailureInOneOfManyRecordsSurfacesAsItselfNotWrappedByTheThreads()
+    {
+        var snap = Snap.Sample();
+        for (var i = 0; i < 20_000; i++)
+        {
+            snap.Record("example.com.", $"h{i}", "A", "192.0.2.1");
+        }
+
+        // A name no reader gives (the column is NOT NULL): the normalizer fails on it, and says so as the one thread would.
+        snap.Records[12_345] = snap.Records[12_345] with { Name = null! };
+
+        Assert.That(() => snap.Peer(), Throws.TypeOf<NullReferenceException>());
+    }
+
+    [Test]
     public void SkippedClientTakesItsSitesZonesRecordsAndMailWithIt()
     {
         var snap = Snap.Sample();

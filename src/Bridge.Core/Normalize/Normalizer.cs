@@ -311,13 +311,22 @@ public static class Normalizer
         }
         else
         {
-            Parallel.ForEach(Partitioner.Create(0, rows.Length, ParallelFrom / 4), range =>
+            try
             {
-                for (var i = range.Item1; i < range.Item2; i++)
+                Parallel.ForEach(Partitioner.Create(0, rows.Length, ParallelFrom / 4), range =>
                 {
-                    rows[i] = NormalizeRecord(records[i]);
-                }
-            });
+                    for (var i = range.Item1; i < range.Item2; i++)
+                    {
+                        rows[i] = NormalizeRecord(records[i]);
+                    }
+                });
+            }
+            catch (AggregateException e)
+            {
+                // What one thread threw, as the loop on one thread would have thrown it.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                throw;
+            }
         }
 
         (RecordRow Row, string Zone, string Name, string Type, string Data, string Key, string? Error) NormalizeRecord(RecordRow r)
