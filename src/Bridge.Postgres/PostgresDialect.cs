@@ -102,29 +102,30 @@ public sealed class PostgresDialect : IEngineDialect
             }
         }
 
-        var withIds = new List<object?[]>(rows.Count);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            withIds.Add([ids[i], .. rows[i]]);
-        }
-
-        await InsertBulkAsync(connection, transaction, table, [new BulkColumn("id", ColumnType.Int), .. columns], withIds, ct);
+        await CopyAsync(connection, table, columns, rows, ids, ct);
         return ids;
     }
 
-    public async Task InsertBulkAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows,
-        CancellationToken ct)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
+    public Task InsertBulkAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows,
+        CancellationToken ct) =>
+        rows.Count == 0 ? Task.CompletedTask : CopyAsync(connection, table, columns, rows, ids: null, ct);
 
+    // One binary COPY of the rows; with ids, each row's id goes first, before its columns (no copy of every row to add it).
+    private static async Task CopyAsync(DbConnection connection, string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows,
+        IReadOnlyList<int>? ids, CancellationToken ct)
+    {
+        var names = columns.Select(c => c.Name);
         await using var writer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
-            $"COPY {table} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var row in rows)
+            $"COPY {table} ({string.Join(", ", ids is null ? names : names.Prepend("id"))}) FROM STDIN (FORMAT BINARY)", ct);
+        for (var r = 0; r < rows.Count; r++)
         {
+            var row = rows[r];
             await writer.StartRowAsync(ct);
+            if (ids is not null)
+            {
+                await writer.WriteAsync(ids[r], NpgsqlTypes.NpgsqlDbType.Integer, ct);
+            }
+
             for (var c = 0; c < columns.Count; c++)
             {
                 var value = row[c];
