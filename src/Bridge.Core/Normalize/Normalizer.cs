@@ -294,6 +294,9 @@ public static class Normalizer
         return set;
     }
 
+    // A record row as the first pass leaves it: normalized, keyed, and why it is skipped (null: it is not).
+    private readonly record struct NormalizedRecord(RecordRow Row, string Zone, string Name, string Type, string Data, string Key, string? Error);
+
     // Fewer records than this are normalized on one thread: starting the others would cost more than it saves.
     private const int ParallelFrom = 8192;
 
@@ -301,7 +304,7 @@ public static class Normalizer
     {
         // First pass: normalize every row; second pass (peer only): the rules that look at a whole owner name (CNAME). The first
         // pass looks at one row at a time, so a large table is split over the cores: the databases only wait meanwhile.
-        var rows = new (RecordRow Row, string Zone, string Name, string Type, string Data, string Key, string? Error)[records.Count];
+        var rows = new NormalizedRecord[records.Count];
         if (records.Count < ParallelFrom)
         {
             for (var i = 0; i < rows.Length; i++)
@@ -329,7 +332,7 @@ public static class Normalizer
             }
         }
 
-        (RecordRow Row, string Zone, string Name, string Type, string Data, string Key, string? Error) NormalizeRecord(RecordRow r)
+        NormalizedRecord NormalizeRecord(RecordRow r)
         {
             var zone = HostNames.Origin(r.ZoneOrigin);
             var type = r.Type.Trim().ToUpperInvariant();
@@ -353,7 +356,7 @@ public static class Normalizer
                     : unstorable(r);
             }
 
-            return (r, zone, name, type, data ?? r.Data, key, error);
+            return new NormalizedRecord(r, zone, name, type, data ?? r.Data, key, error);
         }
 
         if (check)
