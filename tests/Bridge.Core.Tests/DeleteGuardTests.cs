@@ -173,4 +173,19 @@ public sealed class DeleteGuardTests
         Assert.That(verdict.Allowed, Is.False);
         Assert.That(verdict.Reasons[0], Does.StartWith("would delete 1 of the standby's 3 record objects"));
     }
+
+    [Test]
+    public void EachInsertReplacesOneDeleteOfItsOwnNameAndTypeOnly()
+    {
+        var standby = new Snap().Client("alice").Zone("example.com.").Record("example.com.", "@", "NS", "ns1.example.net.")
+            .Record("example.com.", "www", "A", "192.0.2.10").Record("example.com.", "www", "A", "192.0.2.11").Local();
+        // Two www A records become one, and a record of another name is new: one www A record is lost, whatever else is added.
+        var peer = new Snap().Client("alice").Zone("example.com.").Record("example.com.", "@", "NS", "ns1.example.net.")
+            .Record("example.com.", "www", "A", "192.0.2.20").Record("example.com.", "mail", "A", "192.0.2.30").Peer();
+
+        var verdict = DeleteGuard.Check(Planner.Plan(peer, standby, Net.Context()), maxDeleteShare: 0, force: false);
+
+        Assert.That(verdict.Allowed, Is.False);
+        Assert.That(verdict.Reasons.Single(), Does.StartWith("would delete 1 of the standby's 3 record objects"));
+    }
 }

@@ -72,14 +72,28 @@ public static class DeleteGuard
     // replacement, not a loss, and it must not trip the guard on a small zone.
     private static int RecordDeletesNotReplaced(SyncPlan plan)
     {
-        var inserted = plan.Of(ObjectKind.Record, PlanAction.Insert)
-            .GroupBy(s => OwnerAndType(s.Key))
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var count = 0;
-        foreach (var delete in plan.Of(ObjectKind.Record, PlanAction.Delete))
+        // Only the owner names and types that lose a record are counted among the inserts: a full sync inserts every record
+        // and deletes none, and grouping all of them would only make garbage.
+        var deleted = plan.Of(ObjectKind.Record, PlanAction.Delete).Select(s => OwnerAndType(s.Key)).ToList();
+        if (deleted.Count == 0)
         {
-            var owner = OwnerAndType(delete.Key);
-            if (inserted.TryGetValue(owner, out var n) && n > 0)
+            return 0;
+        }
+
+        var inserted = deleted.Distinct(StringComparer.Ordinal).ToDictionary(owner => owner, _ => 0, StringComparer.Ordinal);
+        foreach (var insert in plan.Of(ObjectKind.Record, PlanAction.Insert))
+        {
+            var owner = OwnerAndType(insert.Key);
+            if (inserted.TryGetValue(owner, out var n))
+            {
+                inserted[owner] = n + 1;
+            }
+        }
+
+        var count = 0;
+        foreach (var owner in deleted)
+        {
+            if (inserted[owner] is var n && n > 0)
             {
                 inserted[owner] = n - 1;
             }

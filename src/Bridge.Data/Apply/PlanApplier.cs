@@ -213,7 +213,11 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         if (clients.Count > 0)
         {
             var newIds = await sql.InsertReturningIdsAsync("client", BlechColumns.ClientInsert,
-                clients.Select(i => (ClientRow)i.Row).Select(c => new object?[] { c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now }).ToList(), ct);
+                Rows(clients, i =>
+                {
+                    var c = (ClientRow)i.Row;
+                    return [c.Login, c.Name, c.Email, c.PasswordHash, c.Active, now];
+                }), ct);
             Learn(ObjectKind.Client, clients, newIds);
 
             await progress("client insert", clients.Count);
@@ -223,7 +227,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         if (sites.Count > 0)
         {
             var newIds = await sql.InsertReturningIdsAsync("site", BlechColumns.SiteInsert,
-                sites.Select(i => SiteValues((SiteRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(), ct);
+                Rows(sites, i => SiteValues((SiteRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)), ct);
             Learn(ObjectKind.Site, sites, newIds);
             queue.UnionWith(newIds.Select(id => ("site", (int?)id, "write")));
 
@@ -234,7 +238,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         if (zones.Count > 0)
         {
             var newIds = await sql.InsertReturningIdsAsync("dns_zone", BlechColumns.ZoneInsert,
-                zones.Select(i => ZoneValues((ZoneRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)).ToList(), ct);
+                Rows(zones, i => ZoneValues((ZoneRow)i.Row, Id(ObjectKind.Client, i.ParentKey!), now)), ct);
             Learn(ObjectKind.Zone, zones, newIds);
             queue.UnionWith(newIds.Select(id => ("zone", (int?)id, "write")));
 
@@ -244,14 +248,13 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         var records = Of(ObjectKind.Record, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (records.Count > 0)
         {
+            queue.UnionWith(records.Select(i => i.ParentKey!).Distinct(StringComparer.Ordinal).Select(zone => ("zone", (int?)Id(ObjectKind.Zone, zone), "write")));
             var newIds = await sql.InsertReturningIdsAsync("dns_record", BlechColumns.RecordInsert,
-                records.Select(i =>
+                Rows(records, i =>
                 {
                     var r = (RecordRow)i.Row;
-                    var zoneId = Id(ObjectKind.Zone, i.ParentKey!);
-                    queue.Add(("zone", zoneId, "write"));
-                    return new object?[] { zoneId, r.Name, r.Type, r.Ttl, r.Priority, r.Data, r.Active, now };
-                }).ToList(), ct);
+                    return [Id(ObjectKind.Zone, i.ParentKey!), r.Name, r.Type, r.Ttl, r.Priority, r.Data, r.Active, now];
+                }), ct);
             Learn(ObjectKind.Record, records, newIds);
             await progress("dns_record insert", records.Count);
         }
@@ -260,7 +263,11 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         if (mailDomains.Count > 0)
         {
             var newIds = await sql.InsertReturningIdsAsync("mail_domain", BlechColumns.MailDomainInsert,
-                mailDomains.Select(i => new object?[] { Id(ObjectKind.Client, i.ParentKey!), ((MailDomainRow)i.Row).Domain, ((MailDomainRow)i.Row).Active, now }).ToList(), ct);
+                Rows(mailDomains, i =>
+                {
+                    var d = (MailDomainRow)i.Row;
+                    return [Id(ObjectKind.Client, i.ParentKey!), d.Domain, d.Active, now];
+                }), ct);
             Learn(ObjectKind.MailDomain, mailDomains, newIds);
             queue.UnionWith(newIds.Select(id => ("mail", (int?)id, "write")));
 
@@ -270,14 +277,13 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         var mailboxes = Of(ObjectKind.Mailbox, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (mailboxes.Count > 0)
         {
+            queue.UnionWith(mailboxes.Select(i => i.ParentKey!).Distinct(StringComparer.Ordinal).Select(domain => ("mail", (int?)Id(ObjectKind.MailDomain, domain), "write")));
             var newIds = await sql.InsertReturningIdsAsync("mailbox", BlechColumns.MailboxInsert,
-                mailboxes.Select(i =>
+                Rows(mailboxes, i =>
                 {
                     var m = (MailboxRow)i.Row;
-                    var domainId = Id(ObjectKind.MailDomain, i.ParentKey!);
-                    queue.Add(("mail", domainId, "write"));
-                    return new object?[] { domainId, m.LocalPart, m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now };
-                }).ToList(), ct);
+                    return [Id(ObjectKind.MailDomain, i.ParentKey!), m.LocalPart, m.PasswordHash, m.QuotaMb, m.ForwardTo, m.Active, now];
+                }), ct);
             Learn(ObjectKind.Mailbox, mailboxes, newIds);
             await progress("mailbox insert", mailboxes.Count);
         }
@@ -285,14 +291,13 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         var aliases = Of(ObjectKind.Alias, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (aliases.Count > 0)
         {
+            queue.UnionWith(aliases.Select(i => i.ParentKey!).Distinct(StringComparer.Ordinal).Select(domain => ("mail", (int?)Id(ObjectKind.MailDomain, domain), "write")));
             var newIds = await sql.InsertReturningIdsAsync("mail_alias", BlechColumns.AliasInsert,
-                aliases.Select(i =>
+                Rows(aliases, i =>
                 {
                     var a = (AliasRow)i.Row;
-                    var domainId = Id(ObjectKind.MailDomain, i.ParentKey!);
-                    queue.Add(("mail", domainId, "write"));
-                    return new object?[] { domainId, a.Source, a.Destination, a.Active, now };
-                }).ToList(), ct);
+                    return [Id(ObjectKind.MailDomain, i.ParentKey!), a.Source, a.Destination, a.Active, now];
+                }), ct);
             Learn(ObjectKind.Alias, aliases, newIds);
             await progress("mail_alias insert", aliases.Count);
         }
@@ -384,6 +389,9 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         var deleted = plan.Of(kind, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         return local[kind].Keys.Where(k => !deleted.Contains(k)).Concat(plan.Of(kind, PlanAction.Insert).Select(s => s.Key));
     }
+
+    // An insert's rows, made one by one as the writer takes them (their parents' ids are all known by then).
+    private static ProjectedRows<SyncItem> Rows(List<SyncItem> items, Func<SyncItem, object?[]> project) => new(items, project);
 
     public static string Table(ObjectKind kind) => Schema.BlechTables.Of(kind).Name;
 
