@@ -400,29 +400,35 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
     // last compare of everything is older than the configured age, which then runs whatever the fingerprints say.
     private async Task<bool> NothingChangedAsync(TimeSpan fullCompareEvery, CancellationToken ct)
     {
-        // The peer's fingerprint is taken at the same time as the standby's (both servers hash their tables in parallel).
-        var peerNow = OnSide(peer, async () =>
+        // What is stored first (two small reads): with no compare of everything yet, or too old a one, the run compares everything
+        // anyway, and neither machine's tables need hashing for it. A peer that cannot be reached then fails the read that follows,
+        // and the retry reads this machine's role again (it may have been promoted meanwhile).
+        await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
+        var (storedPeer, storedLocal) = await OnSide(local, async () =>
         {
-            await using var connection = peer.Dialect.CreateConnection(peer.ConnectionString);
-            await connection.OpenAsync(ct);
-            return await Fingerprint.ReadAsync(connection, null, peer.Dialect, ct);
-        });
-        var stored = await OnSide(local, async () =>
-        {
-            await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
             await connection.OpenAsync(ct);
             if (await PairStore.ComparedAtAsync(connection, null, ct) is not { } comparedAt || DateTime.UtcNow - comparedAt >= fullCompareEvery)
             {
-                return (Peer: null, Local: null, Now: null);
+                return (null, null);
             }
 
-            var (p, l) = await StateStore.ReadFingerprintsAsync(connection, null, ct);
-            return (Peer: p, Local: l, Now: l is null ? null : await Fingerprint.ReadAsync(connection, null, local.Dialect, ct));
+            return await StateStore.ReadFingerprintsAsync(connection, null, ct);
         });
-        // The peer's answer is awaited even when the standby's already says "changed": a peer that cannot be reached fails
-        // this attempt, and the retry reads this machine's role again (it may have been promoted meanwhile).
-        var peerFingerprint = await peerNow;
-        return stored.Peer is not null && stored.Local is not null && stored.Now == stored.Local && peerFingerprint == stored.Peer;
+        if (storedPeer is null || storedLocal is null)
+        {
+            return false;
+        }
+
+        // Both servers hash their tables at the same time. The peer's answer is awaited even when the standby's already says
+        // "changed", for the same reason as above.
+        var peerNow = OnSide(peer, async () =>
+        {
+            await using var peerConnection = peer.Dialect.CreateConnection(peer.ConnectionString);
+            await peerConnection.OpenAsync(ct);
+            return await Fingerprint.ReadAsync(peerConnection, null, peer.Dialect, ct);
+        });
+        var localNow = await OnSide(local, () => Fingerprint.ReadAsync(connection, null, local.Dialect, ct));
+        return await peerNow == storedPeer && localNow == storedLocal;
     }
 
     private async Task<SyncOutcome> NoChangeAsync(SyncRequest request, DateTime started, CancellationToken ct)
