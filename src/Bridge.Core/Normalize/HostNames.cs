@@ -68,17 +68,18 @@ public static class HostNames
             return false;
         }
 
-        var body = name.EndsWith('.') ? name[..^1] : name;
+        // Read in place: this runs for every record, site and mail domain of a sync, and a split would allocate every label.
+        var body = name.AsSpan(0, name.EndsWith('.') ? name.Length - 1 : name.Length);
         if (body.Length == 0 || body.Length > 253)
         {
             reason = body.Length == 0 ? "host name is only a dot" : "host name is longer than 253 characters";
             return false;
         }
 
-        var labels = body.Split('.');
-        for (var i = 0; i < labels.Length; i++)
+        var first = true;
+        foreach (var range in body.Split('.'))
         {
-            var label = labels[i];
+            var label = body[range];
             if (label.Length == 0)
             {
                 reason = "host name has an empty label";
@@ -91,11 +92,13 @@ public static class HostNames
                 return false;
             }
 
-            if (label == "*" && i == 0 && allowWildcard)
+            if (label is "*" && first && allowWildcard)
             {
+                first = false;
                 continue;
             }
 
+            first = false;
             foreach (var ch in label)
             {
                 if (!(char.IsAsciiLetterOrDigit(ch) || ch == '-' || ch == '_'))
