@@ -265,7 +265,8 @@ public sealed class MySqlDialect : IEngineDialect
         $"SELECT '{table}', COUNT(*), BIT_XOR({RowHash(columns)}) FROM {table}";
 
     // CONV to base -10 reads the 64 bits as a signed number, which a BIGINT holds.
-    public string RowHash(IReadOnlyList<string> columns) => $"CAST(CONV({RowHashHex(columns)}, 16, -10) AS SIGNED)";
+    public string RowHash(IReadOnlyList<string> columns, string? alias = null) =>
+        $"CAST(CONV({RowHashHex(alias is null ? columns : columns.Select(c => $"{alias}.{c}").ToList())}, 16, -10) AS SIGNED)";
 
     // The first 64 bits (16 hex digits) of the MD5 of the row's columns, each written as its length in bytes (-1 for NULL)
     // then its text: a length-prefixed encoding, so no value can be mistaken for another or for a separator, whatever bytes

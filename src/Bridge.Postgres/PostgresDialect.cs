@@ -269,7 +269,8 @@ public sealed class PostgresDialect : IEngineDialect
     // writing transaction's id (xmin; kept by VACUUM FREEZE). The row's id and xmin, packed into 64 bits and hashed to 64
     // bits, change with any write: reading xmin costs a fraction of hashing the row's text (a tenth, on dns_record), and a
     // sum of these hashes cannot be balanced by a late commit the way a sum of plain xmins could. The columns are not needed.
-    public string RowHash(IReadOnlyList<string> columns) => "hashint8extended((id::bigint << 32) | xmin::text::bigint, 0)";
+    public string RowHash(IReadOnlyList<string> columns, string? alias = null) =>
+        alias is null ? "hashint8extended((id::bigint << 32) | xmin::text::bigint, 0)" : $"hashint8extended(({alias}.id::bigint << 32) | {alias}.xmin::text::bigint, 0)";
 
     public string TryLockSql => "SELECT pg_try_advisory_lock(7319815573493473)";
 

@@ -104,11 +104,11 @@ public interface IEngineDialect
     string ContentHashSql(string table, IReadOnlyList<string> columns);
 
     /// <summary>
-    /// An expression over a row (its <paramref name="columns"/>, unqualified) giving a signed 64-bit BIGINT, computed by the
-    /// server, that changes, but for a 2^-64 chance, with any write to the row: PostgreSQL hashes the row's id and version
-    /// (xmin); MariaDB, which has no row version to read, hashes the columns' values.
+    /// An expression over a row (its <paramref name="columns"/>, qualified by <paramref name="alias"/> when given) giving a
+    /// signed 64-bit BIGINT, computed by the server, that changes, but for a 2^-64 chance, with any write to the row:
+    /// PostgreSQL hashes the row's id and version (xmin); MariaDB, which has no row version to read, hashes the columns' values.
     /// </summary>
-    string RowHash(IReadOnlyList<string> columns);
+    string RowHash(IReadOnlyList<string> columns, string? alias = null);
 
     /// <summary>Removes every password from a connection string, for messages.</summary>
     string Describe(string connectionString);

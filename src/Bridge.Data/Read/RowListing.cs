@@ -32,10 +32,7 @@ public static class RowListing
                 var intParent = reader.GetFieldType(1) == typeof(int);
                 while (await reader.ReadAsync(ct))
                 {
-                    rows[reader.GetInt32(0)] = new RowMark(
-                        intParent ? reader.GetInt32(1) : Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
-                        reader.GetInt64(2),
-                        reader.IsDBNull(3) ? null : reader.GetString(3).TrimEnd('.').ToLowerInvariant());
+                    rows[reader.GetInt32(0)] = Mark(reader, 1, intParent);
                 }
             }
         }
@@ -47,6 +44,21 @@ public static class RowListing
     /// The listing's SELECT of <paramref name="table"/>, without a WHERE clause: id, parent id (0 for none), row hash, and for a
     /// parent table the key its children are read through (NULL for others).
     /// </summary>
-    public static string Select(IEngineDialect dialect, BlechTable table) =>
-        $"SELECT id, {table.ParentColumn ?? "0"}, {dialect.RowHash(table.Columns)}, {table.KeyColumn ?? "NULL"} FROM {table.Name}";
+    public static string Select(IEngineDialect dialect, BlechTable table) => $"SELECT id, {string.Join(", ", MarkColumns(dialect, table))} FROM {table.Name}";
+
+    /// <summary>
+    /// What a listing reads of a row besides its id: parent id (0 for none), row hash, and for a parent table the key its
+    /// children are read through (NULL for others); qualified by <paramref name="alias"/> when given.
+    /// </summary>
+    public static string[] MarkColumns(IEngineDialect dialect, BlechTable table, string? alias = null)
+    {
+        var prefix = alias is null ? string.Empty : alias + ".";
+        return [table.ParentColumn is { } parent ? prefix + parent : "0", dialect.RowHash(table.Columns, alias), table.KeyColumn is { } key ? prefix + key : "NULL"];
+    }
+
+    /// <summary>The row's mark from the <see cref="MarkColumns"/> read at <paramref name="first"/> and after.</summary>
+    public static RowMark Mark(DbDataReader reader, int first, bool intParent) => new(
+        intParent ? reader.GetInt32(first) : Convert.ToInt32(reader.GetValue(first), System.Globalization.CultureInfo.InvariantCulture),
+        reader.GetInt64(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2).TrimEnd('.').ToLowerInvariant());
 }

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using Bridge.Core.Incremental;
 using Bridge.Core.Model;
+using Bridge.Data.Engine;
 
 namespace Bridge.Data.Read;
 
@@ -14,8 +16,23 @@ public static class SnapshotReader
     /// Reads Blech's rows; with <paramref name="only"/>, of each kind only the rows with the ids it lists (a kind it maps to
     /// null is read whole). The server and address tables are always read whole.
     /// </summary>
-    public static async Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct, Run.RunProgress? progress = null,
-        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null)
+    public static Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct, Run.RunProgress? progress = null,
+        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null) =>
+        ReadAsync(connection, transaction, ct, progress, only, listing: null);
+
+    /// <summary>
+    /// Reads every row, and lists each as <see cref="RowListing"/> would, in the same statements: a run that compares everything
+    /// scans each table once, not once to list it and again to read it.
+    /// </summary>
+    public static async Task<(BlechSnapshot Snapshot, Listing Listing)> ReadListedAsync(DbConnection connection, DbTransaction transaction, IEngineDialect dialect,
+        CancellationToken ct, Run.RunProgress? progress = null)
+    {
+        var listing = new Listing();
+        return (await ReadAsync(connection, transaction, ct, progress, only: null, (dialect, listing)), listing);
+    }
+
+    private static async Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct, Run.RunProgress? progress,
+        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only, (IEngineDialect Dialect, Listing Into)? listing)
     {
         // Each row read is counted for the progress lines of a long run.
         Func<DbDataReader, T> Counted<T>(Func<DbDataReader, T> map) => progress is null ? map : r =>
@@ -24,8 +41,26 @@ public static class SnapshotReader
             return map(r);
         };
 
-        Task<List<T>> RowsAsync<T>(ObjectKind kind, Func<DbDataReader, T> map, CancellationToken token) =>
-            FilteredAsync(connection, transaction, Schema.BlechTables.Of(kind).Select(), "t.id", only is null ? null : only[kind], map, token);
+        Task<List<T>> RowsAsync<T>(ObjectKind kind, Func<DbDataReader, T> map, CancellationToken token)
+        {
+            var table = Schema.BlechTables.Of(kind);
+            var ids = only is null ? null : only[kind];
+            if (listing is not var (dialect, into))
+            {
+                return FilteredAsync(connection, transaction, table.Select(), "t.id", ids, map, token);
+            }
+
+            // The listing's columns follow the row's own.
+            var marks = into[kind];
+            var first = table.Columns.Count;
+            bool? intParent = null;
+            return FilteredAsync(connection, transaction, table.Select(RowListing.MarkColumns(dialect, table, "t")), "t.id", ids, r =>
+            {
+                intParent ??= r.GetFieldType(first) == typeof(int);
+                marks[r.GetInt32(0)] = RowListing.Mark(r, first, intParent.Value);
+                return map(r);
+            }, token);
+        }
 
         var server = await Query.ListAsync(connection, transaction, "SELECT main_ip, hostname FROM server ORDER BY id", r => (MainIp: r.GetString(0), Hostname: r.GetString(1)), ct);
         var ips = await Query.ListAsync(connection, transaction, "SELECT address FROM ip_address ORDER BY id", r => r.GetString(0), ct);

@@ -203,8 +203,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         Progress?.Enter($"reading the {peer.Role}");
         request.OnPeerRead?.Invoke();
 
-        // The peer's snapshot stays open while the standby's listing is compared with it, so that its rows are read as listed.
-        // Both sides list their rows at the same time, each on its own connection.
+        // The peer's snapshot stays open from its listing to the read of its rows, so that its rows are read as listed.
         await using var peerConnection = peer.Dialect.CreateConnection(peer.ConnectionString);
         await using var peerTx = await OnSide(peer, async () =>
         {
@@ -217,51 +216,24 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await connection.OpenAsync(ct);
             return request.DryRun ? await local.Dialect.BeginSnapshotAsync(connection, ct) : await local.Dialect.BeginApplyAsync(connection, ct);
         });
-        var listing = Stopwatch.StartNew();
-        long peerMs = 0, pairsMs = 0, localMs = 0;
-
-        // The stored pairs are Bridge's own state, written only by runs holding the run lock this one holds: they need not be
-        // read inside the standby's snapshot, so a connection of their own reads them while the standby lists its rows. (Even
-        // read late, a pair can only send more rows to the full compare: it is trusted only where both hashes still match.)
-        var pairsRead = OnSide(local, async () =>
+        // A resync, or no compare of everything on record (or too old a one), compares everything whatever the listings would
+        // say: nothing is listed first, and the peer's listing (for the pairs and its fingerprint) comes with the read of its rows.
+        var everything = Everything(request, request.Full ? null : await OnSide(local, async () =>
         {
-            await using var pairsConnection = local.Dialect.CreateConnection(local.ConnectionString);
-            await pairsConnection.OpenAsync(ct);
-            var stored = await PairStore.ReadAsync(pairsConnection, null, ct);
-            pairsMs = listing.ElapsedMilliseconds;
-            return stored;
-        });
-        var peerListed = OnSide(peer, async () =>
-        {
-            var rows = await RowListing.ReadAsync(peerConnection, peerTx, peer.Dialect, ct);
-            peerMs = listing.ElapsedMilliseconds;
-            return (rows, await Fingerprint.ContextAsync(peerConnection, peerTx, peer.Dialect, ct));
-        });
-        var localListed = OnSide(local, async () =>
-        {
-            // A promote that committed since this attempt read the role (say, while the peer did not answer) makes this machine
-            // the active one: nothing may be pulled into it. The retry takes the active machine's path.
-            if ((await RoleStore.ReadRoleAsync(connection, tx, ct)).IsActive)
-            {
-                throw new ConcurrentChangeException($"this machine was promoted while the run was starting; nothing pulled from the {peer.Role}");
-            }
-
-            var started = listing.ElapsedMilliseconds;
-            var rows = await RowListing.ReadAsync(connection, tx, local.Dialect, ct);
-            localMs = listing.ElapsedMilliseconds - started;
-            return (rows, await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct));
-        });
-        await Task.WhenAll(pairsRead, peerListed, localListed);
-        var listed = $"{peerMs} ms for the {peer.Role}, {localMs} ms for the {local.Role}, pairs {pairsMs} ms";
-        var (peerListing, peerContext) = await peerListed;
-        var (localListing, localContext) = await localListed;
-        var pairs = await pairsRead;
+            await using var stateConnection = local.Dialect.CreateConnection(local.ConnectionString);
+            await stateConnection.OpenAsync(ct);
+            return await PairStore.ComparedAtAsync(stateConnection, null, ct);
+        }));
+        var (pairs, peerListing, localListing, peerContext, localContext, listed) = everything is null
+            ? await ListAsync(peerConnection, peerTx, connection, tx, ct)
+            : (null, new Listing(), new Listing(), await OnSide(peer, () => Fingerprint.ContextAsync(peerConnection, peerTx, peer.Dialect, ct)),
+                await OnSide(local, () => StandbyContextAsync(connection, tx, ct)), string.Empty);
 
         return await OnSide(local, async () =>
         {
             var state = new StateStore(local.Dialect);
             var compareContext = peerContext + "|" + localContext;
-            var changes = Changes(request, pairs, compareContext, peerListing, localListing, listed);
+            var changes = everything is null ? Changes(request, pairs, compareContext, peerListing, localListing, listed) : Compared(everything);
 
             // Both machines' rows are read at the same time, each on its own connection; the log says the peer's, then the
             // standby's, each with its own time.
@@ -269,7 +241,16 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             long peerReadMs = 0, localReadMs = 0;
             var peerRead = OnSide(peer, async () =>
             {
-                var snapshot = await SnapshotReader.ReadAsync(peerConnection, peerTx, ct, Progress, changes?.Peer);
+                BlechSnapshot snapshot;
+                if (everything is null)
+                {
+                    snapshot = await SnapshotReader.ReadAsync(peerConnection, peerTx, ct, Progress, changes?.Peer);
+                }
+                else
+                {
+                    (snapshot, peerListing) = await SnapshotReader.ReadListedAsync(peerConnection, peerTx, peer.Dialect, ct, Progress);
+                }
+
                 var fingerprint = await Fingerprint.FromListingAsync(peerConnection, peerTx, peer.Dialect, peerListing, ct);
 
                 // What the peer's own last sync from this machine left out (when it was the standby): never copied there.
@@ -396,6 +377,73 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         });
     }
 
+    // Both machines list their rows at the same time, each on its own connection, while a connection of its own reads the
+    // stored pairs.
+    private async Task<(PairState? Pairs, Listing Peer, Listing Local, string PeerContext, string LocalContext, string Listed)> ListAsync(
+        DbConnection peerConnection, DbTransaction peerTx, DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        var listing = Stopwatch.StartNew();
+        long peerMs = 0, pairsMs = 0, localMs = 0;
+
+        // The stored pairs are Bridge's own state, written only by runs holding the run lock this one holds: they need not be
+        // read inside the standby's snapshot, so a connection of their own reads them while the standby lists its rows. (Even
+        // read late, a pair can only send more rows to the full compare: it is trusted only where both hashes still match.)
+        var pairsRead = OnSide(local, async () =>
+        {
+            await using var pairsConnection = local.Dialect.CreateConnection(local.ConnectionString);
+            await pairsConnection.OpenAsync(ct);
+            var stored = await PairStore.ReadAsync(pairsConnection, null, ct);
+            pairsMs = listing.ElapsedMilliseconds;
+            return stored;
+        });
+        var peerListed = OnSide(peer, async () =>
+        {
+            var rows = await RowListing.ReadAsync(peerConnection, peerTx, peer.Dialect, ct);
+            peerMs = listing.ElapsedMilliseconds;
+            return (rows, await Fingerprint.ContextAsync(peerConnection, peerTx, peer.Dialect, ct));
+        });
+        var localListed = OnSide(local, async () =>
+        {
+            var context = await StandbyContextAsync(connection, tx, ct);
+            var started = listing.ElapsedMilliseconds;
+            var rows = await RowListing.ReadAsync(connection, tx, local.Dialect, ct);
+            localMs = listing.ElapsedMilliseconds - started;
+            return (rows, context);
+        });
+        await Task.WhenAll(pairsRead, peerListed, localListed);
+        var (peerListing, peerContext) = await peerListed;
+        var (localListing, localContext) = await localListed;
+        return (await pairsRead, peerListing, localListing, peerContext, localContext,
+            $"{peerMs} ms for the {peer.Role}, {localMs} ms for the {local.Role}, pairs {pairsMs} ms");
+    }
+
+    // The standby's context (its server and address tables), once it is sure to be still the standby: a promote that committed
+    // since this attempt read the role (say, while the peer did not answer) makes this machine the active one, and nothing may
+    // be pulled into it. The retry takes the active machine's path.
+    private async Task<string> StandbyContextAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        if ((await RoleStore.ReadRoleAsync(connection, tx, ct)).IsActive)
+        {
+            throw new ConcurrentChangeException($"this machine was promoted while the run was starting; nothing pulled from the {peer.Role}");
+        }
+
+        return await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct);
+    }
+
+    // Why this run compares everything before anything is listed (null: the listings decide): a resync, no compare of everything
+    // on record, or too old a one.
+    private static string? Everything(SyncRequest request, DateTime? comparedAt) =>
+        request.Full ? "a resync compares everything"
+        : comparedAt is not { } at ? "no record of a compare of everything yet"
+        : DateTime.UtcNow - at >= request.FullCompareEvery ? $"the last compare of everything is older than {request.FullCompareEvery.TotalHours:0.##} h"
+        : null;
+
+    private ChangeSet? Compared(string why)
+    {
+        logger.LogInformation("Comparing everything: {Why}", why);
+        return null;
+    }
+
     // Both fingerprints as stored after the last successful sync: nothing changed on either side, nothing to read; unless the
     // last compare of everything is older than the configured age, which then runs whatever the fingerprints say.
     private async Task<bool> NothingChangedAsync(TimeSpan fullCompareEvery, CancellationToken ct)
@@ -487,26 +535,10 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
     // older than the configured age, or most rows changed anyway), else the rows the pairs say changed and what places them.
     private ChangeSet? Changes(SyncRequest request, PairState? pairs, string context, Listing peerListing, Listing localListing, string listed)
     {
-        string why;
-        if (request.Full)
+        var why = Everything(request, pairs?.ComparedAt) ?? (pairs!.Context != context ? "the server or address table changed on one machine" : null);
+        if (why is null)
         {
-            why = "a resync compares everything";
-        }
-        else if (pairs is null)
-        {
-            why = "no record of a compare of everything yet";
-        }
-        else if (pairs.Context != context)
-        {
-            why = "the server or address table changed on one machine";
-        }
-        else if (DateTime.UtcNow - pairs.ComparedAt >= request.FullCompareEvery)
-        {
-            why = $"the last compare of everything is older than {request.FullCompareEvery.TotalHours:0.##} h";
-        }
-        else
-        {
-            var changes = ChangeSet.Find(peerListing, localListing, pairs.Pairs);
+            var changes = ChangeSet.Find(peerListing, localListing, pairs!.Pairs);
             var total = peerListing.Total + localListing.Total;
             var toRead = changes.ToRead(peerListing, localListing);
             if (toRead * 2 <= total)
@@ -518,8 +550,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             why = $"{toRead} of {total} rows to read";
         }
 
-        logger.LogInformation("Comparing everything: {Why}", why);
-        return null;
+        return Compared(why);
     }
 
     // A plan made from the rows read is whole but for what it could not see: the counts (for the guard and the report) are the

@@ -17,12 +17,13 @@ public sealed record BlechTable(string Name, IReadOnlyList<BulkColumn> Fields, O
 
     /// <summary>
     /// The reader's SELECT (no WHERE clause; the table is <c>t</c>): every column in the description's order, the parent's id
-    /// replaced by the parent's key column, joined in (<c>site.client_id</c> is read as <c>client.login</c>).
+    /// replaced by the parent's key column, joined in (<c>site.client_id</c> is read as <c>client.login</c>), then the
+    /// <paramref name="extra"/> expressions.
     /// </summary>
-    public string Select()
+    public string Select(params string[] extra)
     {
         var parent = Parent is null ? null : BlechTables.Named(Parent);
-        var columns = Columns.Select(c => c == ParentColumn && parent is not null ? $"p.{parent.KeyColumn}" : $"t.{c}");
+        var columns = Columns.Select(c => c == ParentColumn && parent is not null ? $"p.{parent.KeyColumn}" : $"t.{c}").Concat(extra);
         var from = parent is null ? $"{Name} t" : $"{Name} t JOIN {parent.Name} p ON p.id = t.{ParentColumn}";
         return $"SELECT {string.Join(", ", columns)} FROM {from}";
     }
