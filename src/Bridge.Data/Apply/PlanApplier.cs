@@ -208,6 +208,10 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
             }
         }
 
+        // A child written means its parent's file is written again: a regen_queue row for each parent of the items.
+        void QueueParents(List<SyncItem> items, ObjectKind parentKind, string type) =>
+            queue.UnionWith(items.Select(i => i.ParentKey!).Distinct(StringComparer.Ordinal).Select(parent => (type, (int?)Id(parentKind, parent), "write")));
+
         // Inserts, parents first; a parent's new id comes back for its children and its regen_queue row.
         var clients = Of(ObjectKind.Client, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (clients.Count > 0)
@@ -248,7 +252,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         var records = Of(ObjectKind.Record, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (records.Count > 0)
         {
-            queue.UnionWith(records.Select(i => i.ParentKey!).Distinct(StringComparer.Ordinal).Select(zone => ("zone", (int?)Id(ObjectKind.Zone, zone), "write")));
+            QueueParents(records, ObjectKind.Zone, "zone");
             var newIds = await sql.InsertReturningIdsAsync("dns_record", BlechColumns.RecordInsert,
                 Rows(records, i =>
                 {
@@ -277,7 +281,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         var mailboxes = Of(ObjectKind.Mailbox, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (mailboxes.Count > 0)
         {
-            queue.UnionWith(mailboxes.Select(i => i.ParentKey!).Distinct(StringComparer.Ordinal).Select(domain => ("mail", (int?)Id(ObjectKind.MailDomain, domain), "write")));
+            QueueParents(mailboxes, ObjectKind.MailDomain, "mail");
             var newIds = await sql.InsertReturningIdsAsync("mailbox", BlechColumns.MailboxInsert,
                 Rows(mailboxes, i =>
                 {
@@ -291,7 +295,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         var aliases = Of(ObjectKind.Alias, PlanAction.Insert).Select(s => s.Source!).ToList();
         if (aliases.Count > 0)
         {
-            queue.UnionWith(aliases.Select(i => i.ParentKey!).Distinct(StringComparer.Ordinal).Select(domain => ("mail", (int?)Id(ObjectKind.MailDomain, domain), "write")));
+            QueueParents(aliases, ObjectKind.MailDomain, "mail");
             var newIds = await sql.InsertReturningIdsAsync("mail_alias", BlechColumns.AliasInsert,
                 Rows(aliases, i =>
                 {

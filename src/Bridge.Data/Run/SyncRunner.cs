@@ -195,9 +195,15 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         }
 
         var timer = Stopwatch.StartNew();
-        if (!request.Full && await NothingChangedAsync(request.FullCompareEvery, ct))
+        DateTime? comparedAt = null;
+        if (!request.Full)
         {
-            return await OnSide(local, () => NoChangeAsync(request, started, ct));
+            bool nothing;
+            (nothing, comparedAt) = await NothingChangedAsync(request.FullCompareEvery, ct);
+            if (nothing)
+            {
+                return await OnSide(local, () => NoChangeAsync(request, started, ct));
+            }
         }
 
         Progress?.Enter($"reading the {peer.Role}");
@@ -218,12 +224,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         });
         // A resync, or no compare of everything on record (or too old a one), compares everything whatever the listings would
         // say: nothing is listed first, and the peer's listing (for the pairs and its fingerprint) comes with the read of its rows.
-        var everything = Everything(request, request.Full ? null : await OnSide(local, async () =>
-        {
-            await using var stateConnection = local.Dialect.CreateConnection(local.ConnectionString);
-            await stateConnection.OpenAsync(ct);
-            return await PairStore.ComparedAtAsync(stateConnection, null, ct);
-        }));
+        var everything = Everything(request, comparedAt);
         var (pairs, peerListing, localListing, peerContext, localContext, listed) = everything is null
             ? await ListAsync(peerConnection, peerTx, connection, tx, ct)
             : (null, new Listing(), new Listing(), await OnSide(peer, () => Fingerprint.ContextAsync(peerConnection, peerTx, peer.Dialect, ct)),
@@ -446,25 +447,28 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     // Both fingerprints as stored after the last successful sync: nothing changed on either side, nothing to read; unless the
     // last compare of everything is older than the configured age, which then runs whatever the fingerprints say.
-    private async Task<bool> NothingChangedAsync(TimeSpan fullCompareEvery, CancellationToken ct)
+    // Also says when everything was last compared (null: never), which decides how the run reads when something changed.
+    private async Task<(bool Nothing, DateTime? ComparedAt)> NothingChangedAsync(TimeSpan fullCompareEvery, CancellationToken ct)
     {
         // What is stored first (two small reads): with no compare of everything yet, or too old a one, the run compares everything
         // anyway, and neither machine's tables need hashing for it. A peer that cannot be reached then fails the read that follows,
         // and the retry reads this machine's role again (it may have been promoted meanwhile).
         await using var connection = local.Dialect.CreateConnection(local.ConnectionString);
-        var (storedPeer, storedLocal) = await OnSide(local, async () =>
+        var (comparedAt, storedPeer, storedLocal) = await OnSide(local, async () =>
         {
             await connection.OpenAsync(ct);
-            if (await PairStore.ComparedAtAsync(connection, null, ct) is not { } comparedAt || DateTime.UtcNow - comparedAt >= fullCompareEvery)
+            var at = await PairStore.ComparedAtAsync(connection, null, ct);
+            if (at is null || DateTime.UtcNow - at >= fullCompareEvery)
             {
-                return (null, null);
+                return (at, null, null);
             }
 
-            return await StateStore.ReadFingerprintsAsync(connection, null, ct);
+            var (p, l) = await StateStore.ReadFingerprintsAsync(connection, null, ct);
+            return (at, p, l);
         });
         if (storedPeer is null || storedLocal is null)
         {
-            return false;
+            return (false, comparedAt);
         }
 
         // Both servers hash their tables at the same time. The peer's answer is awaited even when the standby's already says
@@ -476,7 +480,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             return await Fingerprint.ReadAsync(peerConnection, null, peer.Dialect, ct);
         });
         var localNow = await OnSide(local, () => Fingerprint.ReadAsync(connection, null, local.Dialect, ct));
-        return await peerNow == storedPeer && localNow == storedLocal;
+        return (await peerNow == storedPeer && localNow == storedLocal, comparedAt);
     }
 
     private async Task<SyncOutcome> NoChangeAsync(SyncRequest request, DateTime started, CancellationToken ct)
