@@ -199,7 +199,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         if (!request.Full)
         {
             bool nothing;
-            (nothing, comparedAt) = await NothingChangedAsync(request.FullCompareEvery, ct);
+            (nothing, comparedAt) = await NothingChangedAsync(request, ct);
             if (nothing)
             {
                 return await OnSide(local, () => NoChangeAsync(request, started, ct));
@@ -448,7 +448,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
     // Both fingerprints as stored after the last successful sync: nothing changed on either side, nothing to read; unless the
     // last compare of everything is older than the configured age, which then runs whatever the fingerprints say.
     // Also says when everything was last compared (null: never), which decides how the run reads when something changed.
-    private async Task<(bool Nothing, DateTime? ComparedAt)> NothingChangedAsync(TimeSpan fullCompareEvery, CancellationToken ct)
+    private async Task<(bool Nothing, DateTime? ComparedAt)> NothingChangedAsync(SyncRequest request, CancellationToken ct)
     {
         // What is stored first (two small reads): with no compare of everything yet, or too old a one, the run compares everything
         // anyway, and neither machine's tables need hashing for it. A peer that cannot be reached then fails the read that follows,
@@ -458,7 +458,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         {
             await connection.OpenAsync(ct);
             var at = await PairStore.ComparedAtAsync(connection, null, ct);
-            if (at is null || DateTime.UtcNow - at >= fullCompareEvery)
+            if (Everything(request, at) is not null)
             {
                 return (at, null, null);
             }
