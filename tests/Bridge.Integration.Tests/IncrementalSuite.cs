@@ -120,7 +120,7 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         var upgraded = await SyncAsync();
 
         Assert.That(upgraded.Stderr, Does.Contain("Comparing everything: no record of a compare of everything yet"), upgraded.ToString());
-        Assert.That(await P.Dale.ScalarAsync<long>("SELECT MAX(version) FROM bridge.schema_version"), Is.EqualTo(6));
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT MAX(version) FROM bridge.schema_version"), Is.EqualTo(Dialect(P.DaleServer).StateMigrations.Count));
         await ExpectEqualAsync("the sync after the upgrade");
         await P.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/upgraded-again' WHERE domain = '{SampleData.SiteDomain(2)}'");
         Assert.That(Reading(await SyncAsync()).Read, Is.InRange(1, 20), "incremental again");
@@ -210,6 +210,98 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
 
         Assert.That(snapshot.TotalObjects, Is.EqualTo(plain.TotalObjects));
         Assert.That(snapshot.Records.Select(r => (r.Id, r.Ttl, r.Data)), Is.EqualTo(plain.Records.Select(r => (r.Id, r.Ttl, r.Data))));
+    }
+
+    [Test]
+    public async Task ASyncWritesOnlyItsChangesBesideThePartsAndTheyAddUpToWhatAResyncWrites()
+    {
+        var parts = await PartsAsync();
+        await P.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/delta' WHERE domain = '{SampleData.SiteDomain(7)}'");
+        await P.Chip.AddRecordAsync(new RecordSpec(SampleData.SiteDomain(12) + ".", "delta", "A", PairAddresses.V));
+        await P.Dale.ExecuteAsync("DELETE FROM mail_alias WHERE source = 'postmaster' AND mail_domain_id = (SELECT id FROM mail_domain WHERE domain = 'mail03.example')");
+        Reading(await SyncAsync());
+        await P.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/delta-again' WHERE domain = '{SampleData.SiteDomain(7)}'");
+        await P.Chip.ExecuteAsync($"DELETE FROM dns_record WHERE name = 'delta'");
+        Reading(await SyncAsync());
+        await ExpectEqualAsync("two incremental syncs");
+
+        Assert.That(await PartsAsync(), Is.EqualTo(parts), "no part written again");
+        Assert.That(await P.Dale.ScalarAsync<long>($"SELECT COUNT(*) FROM bridge.row_pair_delta WHERE kind = {(int)ObjectKind.Site}"), Is.EqualTo(1));
+        var incremental = await StoredPairsAsync();
+
+        var resync = await SyncAsync("resync");
+        Assert.That(resync.Stderr, Does.Contain("Comparing everything"), resync.ToString());
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM bridge.row_pair_delta"), Is.Zero, "a compare of everything writes the parts whole");
+        foreach (var kind in ObjectKinds.All)
+        {
+            Assert.That(incremental.Pairs[kind], Is.EquivalentTo((await StoredPairsAsync()).Pairs[kind]), kind.ToString());
+        }
+    }
+
+    [Test]
+    public async Task ChangesPastTheirShareAreFoldedIntoTheParts()
+    {
+        // Bridge folds a kind's changes into its parts once they pass an eighth of them; here the limit is set to none.
+        var stored = await StoredPairsAsync();
+        var site = stored.Pairs[ObjectKind.Site][0];
+        var dialect = Dialect(P.DaleServer);
+        await using (var connection = dialect.CreateConnection(P.DaleServer.ConnectionStringFor("blech")))
+        {
+            await connection.OpenAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            await new PairStore(dialect) { CompactAbove = 0 }.WriteAsync(connection, tx, stored,
+                ObjectKinds.All.ToDictionary(k => k, k => (List<int>?)(k == ObjectKind.Site ? [site.PeerId] : [])),
+                ObjectKinds.All.ToDictionary(k => k, k => k == ObjectKind.Site ? new List<RowPair> { site with { LocalHash = 42 } } : []),
+                stored.ComparedAt, stored.Context, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM bridge.row_pair_delta"), Is.Zero);
+        var folded = await StoredPairsAsync();
+        Assert.That(folded.Pairs[ObjectKind.Site], Is.EquivalentTo(stored.Pairs[ObjectKind.Site].Select(p => p.PeerId == site.PeerId ? p with { LocalHash = 42 } : p)));
+        Assert.That(folded.Pairs[ObjectKind.Zone], Is.EquivalentTo(stored.Pairs[ObjectKind.Zone]));
+    }
+
+    [Test]
+    public async Task StoredChangesThatAreNotWholeIdsAreNotTrusted()
+    {
+        await P.Chip.ExecuteAsync($"UPDATE site SET php_version = '8.2' WHERE domain = '{SampleData.SiteDomain(5)}'");
+        Reading(await SyncAsync());
+        await P.Dale.ExecuteAsync(P.DaleServer.Engine == BlechEngine.Postgres
+            ? "UPDATE bridge.row_pair_delta SET gone = substring(gone from 1 for 3)"
+            : "UPDATE bridge.row_pair_delta SET gone = SUBSTRING(gone, 1, 3)");
+        await P.Chip.ExecuteAsync($"UPDATE site SET php_version = '8.4' WHERE domain = '{SampleData.SiteDomain(5)}'");
+
+        var run = await SyncAsync();
+
+        Assert.That(run.Stderr, Does.Contain("Comparing everything: no record of a compare of everything yet"), run.ToString());
+        await ExpectEqualAsync("a sync that did not trust the stored changes");
+    }
+
+    private async Task<PairState> StoredPairsAsync()
+    {
+        await using var connection = Dialect(P.DaleServer).CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
+        await connection.OpenAsync();
+        var stored = await PairStore.ReadAsync(connection, null, CancellationToken.None);
+        Assert.That(stored, Is.Not.Null, "the stored pairs");
+        return stored!;
+    }
+
+    private async Task<List<string>> PartsAsync()
+    {
+        await using var connection = Dialect(P.DaleServer).CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT kind, part, pairs FROM bridge.row_pair_part ORDER BY kind, part";
+        await using var reader = await command.ExecuteReaderAsync();
+        var parts = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            parts.Add($"{reader.GetInt32(0)}/{reader.GetInt32(1)}: {Convert.ToHexString((byte[])reader.GetValue(2))}");
+        }
+
+        Assert.That(parts, Is.Not.Empty);
+        return parts;
     }
 
     // Sets the stored standby hash of the site's pair to the hash its row has now, so that the pair claims it is unchanged.

@@ -15,16 +15,27 @@ internal sealed record OriginRow(DateTime At, string Context);
 public sealed record PairState(DateTime ComparedAt, string Context, IReadOnlyDictionary<ObjectKind, IReadOnlyList<RowPair>> Pairs)
 {
     public int Count => Pairs.Values.Sum(p => p.Count);
+
+    /// <summary>How each kind's pairs are stored (base and changes since), for the next write; a kind missing has no changes stored.</summary>
+    public IReadOnlyDictionary<ObjectKind, StoredPairs> Stored { get; init; } = new Dictionary<ObjectKind, StoredPairs>();
 }
 
 /// <summary>
-/// Reads and writes <c>bridge.row_pair_part</c> and <c>bridge.row_pair_origin</c> (state version 6). The pairs of a kind are
-/// stored in parts by peer id (<see cref="IdsPerPart"/> ids a part), each part one row of packed pairs: a compare of everything
-/// writes a few hundred rows instead of one per Blech row, and a sync that changes a few rows rewrites only their parts.
+/// Reads and writes <c>bridge.row_pair_part</c>, <c>bridge.row_pair_delta</c> and <c>bridge.row_pair_origin</c> (state
+/// version 7). The pairs of a kind are stored in parts by peer id (<see cref="IdsPerPart"/> ids a part), each part one row of
+/// packed pairs, written whole by a compare of everything: a few hundred rows instead of one per Blech row. What later syncs
+/// change goes to one row per kind (<see cref="StoredPairs"/>: the peer ids whose part pair no longer holds, the pairs that
+/// replace them), so that a sync that changes 1% of the rows, spread over every part, writes that 1% and not every part; the
+/// parts are written whole again when the changes grow past <see cref="CompactShare"/> of them.
 /// </summary>
 public sealed class PairStore(IEngineDialect dialect)
 {
+    // The parts came with state version 6, the changes beside them with 7 (a diff, which writes nothing, may meet a state of 6).
     private const int Version = 6;
+    private const int DeltaVersion = 7;
+
+    /// <summary>Above this share of a kind's part pairs (and at least one part's worth), its changes are folded into its parts.</summary>
+    public const double CompactShare = 0.125;
 
     /// <summary>How many consecutive peer ids share one stored part.</summary>
     public const int IdsPerPart = 4096;
@@ -33,10 +44,16 @@ public sealed class PairStore(IEngineDialect dialect)
 
     private static readonly BulkColumn[] PartColumns = [new("kind", ColumnType.Int), new("part", ColumnType.Int), new("pairs", ColumnType.Bytes)];
 
+    private static readonly BulkColumn[] DeltaColumns = [new("kind", ColumnType.Int), new("gone", ColumnType.Bytes), new("pairs", ColumnType.Bytes)];
+
+    /// <summary>How many changed pairs (gone ids and changed pairs, see <see cref="StoredPairs.ChangeCount"/>) a kind may hold before they are folded into its parts; null: <see cref="CompactShare"/> of its part pairs, at least <see cref="IdsPerPart"/>.</summary>
+    public int? CompactAbove { get; init; }
+
     /// <summary>The stored pairs; null when there are none yet (no state, an older state, or no compare of everything yet).</summary>
     public static async Task<PairState?> ReadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
-        if (await StateStore.VersionAsync(connection, transaction, ct) < Version)
+        var version = await StateStore.VersionAsync(connection, transaction, ct);
+        if (version < Version)
         {
             return null;
         }
@@ -71,8 +88,43 @@ public sealed class PairStore(IEngineDialect dialect)
             }
         }
 
+        await reader.DisposeAsync();
+        var stored = ObjectKinds.All.ToDictionary(k => k, k => new StoredPairs(pairs[k], new HashSet<int>(), []));
+        if (version >= DeltaVersion)
+        {
+            await using var deltas = connection.CreateCommand();
+            deltas.Transaction = transaction;
+            deltas.CommandText = "SELECT kind, gone, pairs FROM bridge.row_pair_delta";
+            await using var deltaReader = await deltas.ExecuteReaderAsync(ct);
+            while (await deltaReader.ReadAsync(ct))
+            {
+                // Changes that are not whole ids and pairs, or a changed pair whose id is not gone from the parts, were not
+                // written by Bridge: no pair is trusted then, as for a part.
+                var kind = (ObjectKind)deltaReader.GetInt32(0);
+                if (!Enum.IsDefined(kind))
+                {
+                    continue;
+                }
+
+                var changed = new List<RowPair>();
+                if (UnpackIds((byte[])deltaReader.GetValue(1)) is not { } gone || !TryUnpack((byte[])deltaReader.GetValue(2), null, changed))
+                {
+                    return null;
+                }
+
+                stored[kind] = new StoredPairs(pairs[kind], gone, changed);
+                if (!stored[kind].IsWhole)
+                {
+                    return null;
+                }
+            }
+        }
+
         return new PairState(DateTime.SpecifyKind(origin[0].At, DateTimeKind.Utc), origin[0].Context,
-            pairs.ToDictionary(p => p.Key, p => (IReadOnlyList<RowPair>)p.Value));
+            stored.ToDictionary(p => p.Key, p => (IReadOnlyList<RowPair>)(p.Value.ChangeCount == 0 ? pairs[p.Key] : p.Value.Pairs())))
+        {
+            Stored = stored,
+        };
     }
 
     /// <summary>When everything was last compared; null when never (or no state of this version yet).</summary>
@@ -90,44 +142,61 @@ public sealed class PairStore(IEngineDialect dialect)
     /// <summary>
     /// Replaces the pairs of <paramref name="drop"/> (peer ids by kind; null: every pair of that kind) with <paramref name="add"/>,
     /// and records the origin: <paramref name="comparedAt"/> is when everything was last compared. <paramref name="stored"/> is
-    /// what the pairs were before (as read at the start of the run, which held the run lock since): a kind with a drop list
-    /// rewrites only the parts that hold a dropped or added peer id, from those.
+    /// what the pairs were before (as read at the start of the run, which held the run lock since). A kind with a drop list
+    /// rewrites only its changes since its parts were written (<see cref="StoredPairs"/>), or, once those pass
+    /// <see cref="CompactAbove"/>, its parts whole with no changes beside them; a kind dropped whole is written whole.
     /// </summary>
     public async Task WriteAsync(DbConnection connection, DbTransaction transaction, PairState? stored, IReadOnlyDictionary<ObjectKind, List<int>?> drop,
         IReadOnlyDictionary<ObjectKind, List<RowPair>> add, DateTime comparedAt, string context, CancellationToken ct)
     {
         var sql = new Statements(connection, transaction, dialect);
-        var rows = new List<object?[]>();
+        var parts = new List<object?[]>();
+        var deltas = new List<object?[]>();
+        var whole = new List<int>();
         foreach (var kind in ObjectKinds.All)
         {
             var added = add.GetValueOrDefault(kind) ?? [];
             if (drop[kind] is not { } dropped)
             {
-                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair_part WHERE kind = {sql.Placeholder(0)}", [(int)kind], ct);
-                rows.AddRange(Parts(kind, added));
+                whole.Add((int)kind);
+                parts.AddRange(Parts(kind, added));
                 continue;
             }
 
-            var gone = new HashSet<int>(dropped);
-            gone.UnionWith(added.Select(p => p.PeerId));
-            var touched = gone.Select(Part).ToHashSet();
-            if (touched.Count == 0)
+            if (dropped.Count == 0 && added.Count == 0)
             {
                 continue;
             }
 
-            var kept = (stored?.Pairs.GetValueOrDefault(kind) ?? []).Where(p => touched.Contains(Part(p.PeerId)) && !gone.Contains(p.PeerId));
-            foreach (var list in Read.Query.IdLists(touched))
+            var before = stored?.Stored.GetValueOrDefault(kind)
+                ?? new StoredPairs(stored?.Pairs.GetValueOrDefault(kind) ?? [], new HashSet<int>(), []);
+            var after = before.After(dropped, added);
+            if (after.ChangeCount > (CompactAbove ?? Math.Max(IdsPerPart, (int)(before.BaseCount * CompactShare))))
             {
-                await sql.ExecuteAsync($"DELETE FROM bridge.row_pair_part WHERE kind = {sql.Placeholder(0)} AND part IN ({list})", [(int)kind], ct);
+                whole.Add((int)kind);
+                parts.AddRange(Parts(kind, after.Pairs()));
+                continue;
             }
 
-            rows.AddRange(Parts(kind, kept.Concat(added)));
+            deltas.Add([(int)kind, PackIds(after.Gone), Pack([.. after.Changed])]);
         }
 
-        if (rows.Count > 0)
+        if (whole.Count > 0)
         {
-            await sql.InsertBulkAsync("bridge.row_pair_part", PartColumns, rows, ct);
+            var kinds = string.Join(",", whole);
+            await sql.ExecuteAsync($"DELETE FROM bridge.row_pair_part WHERE kind IN ({kinds})", [], ct);
+            await sql.ExecuteAsync($"DELETE FROM bridge.row_pair_delta WHERE kind IN ({kinds})", [], ct);
+        }
+
+        if (deltas.Count > 0)
+        {
+            await sql.ExecuteAsync($"DELETE FROM bridge.row_pair_delta WHERE kind IN ({string.Join(",", deltas.Select(d => d[0]))})", [], ct);
+            await sql.InsertBulkAsync("bridge.row_pair_delta", DeltaColumns, deltas, ct);
+        }
+
+        if (parts.Count > 0)
+        {
+            await sql.InsertBulkAsync("bridge.row_pair_part", PartColumns, parts, ct);
         }
 
         await sql.ExecuteAsync("DELETE FROM bridge.row_pair_origin", [], ct);
@@ -175,8 +244,11 @@ public sealed class PairStore(IEngineDialect dialect)
         return bytes;
     }
 
-    /// <summary>Adds the pairs of one stored part to <paramref name="into"/>; false when the part is not what <see cref="Pack"/> writes for it.</summary>
-    public static bool TryUnpack(ReadOnlySpan<byte> bytes, int part, List<RowPair> into)
+    /// <summary>
+    /// Adds the pairs of one stored part (null: of a kind's changes, any ids) to <paramref name="into"/>; false when the part is
+    /// not what <see cref="Pack"/> writes for it.
+    /// </summary>
+    public static bool TryUnpack(ReadOnlySpan<byte> bytes, int? part, List<RowPair> into)
     {
         if (bytes.Length % PairBytes != 0)
         {
@@ -187,7 +259,7 @@ public sealed class PairStore(IEngineDialect dialect)
         for (; bytes.Length > 0; bytes = bytes[PairBytes..])
         {
             var peerId = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-            if (Part(peerId) != part)
+            if (part is { } p && Part(peerId) != p)
             {
                 return false;
             }
@@ -196,5 +268,36 @@ public sealed class PairStore(IEngineDialect dialect)
         }
 
         return true;
+    }
+
+    /// <summary>Peer ids as stored with a kind's changes: 4 bytes each, little-endian.</summary>
+    public static byte[] PackIds(IReadOnlyCollection<int> ids)
+    {
+        var bytes = new byte[ids.Count * sizeof(int)];
+        var span = bytes.AsSpan();
+        foreach (var id in ids)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span, id);
+            span = span[sizeof(int)..];
+        }
+
+        return bytes;
+    }
+
+    /// <summary>The ids <see cref="PackIds"/> wrote; null when the bytes are not whole ids.</summary>
+    public static HashSet<int>? UnpackIds(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length % sizeof(int) != 0)
+        {
+            return null;
+        }
+
+        var ids = new HashSet<int>(bytes.Length / sizeof(int));
+        for (; bytes.Length > 0; bytes = bytes[sizeof(int)..])
+        {
+            ids.Add(BinaryPrimitives.ReadInt32LittleEndian(bytes));
+        }
+
+        return ids;
     }
 }
