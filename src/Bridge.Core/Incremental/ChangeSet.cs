@@ -24,35 +24,55 @@ public sealed class Listing
 
     public int Total => _rows.Values.Sum(r => r.Count);
 
-    /// <summary>
-    /// This listing with the rows of <paramref name="ids"/> replaced by those of <paramref name="relisted"/> (a kind mapped to
-    /// null is taken from <paramref name="relisted"/> whole): an id listed again without a row is gone.
-    /// </summary>
-    public Listing Overlaid(Listing relisted, IReadOnlyDictionary<ObjectKind, HashSet<int>?> ids)
+    /// <summary>How many rows of <paramref name="kind"/> the listing holds, and the XOR of their hashes.</summary>
+    public (int Count, ulong Hash) Summary(ObjectKind kind)
     {
-        var result = new Listing();
-        foreach (var kind in ObjectKinds.All)
+        var hash = 0UL;
+        foreach (var mark in this[kind].Values)
         {
-            var rows = result[kind];
-            if (ids[kind] is { } replaced)
-            {
-                rows.EnsureCapacity(this[kind].Count);
-                foreach (var (id, mark) in this[kind])
-                {
-                    if (!replaced.Contains(id))
-                    {
-                        rows[id] = mark;
-                    }
-                }
-            }
+            hash ^= unchecked((ulong)mark.Hash);
+        }
 
-            foreach (var (id, mark) in relisted[kind])
+        return (this[kind].Count, hash);
+    }
+
+    /// <summary>
+    /// The <see cref="Summary"/> of this listing with the rows of <paramref name="ids"/> replaced by those of
+    /// <paramref name="relisted"/> (a kind mapped to null is taken from <paramref name="relisted"/> whole; an id listed again
+    /// without a row is gone), without making that listing.
+    /// </summary>
+    public (int Count, ulong Hash) SummaryOverlaid(ObjectKind kind, Listing relisted, IReadOnlyDictionary<ObjectKind, HashSet<int>?> ids)
+    {
+        if (ids[kind] is not { } replaced)
+        {
+            return relisted.Summary(kind);
+        }
+
+        var rows = this[kind];
+        var (count, hash) = Summary(kind);
+        foreach (var id in replaced)
+        {
+            if (rows.TryGetValue(id, out var mark))
             {
-                rows[id] = mark;
+                count--;
+                hash ^= unchecked((ulong)mark.Hash);
             }
         }
 
-        return result;
+        foreach (var (id, mark) in relisted[kind])
+        {
+            // A row listed again outside the ids replaces its old self all the same.
+            if (!replaced.Contains(id) && rows.TryGetValue(id, out var old))
+            {
+                count--;
+                hash ^= unchecked((ulong)old.Hash);
+            }
+
+            count++;
+            hash ^= unchecked((ulong)mark.Hash);
+        }
+
+        return (count, hash);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Bridge.Core.Incremental;
+using Bridge.Core.Model;
 using Bridge.Data.Engine;
 using Bridge.Data.Schema;
 
@@ -25,19 +26,21 @@ public static class Fingerprint
     /// The same fingerprint from a listing of every row taken in the same transaction: the synced tables' counts and hashes from
     /// the listing, only the address table and <c>main_ip</c> asked of the server. Saves a second scan of every table.
     /// </summary>
-    public static async Task<string> FromListingAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, Listing listing, CancellationToken ct)
+    public static Task<string> FromListingAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, Listing listing, CancellationToken ct) =>
+        FromSummariesAsync(connection, transaction, dialect, listing.Summary, ct);
+
+    /// <summary>
+    /// The same fingerprint from each synced kind's row count and XOR of row hashes (<see cref="Listing.Summary"/>, or
+    /// <see cref="Listing.SummaryOverlaid"/> for a listing brought up to date without being made).
+    /// </summary>
+    public static async Task<string> FromSummariesAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect,
+        Func<ObjectKind, (int Count, ulong Hash)> summary, CancellationToken ct)
     {
         var lines = await LinesAsync(connection, transaction, dialect, [BlechTables.IpAddress], ct);
         foreach (var table in BlechTables.Synced)
         {
-            var rows = listing[table.Kind!.Value];
-            var hash = 0UL;
-            foreach (var mark in rows.Values)
-            {
-                hash ^= unchecked((ulong)mark.Hash);
-            }
-
-            lines.Add(Line(table.Name, rows.Count, hash));
+            var (count, hash) = summary(table.Kind!.Value);
+            lines.Add(Line(table.Name, count, hash));
         }
 
         return await ComposeAsync(connection, transaction, lines, ct);
@@ -49,6 +52,22 @@ public static class Fingerprint
     /// </summary>
     public static async Task<string> ContextAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, CancellationToken ct) =>
         string.Join(";", await LinesAsync(connection, transaction, dialect, [BlechTables.Server, BlechTables.IpAddress], ct));
+
+    /// <summary>The row count of each table a fingerprint names (the main_ip line is none).</summary>
+    public static Dictionary<string, int> RowCounts(string fingerprint)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in fingerprint.Split(';'))
+        {
+            var fields = line.Split(':');
+            if (fields.Length == 3 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            {
+                counts[fields[0]] = count;
+            }
+        }
+
+        return counts;
+    }
 
     private static async Task<List<string>> LinesAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, IReadOnlyList<BlechTable> tables, CancellationToken ct)
     {

@@ -12,9 +12,12 @@ namespace Bridge.Data.Read;
 /// </summary>
 public static class RowListing
 {
-    /// <summary>Lists every row, or with <paramref name="only"/> the rows of the ids it lists (a kind mapped to null: all).</summary>
+    /// <summary>
+    /// Lists every row, or with <paramref name="only"/> the rows of the ids it lists (a kind mapped to null: all).
+    /// <paramref name="expected"/>, row counts by table (from a fingerprint read just before), sizes each table's rows at once.
+    /// </summary>
     public static async Task<Listing> ReadAsync(DbConnection connection, DbTransaction? transaction, IEngineDialect dialect, CancellationToken ct,
-        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null)
+        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null, IReadOnlyDictionary<string, int>? expected = null)
     {
         var listing = new Listing();
         foreach (var table in BlechTables.Synced)
@@ -23,6 +26,12 @@ public static class RowListing
             var rows = listing[kind];
             var select = Select(dialect, table);
             var ids = only?[kind];
+            if (expected?.GetValueOrDefault(table.Name) is > 0 and var count)
+            {
+                // A few more than counted: rows inserted since only grow the table by a few.
+                rows.EnsureCapacity(count + (count / 64));
+            }
+
             foreach (var sql in ids is null ? [select] : Query.IdLists(ids).Select(list => $"{select} WHERE id IN ({list})"))
             {
                 await using var command = connection.CreateCommand();

@@ -196,10 +196,11 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
         var timer = Stopwatch.StartNew();
         DateTime? comparedAt = null;
+        (IReadOnlyDictionary<string, int> Peer, IReadOnlyDictionary<string, int> Local)? rowCounts = null;
         if (!request.Full)
         {
             bool nothing;
-            (nothing, comparedAt) = await NothingChangedAsync(request, ct);
+            (nothing, comparedAt, rowCounts) = await NothingChangedAsync(request, ct);
             if (nothing)
             {
                 return await OnSide(local, () => NoChangeAsync(request, started, ct));
@@ -226,7 +227,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         // say: nothing is listed first, and the peer's listing (for the pairs and its fingerprint) comes with the read of its rows.
         var everything = Everything(request, comparedAt);
         var (pairs, peerListing, localListing, peerContext, localContext, listed) = everything is null
-            ? await ListAsync(peerConnection, peerTx, connection, tx, ct)
+            ? await ListAsync(peerConnection, peerTx, connection, tx, rowCounts, ct)
             : (null, new Listing(), new Listing(), await OnSide(peer, () => Fingerprint.ContextAsync(peerConnection, peerTx, peer.Dialect, ct)),
                 await OnSide(local, () => StandbyContextAsync(connection, tx, ct)), string.Empty);
 
@@ -369,8 +370,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
             // The standby's fingerprint from its listings, not from a scan of every table: after a compare of everything it was
             // listed whole once more above; after an incremental run, the rows listed again over the listing taken before.
-            var localFingerprint = await Fingerprint.FromListingAsync(connection, tx, local.Dialect,
-                changes is null ? localAfter : localListing.Overlaid(localAfter, relisted), ct);
+            var localFingerprint = await Fingerprint.FromSummariesAsync(connection, tx, local.Dialect,
+                changes is null ? localAfter.Summary : kind => localListing.SummaryOverlaid(kind, localAfter, relisted), ct);
             await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 || refusedAny ? null : peerFingerprint, localFingerprint, now, ct);
             await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
             await tx.CommitAsync(ct);
@@ -380,8 +381,10 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     // Both machines list their rows at the same time, each on its own connection, while a connection of its own reads the
     // stored pairs.
+    // The row counts of the no-op check's fingerprints, when it ran, size the listings before they are read.
     private async Task<(PairState? Pairs, Listing Peer, Listing Local, string PeerContext, string LocalContext, string Listed)> ListAsync(
-        DbConnection peerConnection, DbTransaction peerTx, DbConnection connection, DbTransaction tx, CancellationToken ct)
+        DbConnection peerConnection, DbTransaction peerTx, DbConnection connection, DbTransaction tx,
+        (IReadOnlyDictionary<string, int> Peer, IReadOnlyDictionary<string, int> Local)? rowCounts, CancellationToken ct)
     {
         var listing = Stopwatch.StartNew();
         long peerMs = 0, pairsMs = 0, localMs = 0;
@@ -399,7 +402,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         });
         var peerListed = OnSide(peer, async () =>
         {
-            var rows = await RowListing.ReadAsync(peerConnection, peerTx, peer.Dialect, ct);
+            var rows = await RowListing.ReadAsync(peerConnection, peerTx, peer.Dialect, ct, expected: rowCounts?.Peer);
             peerMs = listing.ElapsedMilliseconds;
             return (rows, await Fingerprint.ContextAsync(peerConnection, peerTx, peer.Dialect, ct));
         });
@@ -407,7 +410,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         {
             var context = await StandbyContextAsync(connection, tx, ct);
             var started = listing.ElapsedMilliseconds;
-            var rows = await RowListing.ReadAsync(connection, tx, local.Dialect, ct);
+            var rows = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, expected: rowCounts?.Local);
             localMs = listing.ElapsedMilliseconds - started;
             return (rows, context);
         });
@@ -447,8 +450,10 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
     // Both fingerprints as stored after the last successful sync: nothing changed on either side, nothing to read; unless the
     // last compare of everything is older than the configured age, which then runs whatever the fingerprints say.
-    // Also says when everything was last compared (null: never), which decides how the run reads when something changed.
-    private async Task<(bool Nothing, DateTime? ComparedAt)> NothingChangedAsync(SyncRequest request, CancellationToken ct)
+    // Also says when everything was last compared (null: never), which decides how the run reads when something changed, and
+    // each side's row counts by table when it asked the servers.
+    private async Task<(bool Nothing, DateTime? ComparedAt, (IReadOnlyDictionary<string, int> Peer, IReadOnlyDictionary<string, int> Local)? RowCounts)> NothingChangedAsync(
+        SyncRequest request, CancellationToken ct)
     {
         // What is stored first (two small reads): with no compare of everything yet, or too old a one, the run compares everything
         // anyway, and neither machine's tables need hashing for it. A peer that cannot be reached then fails the read that follows,
@@ -468,7 +473,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         });
         if (storedPeer is null || storedLocal is null)
         {
-            return (false, comparedAt);
+            return (false, comparedAt, null);
         }
 
         // Both servers hash their tables at the same time. The peer's answer is awaited even when the standby's already says
@@ -480,7 +485,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             return await Fingerprint.ReadAsync(peerConnection, null, peer.Dialect, ct);
         });
         var localNow = await OnSide(local, () => Fingerprint.ReadAsync(connection, null, local.Dialect, ct));
-        return (await peerNow == storedPeer && localNow == storedLocal, comparedAt);
+        return (await peerNow == storedPeer && localNow == storedLocal, comparedAt, (Fingerprint.RowCounts(await peerNow), Fingerprint.RowCounts(localNow)));
     }
 
     private async Task<SyncOutcome> NoChangeAsync(SyncRequest request, DateTime started, CancellationToken ct)
