@@ -268,11 +268,14 @@ public sealed class MySqlDialect : IEngineDialect
     public string RowHash(IReadOnlyList<string> columns, string? alias = null) =>
         $"CAST(CONV({RowHashHex(alias is null ? columns : columns.Select(c => $"{alias}.{c}").ToList())}, 16, -10) AS SIGNED)";
 
-    // The first 64 bits (16 hex digits) of the MD5 of the row's columns, each written as its length in bytes (-1 for NULL)
+    // The first 64 bits (16 hex digits) of the SHA-1 of the row's columns, each written as its length in bytes (-1 for NULL)
     // then its text: a length-prefixed encoding, so no value can be mistaken for another or for a separator, whatever bytes
-    // it holds, and cheaper than hex-encoding every value.
+    // it holds, and cheaper than hex-encoding every value. SHA-1, not MD5: the server's SHA-1 runs on the processor's SHA
+    // instructions where it has them, and a scan of large's 200,000 records with this hash took 0.27 s against 0.37-0.39 s
+    // (MariaDB 10.11, OpenSSL 3). Either is a 64-bit slice of a cryptographic hash: a changed row keeps its hash about once in
+    // 2^64, and the rows of a table XOR to their old value as rarely.
     private static string RowHashHex(IReadOnlyList<string> columns) =>
-        $"LEFT(MD5(CONCAT_WS(0x1f, {string.Join(", ", columns.Select(c => $"COALESCE(LENGTH({c}), -1), {c}"))})), 16)";
+        $"LEFT(SHA1(CONCAT_WS(0x1f, {string.Join(", ", columns.Select(c => $"COALESCE(LENGTH({c}), -1), {c}"))})), 16)";
 
     public string TryLockSql => "SELECT GET_LOCK(CONCAT('bridge_run:', DATABASE()), 0)";
 

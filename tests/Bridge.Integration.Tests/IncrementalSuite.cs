@@ -278,6 +278,33 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         await ExpectEqualAsync("a sync that did not trust the stored changes");
     }
 
+    [Test]
+    public async Task HashesOfAnotherHashFunctionMakeTheNextSyncCompareEverythingOnce()
+    {
+        // As after an upgrade that changed how a server hashes its rows (MariaDB: MD5, then SHA-1): no stored hash matches.
+        var stored = await StoredPairsAsync();
+        var dialect = Dialect(P.DaleServer);
+        await using (var connection = dialect.CreateConnection(P.DaleServer.ConnectionStringFor("blech")))
+        {
+            await connection.OpenAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            await new PairStore(dialect).WriteAsync(connection, tx, stored,
+                ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null),
+                ObjectKinds.All.ToDictionary(k => k, k => stored.Pairs[k].Select(p => p with { PeerHash = ~p.PeerHash, LocalHash = ~p.LocalHash }).ToList()),
+                stored.ComparedAt, stored.Context, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+
+        await P.Chip.ExecuteAsync($"UPDATE site SET php_version = '8.1' WHERE domain = '{SampleData.SiteDomain(3)}'");
+        var run = await SyncAsync();
+
+        Assert.That(run.Stderr, Does.Match("Comparing everything: [0-9]+ of [0-9]+ rows to read"), run.ToString());
+        await ExpectEqualAsync("the sync that found no stored hash matching");
+        await P.Chip.ExecuteAsync($"UPDATE site SET php_version = '8.3' WHERE domain = '{SampleData.SiteDomain(3)}'");
+        Assert.That(Reading(await SyncAsync()).Read, Is.InRange(1, 20), "incremental again");
+        await ExpectEqualAsync("the next sync");
+    }
+
     private async Task<PairState> StoredPairsAsync()
     {
         await using var connection = Dialect(P.DaleServer).CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
