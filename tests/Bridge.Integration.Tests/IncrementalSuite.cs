@@ -305,6 +305,39 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         await ExpectEqualAsync("the next sync");
     }
 
+    [Test]
+    public async Task ASyncWritesTheAddressesOfTheSitesItChangedOnly()
+    {
+        var before = await SiteAddressRowsAsync();
+        Assert.That(before, Has.Count.EqualTo(30), "the premise: every site's address is stored");
+        await P.Chip.AddSiteAsync(new SiteSpec("client01", "added.example", PairAddresses.V));
+        await P.Chip.DeleteSiteAsync(SampleData.SiteDomain(2));
+
+        Reading(await SyncAsync());
+
+        var after = await SiteAddressRowsAsync();
+        Assert.That(after.Keys, Is.EquivalentTo(before.Keys.Where(d => d != SampleData.SiteDomain(2)).Append("added.example")));
+        Assert.That(after.Where(a => a.Key != "added.example"), Is.EquivalentTo(before.Where(b => b.Key != SampleData.SiteDomain(2))),
+            "the other sites' rows are left as they were written");
+        Assert.That(after["added.example"].Address, Is.EqualTo(PairAddresses.V));
+    }
+
+    private async Task<Dictionary<string, (string Address, DateTime WrittenAt)>> SiteAddressRowsAsync()
+    {
+        await using var connection = Dialect(P.DaleServer).CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT domain, address, written_at FROM bridge.site_address";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new Dictionary<string, (string, DateTime)>();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetString(0)] = (reader.GetString(1), reader.GetDateTime(2));
+        }
+
+        return rows;
+    }
+
     private async Task<PairState> StoredPairsAsync()
     {
         await using var connection = Dialect(P.DaleServer).CreateConnection(P.DaleServer.ConnectionStringFor("blech"));

@@ -95,15 +95,21 @@ public sealed class StateStore(IEngineDialect dialect)
     /// <summary>Replaces the remembered site addresses when they differ from what is stored.</summary>
     public async Task WriteSiteAddressesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyDictionary<string, string> stored, IReadOnlyDictionary<string, string> desired, DateTime now, CancellationToken ct)
     {
-        if (stored.Count == desired.Count && desired.All(d => stored.TryGetValue(d.Key, out var a) && a == d.Value))
+        // Only the domains whose address moved, came or went are written: a sync that touches a few sites of thousands writes a
+        // few rows, and every other row keeps the time its address was written.
+        var gone = stored.Where(s => !desired.TryGetValue(s.Key, out var a) || a != s.Value).Select(s => (object?)s.Key).ToList();
+        var added = desired.Where(d => !stored.TryGetValue(d.Key, out var a) || a != d.Value).Select(d => new object?[] { d.Key, d.Value, now }).ToList();
+        var sql = new Statements(connection, transaction, dialect);
+        foreach (var chunk in gone.Chunk(1000))
         {
-            return;
+            var placeholders = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(sql.Placeholder));
+            await sql.ExecuteAsync($"DELETE FROM bridge.site_address WHERE domain IN ({placeholders})", chunk, ct);
         }
 
-        var sql = new Statements(connection, transaction, dialect);
-        await sql.ExecuteAsync("DELETE FROM bridge.site_address", [], ct);
-        await sql.InsertManyAsync("bridge.site_address", ["domain", "address", "written_at"],
-            desired.Select(d => new object?[] { d.Key, d.Value, now }).ToList(), null, null, ct);
+        if (added.Count > 0)
+        {
+            await sql.InsertManyAsync("bridge.site_address", ["domain", "address", "written_at"], added, null, null, ct);
+        }
     }
 
     /// <summary>When Bridge's last successful run that wrote this database ended; null when there was none.</summary>
