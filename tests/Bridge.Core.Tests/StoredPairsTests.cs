@@ -40,6 +40,15 @@ public sealed class StoredPairsTests
     }
 
     [Test]
+    public void PairsAddedAndDroppedSinceAnEmptyBaseLeaveWhatIsLeft()
+    {
+        var stored = new StoredPairs([], new HashSet<int>(), [])
+            .After([], [new(1, 10, 11, 110), new(2, 20, 12, 120), new(3, 30, 13, 130)])
+            .After([1, 2], []);
+        Assert.That(stored.Pairs(), Is.EqualTo(new[] { new RowPair(3, 30, 13, 130) }));
+    }
+
+    [Test]
     public void AChangedPairWhoseIdIsNotGoneIsNotWhole()
     {
         RowPair[] basePairs = [new(1, 10, 11, 110), new(2, 20, 12, 120)];

@@ -244,17 +244,7 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
         // Bridge folds a kind's changes into its parts once they pass an eighth of them; here the limit is set to none.
         var stored = await StoredPairsAsync();
         var site = stored.Pairs[ObjectKind.Site][0];
-        var dialect = Dialect(P.DaleServer);
-        await using (var connection = dialect.CreateConnection(P.DaleServer.ConnectionStringFor("blech")))
-        {
-            await connection.OpenAsync();
-            await using var tx = await connection.BeginTransactionAsync();
-            await new PairStore(dialect) { CompactAbove = 0 }.WriteAsync(connection, tx, stored,
-                ObjectKinds.All.ToDictionary(k => k, k => (List<int>?)(k == ObjectKind.Site ? [site.PeerId] : [])),
-                ObjectKinds.All.ToDictionary(k => k, k => k == ObjectKind.Site ? new List<RowPair> { site with { LocalHash = 42 } } : []),
-                stored.ComparedAt, stored.Context, CancellationToken.None);
-            await tx.CommitAsync();
-        }
+        await WritePairsAsync(new PairStore(Dialect(P.DaleServer)) { CompactAbove = 0 }, stored, ObjectKind.Site, [site with { LocalHash = 42 }]);
 
         Assert.That(await P.Dale.ScalarAsync<long>("SELECT COUNT(*) FROM bridge.row_pair_delta"), Is.Zero);
         var folded = await StoredPairsAsync();
@@ -283,12 +273,10 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     {
         // As after an upgrade that changed how a server hashes its rows (MariaDB: MD5, then SHA-1): no stored hash matches.
         var stored = await StoredPairsAsync();
-        var dialect = Dialect(P.DaleServer);
-        await using (var connection = dialect.CreateConnection(P.DaleServer.ConnectionStringFor("blech")))
+        await using (var connection = await DaleAsync())
         {
-            await connection.OpenAsync();
             await using var tx = await connection.BeginTransactionAsync();
-            await new PairStore(dialect).WriteAsync(connection, tx, stored,
+            await new PairStore(Dialect(P.DaleServer)).WriteAsync(connection, tx, stored,
                 ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null),
                 ObjectKinds.All.ToDictionary(k => k, k => stored.Pairs[k].Select(p => p with { PeerHash = ~p.PeerHash, LocalHash = ~p.LocalHash }).ToList()),
                 stored.ComparedAt, stored.Context, CancellationToken.None);
@@ -324,8 +312,7 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
 
     private async Task<Dictionary<string, (string Address, DateTime WrittenAt)>> SiteAddressRowsAsync()
     {
-        await using var connection = Dialect(P.DaleServer).CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
-        await connection.OpenAsync();
+        await using var connection = await DaleAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT domain, address, written_at FROM bridge.site_address";
         await using var reader = await command.ExecuteReaderAsync();
@@ -340,8 +327,7 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
 
     private async Task<PairState> StoredPairsAsync()
     {
-        await using var connection = Dialect(P.DaleServer).CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
-        await connection.OpenAsync();
+        await using var connection = await DaleAsync();
         var stored = await PairStore.ReadAsync(connection, null, CancellationToken.None);
         Assert.That(stored, Is.Not.Null, "the stored pairs");
         return stored!;
@@ -349,8 +335,7 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
 
     private async Task<List<string>> PartsAsync()
     {
-        await using var connection = Dialect(P.DaleServer).CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
-        await connection.OpenAsync();
+        await using var connection = await DaleAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT kind, part, pairs FROM bridge.row_pair_part ORDER BY kind, part";
         await using var reader = await command.ExecuteReaderAsync();
@@ -369,9 +354,8 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     {
         var dialect = Dialect(P.DaleServer);
         var description = BlechTables.Synced.Single(t => t.Name == table);
-        await using var connection = dialect.CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
-        await connection.OpenAsync();
         long id, hash;
+        await using (var connection = await DaleAsync())
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = $"{Bridge.Data.Read.RowListing.Select(dialect, description)} WHERE id = (SELECT id FROM {table} WHERE domain = '{domain}')";
@@ -380,14 +364,27 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
             (id, hash) = (reader.GetInt32(0), reader.GetInt64(2));
         }
 
-        var stored = await PairStore.ReadAsync(connection, null, CancellationToken.None);
-        Assert.That(stored, Is.Not.Null, "the stored pairs");
+        var stored = await StoredPairsAsync();
         var kind = description.Kind!.Value;
-        var pair = stored!.Pairs[kind].Single(p => p.LocalId == id);
+        var pair = stored.Pairs[kind].Single(p => p.LocalId == id);
+        await WritePairsAsync(new PairStore(dialect), stored, kind, [pair with { LocalHash = hash }]);
+    }
+
+    private async Task<System.Data.Common.DbConnection> DaleAsync()
+    {
+        var connection = Dialect(P.DaleServer).CreateConnection(P.DaleServer.ConnectionStringFor("blech"));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    // Writes the stored pairs as a sync that replaced the pairs of one kind's peer ids with <paramref name="replaced"/> would.
+    private async Task WritePairsAsync(PairStore store, PairState stored, ObjectKind kind, List<RowPair> replaced)
+    {
+        await using var connection = await DaleAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        await new PairStore(dialect).WriteAsync(connection, tx, stored,
-            ObjectKinds.All.ToDictionary(k => k, k => (List<int>?)(k == kind ? [pair.PeerId] : [])),
-            ObjectKinds.All.ToDictionary(k => k, k => k == kind ? new List<RowPair> { pair with { LocalHash = hash } } : []),
+        await store.WriteAsync(connection, tx, stored,
+            ObjectKinds.All.ToDictionary(k => k, k => (List<int>?)(k == kind ? replaced.Select(p => p.PeerId).ToList() : [])),
+            ObjectKinds.All.ToDictionary(k => k, k => k == kind ? replaced : []),
             stored.ComparedAt, stored.Context, CancellationToken.None);
         await tx.CommitAsync();
     }

@@ -33,7 +33,8 @@ public sealed class StoredPairs
     /// <summary>The pairs as they are: the base's not gone, then the changed.</summary>
     public List<RowPair> Pairs()
     {
-        var pairs = new List<RowPair>(_base.Count - Gone.Count + Changed.Count);
+        // Gone may hold ids the base never had (rows added, then dropped, since): the size is only a hint.
+        var pairs = new List<RowPair>(Math.Max(0, _base.Count - Gone.Count) + Changed.Count);
         if (Gone.Count == 0)
         {
             pairs.AddRange(_base);

@@ -380,8 +380,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
     }
 
     // Both machines list their rows at the same time, each on its own connection, while a connection of its own reads the
-    // stored pairs.
-    // The row counts of the no-op check's fingerprints, when it ran, size the listings before they are read.
+    // stored pairs. The row counts of the no-op check's fingerprints, when it ran, size the listings before they are read.
     private async Task<(PairState? Pairs, Listing Peer, Listing Local, string PeerContext, string LocalContext, string Listed)> ListAsync(
         DbConnection peerConnection, DbTransaction peerTx, DbConnection connection, DbTransaction tx,
         (IReadOnlyDictionary<string, int> Peer, IReadOnlyDictionary<string, int> Local)? rowCounts, CancellationToken ct)
