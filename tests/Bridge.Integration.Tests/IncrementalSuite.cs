@@ -294,6 +294,25 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     }
 
     [Test]
+    public async Task ADiffBeforeTheFirstSyncOfThisVersionReadsTheFormerStateAndTheSyncUpgradesIt()
+    {
+        // A state of version 6 (the pairs in parts only), as an older Bridge left it; the new Bridge's first run is a diff (the
+        // daily report), which writes nothing and so does not upgrade the state.
+        await P.Dale.ExecuteAsync("DROP TABLE bridge.row_pair_delta");
+        await P.Dale.ExecuteAsync("UPDATE bridge.schema_version SET version = 6");
+        await P.Chip.ExecuteAsync($"UPDATE site SET document_root = '/srv/before-upgrade' WHERE domain = '{SampleData.SiteDomain(6)}'");
+
+        var diff = await P.BridgeAsync("diff", "--exit-code");
+
+        Assert.That(diff.ExitCode, Is.EqualTo(ExitCodes.Failure), "one change pending\n" + diff);
+        Assert.That(Reading(diff).Read, Is.InRange(1, 20), "read incrementally from the former state's pairs");
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT MAX(version) FROM bridge.schema_version"), Is.EqualTo(6), "a diff upgrades nothing");
+        Assert.That(Reading(await SyncAsync()).Read, Is.InRange(1, 20), "the sync upgrades the state and reads incrementally too");
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT MAX(version) FROM bridge.schema_version"), Is.EqualTo(Dialect(P.DaleServer).StateMigrations.Count));
+        await ExpectEqualAsync("the sync after the upgrade");
+    }
+
+    [Test]
     public async Task ASyncWritesTheAddressesOfTheSitesItChangedOnly()
     {
         var before = await SiteAddressRowsAsync();
