@@ -99,14 +99,16 @@ internal sealed class Statements(DbConnection connection, DbTransaction transact
         }
     }
 
-    public async Task DeleteByIdsAsync(string table, IReadOnlyList<int> ids, CancellationToken ct)
+    public Task DeleteByIdsAsync(string table, IReadOnlyList<int> ids, CancellationToken ct) =>
+        DeleteWhereInAsync(table, "id", ids.Cast<object?>().ToList(), ct);
+
+    /// <summary>Deletes the rows whose <paramref name="column"/> holds one of <paramref name="values"/>, as many a statement as the engine's parameter limit allows.</summary>
+    public async Task DeleteWhereInAsync(string table, string column, IReadOnlyList<object?> values, CancellationToken ct)
     {
-        var perStatement = dialect.MaxParameters;
-        for (var start = 0; start < ids.Count; start += perStatement)
+        foreach (var chunk in values.Chunk(dialect.MaxParameters))
         {
-            var chunk = ids.Skip(start).Take(perStatement).Cast<object?>().ToList();
-            var placeholders = string.Join(", ", Enumerable.Range(0, chunk.Count).Select(dialect.Placeholder));
-            await ExecuteAsync($"DELETE FROM {table} WHERE id IN ({placeholders})", chunk, ct);
+            var placeholders = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(dialect.Placeholder));
+            await ExecuteAsync($"DELETE FROM {table} WHERE {column} IN ({placeholders})", chunk, ct);
         }
     }
 

@@ -71,12 +71,7 @@ public static class RoleStore
         }
 
         var sql = new Statements(connection, transaction, dialect);
-        foreach (var chunk in changed.Chunk(1000))
-        {
-            var placeholders = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(sql.Placeholder));
-            await sql.ExecuteAsync($"DELETE FROM bridge.zone_serial WHERE origin IN ({placeholders})", chunk.Select(c => (object?)c.Key).ToList(), ct);
-        }
-
+        await sql.DeleteWhereInAsync("bridge.zone_serial", "origin", changed.Select(c => (object?)c.Key).ToList(), ct);
         await sql.InsertManyAsync("bridge.zone_serial", ["origin", "peer_max", "local_max", "updated_at"],
             changed.Select(c => new object?[] { c.Key, c.Value.PeerMax, c.Value.LocalMax, now }).ToList(), null, null, ct);
     }

@@ -100,12 +100,7 @@ public sealed class StateStore(IEngineDialect dialect)
         var gone = stored.Where(s => !desired.TryGetValue(s.Key, out var a) || a != s.Value).Select(s => (object?)s.Key).ToList();
         var added = desired.Where(d => !stored.TryGetValue(d.Key, out var a) || a != d.Value).Select(d => new object?[] { d.Key, d.Value, now }).ToList();
         var sql = new Statements(connection, transaction, dialect);
-        foreach (var chunk in gone.Chunk(1000))
-        {
-            var placeholders = string.Join(", ", Enumerable.Range(0, chunk.Length).Select(sql.Placeholder));
-            await sql.ExecuteAsync($"DELETE FROM bridge.site_address WHERE domain IN ({placeholders})", chunk, ct);
-        }
-
+        await sql.DeleteWhereInAsync("bridge.site_address", "domain", gone, ct);
         if (added.Count > 0)
         {
             await sql.InsertManyAsync("bridge.site_address", ["domain", "address", "written_at"], added, null, null, ct);
