@@ -114,8 +114,7 @@ public sealed class ChangeSet
     {
         var readPeer = ObjectKinds.All.ToDictionary(k => k, _ => new HashSet<int>());
         var readLocal = ObjectKinds.All.ToDictionary(k => k, _ => new HashSet<int>());
-        var byPeer = new Dictionary<ObjectKind, Dictionary<int, RowPair>>();
-        var byLocal = new Dictionary<ObjectKind, Dictionary<int, RowPair>>();
+        var indexes = new Dictionary<ObjectKind, PairIndex>();
 
         // Parents whose key moved (the two rows of their pair name their children differently) or that have no whole pair:
         // their children are read too, on both sides.
@@ -129,21 +128,10 @@ public sealed class ChangeSet
 
         foreach (var kind in ObjectKinds.All)
         {
-            var kindPairs = pairs.GetValueOrDefault(kind) ?? [];
-            var p = byPeer[kind] = new Dictionary<int, RowPair>(kindPairs.Count);
-            var l = byLocal[kind] = new Dictionary<int, RowPair>(kindPairs.Count);
-            foreach (var pair in kindPairs)
-            {
-                // A state written by this class never repeats an id; a hand-edited one might: the later pair is ignored.
-                if (p.TryAdd(pair.PeerId, pair) && !l.TryAdd(pair.LocalId, pair))
-                {
-                    p.Remove(pair.PeerId);
-                }
-            }
-
+            var index = indexes[kind] = new PairIndex(pairs.GetValueOrDefault(kind) ?? []);
             foreach (var (id, mark) in peer[kind])
             {
-                if (!p.TryGetValue(id, out var pair) || pair.PeerHash != mark.Hash)
+                if (!index.TryGetByPeer(id, out var pair) || pair.PeerHash != mark.Hash)
                 {
                     changed++;
                     dirtyPeer[kind].Add(id);
@@ -152,7 +140,7 @@ public sealed class ChangeSet
 
             foreach (var (id, mark) in local[kind])
             {
-                if (!l.TryGetValue(id, out var pair) || pair.LocalHash != mark.Hash)
+                if (!index.TryGetByLocal(id, out var pair) || pair.LocalHash != mark.Hash)
                 {
                     changed++;
                     dirtyLocal[kind].Add(id);
@@ -160,7 +148,7 @@ public sealed class ChangeSet
             }
 
             // A pair one of whose rows changed or is gone: both its rows that still exist are read.
-            foreach (var pair in p.Values)
+            foreach (var pair in index.Pairs)
             {
                 var peerGone = !peer[kind].ContainsKey(pair.PeerId);
                 var localGone = !local[kind].ContainsKey(pair.LocalId);
@@ -184,7 +172,7 @@ public sealed class ChangeSet
 
             foreach (var id in dirtyPeer[kind])
             {
-                if (!p.TryGetValue(id, out var pair) || !local[kind].TryGetValue(pair.LocalId, out var other) || other.Key != peer[kind][id].Key)
+                if (!index.TryGetByPeer(id, out var pair) || !local[kind].TryGetValue(pair.LocalId, out var other) || other.Key != peer[kind][id].Key)
                 {
                     movedPeer[kind].Add(id);
                 }
@@ -192,7 +180,7 @@ public sealed class ChangeSet
 
             foreach (var id in dirtyLocal[kind])
             {
-                if (!l.TryGetValue(id, out var pair) || !peer[kind].TryGetValue(pair.PeerId, out var other) || other.Key != local[kind][id].Key)
+                if (!index.TryGetByLocal(id, out var pair) || !peer[kind].TryGetValue(pair.PeerId, out var other) || other.Key != local[kind][id].Key)
                 {
                     movedLocal[kind].Add(id);
                 }
@@ -250,7 +238,7 @@ public sealed class ChangeSet
         {
             foreach (var id in readPeer[kind].ToList())
             {
-                if (byPeer[kind].TryGetValue(id, out var pair) && local[kind].ContainsKey(pair.LocalId))
+                if (indexes[kind].TryGetByPeer(id, out var pair) && local[kind].ContainsKey(pair.LocalId))
                 {
                     readLocal[kind].Add(pair.LocalId);
                 }
@@ -258,7 +246,7 @@ public sealed class ChangeSet
 
             foreach (var id in readLocal[kind].ToList())
             {
-                if (byLocal[kind].TryGetValue(id, out var pair) && peer[kind].ContainsKey(pair.PeerId))
+                if (indexes[kind].TryGetByLocal(id, out var pair) && peer[kind].ContainsKey(pair.PeerId))
                 {
                     readPeer[kind].Add(pair.PeerId);
                 }

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using Bridge.Core.Incremental;
 using Bridge.Core.Model;
 using Bridge.Data.Apply;
@@ -65,30 +68,60 @@ public sealed class PairStore(IEngineDialect dialect)
             return null;
         }
 
+        // Each kind's list is sized once, from the bytes its parts hold; the parts are read one at a time into one buffer, not
+        // each into an array of its own (a part is up to 96 KiB: the large object heap).
         var pairs = ObjectKinds.All.ToDictionary(k => k, _ => new List<RowPair>());
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT kind, part, pairs FROM bridge.row_pair_part ORDER BY kind, part";
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        command.CommandText = "SELECT kind, SUM(LENGTH(pairs)) FROM bridge.row_pair_part GROUP BY kind";
+        await using (var sizes = await command.ExecuteReaderAsync(ct))
         {
-            // A kind this Bridge does not know (a newer one wrote it) is left to the next compare of everything. A part that is
-            // not whole pairs, or holds a peer id outside its range, was not written by Bridge: no pair is trusted then.
-            var kind = (ObjectKind)reader.GetInt32(0);
-            var part = reader.GetInt32(1);
-            var bytes = (byte[])reader.GetValue(2);
-            if (!Enum.IsDefined(kind))
+            while (await sizes.ReadAsync(ct))
             {
-                continue;
-            }
-
-            if (!TryUnpack(bytes, part, pairs[kind]))
-            {
-                return null;
+                var kind = (ObjectKind)sizes.GetInt32(0);
+                var count = sizes.IsDBNull(1) ? 0 : Convert.ToInt64(sizes.GetValue(1), CultureInfo.InvariantCulture) / PairBytes;
+                if (Enum.IsDefined(kind) && count is > 0 and < int.MaxValue)
+                {
+                    pairs[kind].Capacity = (int)count;
+                }
             }
         }
 
-        await reader.DisposeAsync();
+        command.CommandText = "SELECT kind, part, pairs FROM bridge.row_pair_part ORDER BY kind, part";
+        var buffer = ArrayPool<byte>.Shared.Rent(IdsPerPart * PairBytes);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+            while (await reader.ReadAsync(ct))
+            {
+                // A kind this Bridge does not know (a newer one wrote it) is left to the next compare of everything. A part that is
+                // not whole pairs, or holds a peer id outside its range, was not written by Bridge: no pair is trusted then.
+                var kind = (ObjectKind)reader.GetInt32(0);
+                var part = reader.GetInt32(1);
+                if (!Enum.IsDefined(kind))
+                {
+                    continue;
+                }
+
+                var length = reader.GetBytes(2, 0, null, 0, 0);
+                if (length > buffer.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(checked((int)length));
+                }
+
+                var read = reader.GetBytes(2, 0, buffer, 0, (int)length);
+                if (read != length || !TryUnpack(buffer.AsSpan(0, (int)length), part, pairs[kind]))
+                {
+                    return null;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         var stored = ObjectKinds.All.ToDictionary(k => k, k => new StoredPairs(pairs[k], new HashSet<int>(), []));
         if (version >= DeltaVersion)
         {
