@@ -14,6 +14,8 @@
 #   BENCH_PT_BRIDGE=no                no blech-bridge diff and sync on pt-table-sync's own pair
 #   BENCH_BRIDGE=build                run the build output (dotnet blech-bridge.dll) instead of the published command
 #   BENCH_PORT_BASE=45000             the first port tried for the four servers
+#   BENCH_PG_HUGE_PAGES=off           off: the PostgreSQL servers' shared memory on 4 KiB pages, as Debian installs them; on:
+#                                     on huge pages, reserved here for the run (root; given back on exit). README, Performance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:?usage: scripts/bench.sh small|large|huge [RUNS]}
@@ -32,6 +34,8 @@ for engine in ${engines//,/ }; do
 done
 port_base=${BENCH_PORT_BASE:-45000}
 case $port_base in ''|*[!0-9]*) echo "BENCH_PORT_BASE must be a port number, not '$port_base'" >&2; exit 2 ;; esac
+huge_pages=${BENCH_PG_HUGE_PAGES:-off}
+case $huge_pages in on|off) ;; *) echo "BENCH_PG_HUGE_PAGES must be on or off, not '$huge_pages'" >&2; exit 2 ;; esac
 
 scripts/install-deps.sh
 need=()
@@ -49,11 +53,32 @@ source scripts/lib/servers.sh
 
 run=$(mktemp -d /tmp/bridge-bench.XXXXXX)
 chmod 755 "$run"
+hugepages_before=
 cleanup() {
   pg_down "$run/pg-chip"; pg_down "$run/pg-dale"; mariadb_down "$run/my-chip"; mariadb_down "$run/my-dale"
+  if [ -n "$hugepages_before" ]; then echo "$hugepages_before" > /proc/sys/vm/nr_hugepages; fi
   rm -rf "$run"
 }
 trap cleanup EXIT
+
+# Each PostgreSQL session is a process of its own, which maps the shared buffers it reads page by page: on 4 KiB pages a new
+# session's first scan of large pays about 0.1 s of page faults, and every bridge run and every floor opens new sessions. On
+# 2 MiB pages that is a few hundred faults. Two servers of 128 MB shared buffers need some 140 pages; 160 are reserved.
+if [ "$huge_pages" = on ]; then
+  if [ ! -w /proc/sys/vm/nr_hugepages ]; then
+    echo "bench: cannot reserve huge pages (/proc/sys/vm/nr_hugepages is not writable: run as root, or BENCH_PG_HUGE_PAGES=off)" >&2
+    exit 2
+  fi
+  hugepages_before=$(cat /proc/sys/vm/nr_hugepages)
+  echo $((hugepages_before + 160)) > /proc/sys/vm/nr_hugepages
+  # Free counts the pages other servers have reserved and not touched yet.
+  free_pages=$(awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo)
+  if [ "${free_pages:-0}" -lt 160 ]; then
+    echo "bench: the kernel gave only ${free_pages:-0} free huge pages of the 160 asked (memory too fragmented?); try BENCH_PG_HUGE_PAGES=off" >&2
+    exit 2
+  fi
+fi
+export BRIDGE_PG_HUGE_PAGES=$huge_pages
 
 p1=$(free_port "$port_base"); p2=$(free_port $((p1 + 1))); p3=$(free_port $((p2 + 1))); p4=$(free_port $((p3 + 1)))
 pg_up "$run/pg-chip" "$p1" & a=$!

@@ -7,6 +7,8 @@
 #   ADDR (optional): listen on that address too and let "bridge" log in from its /24 (the failover drill, in a network
 #   namespace, where the peer machine reads this database over the namespaces' network)
 #   pg_down DIR / mariadb_down DIR
+#   BRIDGE_PG_HUGE_PAGES (optional): PostgreSQL's huge_pages for the servers pg_up starts (on, off, try; unset: its default,
+#   try). scripts/bench.sh sets it; README, Performance, says why.
 #
 # The password of user "bridge" is read from $BRIDGE_TEST_PASSWORD (a random one is made when unset).
 
@@ -38,7 +40,7 @@ pg_up() {
     [ -n "$addr" ] && echo "host all bridge $addr/24 scram-sha-256" >> "$dir/data/pg_hba.conf"
   fi
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1${addr:+,$addr} -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1${addr:+,$addr} -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${BRIDGE_PG_HUGE_PAGES:+ -c huge_pages=$BRIDGE_PG_HUGE_PAGES}" \
     start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
 }
 

@@ -18,6 +18,8 @@ public static partial class Machine
         var versions = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["PostgreSQL server"] = (await CaptureAsync("psql", ["-X", "-At", "-h", "127.0.0.1", "-p", $"{o.PgChip}", "-U", "bridge", "-d", "postgres", "-c", "SELECT version()"], ct, o.Password)).Trim(),
+            ["PostgreSQL huge_pages"] = (await CaptureAsync("psql", ["-X", "-At", "-h", "127.0.0.1", "-p", $"{o.PgChip}", "-U", "bridge", "-d", "postgres", "-c", "SHOW huge_pages"], ct, o.Password)).Trim()
+                + " (on: shared memory on 2 MiB pages; scripts/bench.sh, BENCH_PG_HUGE_PAGES)",
             ["psql"] = (await CaptureAsync("psql", ["--version"], ct)).Trim(),
             ["MariaDB server"] = (await CaptureAsync("mariadb", ["--no-defaults", "-N", "-h", "127.0.0.1", "-P", $"{o.MyChip}", "-u", "bridge", "-e", "SELECT VERSION()"], ct, o.Password)).Trim(),
             ["mariadb client"] = (await CaptureAsync("mariadb", ["--version"], ct)).Trim(),
