@@ -57,7 +57,7 @@ public sealed partial record BridgeLog(
         var last = run.Stderr.Count > 0 ? run.Stderr[^1].AtMs : run.WallMs;
         if (peerLine is not null && peerMs is not null)
         {
-            // Before the peer's read began: runtime start-up, configuration, run lock, state check, fingerprints.
+            // Before the timer of the peer's read started: runtime start-up, configuration, run lock, the standby's role.
             phases["startup"] = Math.Max(0, peerLine.AtMs - peerMs.Value);
             phases["read peer"] = peerMs.Value;
             if (localLine is not null && localMs is not null)

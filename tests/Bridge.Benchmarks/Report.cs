@@ -357,7 +357,10 @@ public static class Report
         }
 
         md.AppendLine(Inv, $"Where bridge's time goes, {title} {r.Size} (medians, ms; from the log lines' own timings and the times they arrived).");
-        md.AppendLine("*startup*: process start to the start of the peer's read (runtime, JIT, config, run lock, state check, fingerprints);");
+        md.AppendLine("*startup*: process start to the standby's role (runtime, configuration, run lock, the role read);");
+        md.AppendLine("*read peer*: from the standby's role to the end of the peer's read (for an incremental run: the fingerprints, both listings,");
+        md.AppendLine("the stored pairs and the read of what changed); *report, exit*: everything after the last log line (for a sync, the");
+        md.AppendLine("apply's: the standby listed again, the pairs, the state, the commit, the report);");
         md.AppendLine("for a diff, *normalize, plan, guard* runs to the exit (it logs nothing after its reads); for the no-op sync, *startup* is");
         md.AppendLine("everything up to its verdict.").AppendLine();
         md.AppendLine("| run | " + string.Join(" | ", PhaseNames) + " | wall | CPU user+sys |");
