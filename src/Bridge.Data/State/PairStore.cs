@@ -69,7 +69,7 @@ public sealed class PairStore(IEngineDialect dialect)
         }
 
         // Each kind's list is sized once, from the bytes its parts hold; the parts are read one at a time into one buffer, not
-        // each into an array of its own (a part is up to 96 KiB: the large object heap).
+        // each into an array of its own (up to 96 KiB a part, some 7 MB on large, all of it garbage at once).
         var pairs = ObjectKinds.All.ToDictionary(k => k, _ => new List<RowPair>());
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -79,7 +79,7 @@ public sealed class PairStore(IEngineDialect dialect)
             while (await sizes.ReadAsync(ct))
             {
                 var kind = (ObjectKind)sizes.GetInt32(0);
-                var count = sizes.IsDBNull(1) ? 0 : Convert.ToInt64(sizes.GetValue(1), CultureInfo.InvariantCulture) / PairBytes;
+                var count = Convert.ToInt64(sizes.GetValue(1), CultureInfo.InvariantCulture) / PairBytes;
                 if (Enum.IsDefined(kind) && count is > 0 and < int.MaxValue)
                 {
                     pairs[kind].Capacity = (int)count;
