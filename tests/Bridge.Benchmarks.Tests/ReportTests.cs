@@ -124,6 +124,34 @@ public sealed class ReportTests
     }
 
     [Test]
+    public void ASettingNotTheSameForEverySizeIsGivenPerSizeAndOneThatIsOnce()
+    {
+        MachineInfo With(params (string Key, string Value)[] lines)
+        {
+            var versions = new Dictionary<string, string>(Machine.Versions);
+            foreach (var (key, value) in lines)
+            {
+                versions[key] = value;
+            }
+
+            return Machine with { Versions = versions };
+        }
+
+        var large = Results("large", ("noop.sync", 1, 600), ("noop.floor", 1, 1000)) with { Machine = With(("PostgreSQL huge_pages", "off"), ("psql", "15")) };
+        var huge = Results("huge", ("noop.sync", 1, 6000), ("noop.floor", 1, 10000)) with { Machine = With(("psql", "15")) };
+
+        var md = Report.Render([large, huge], null);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(md, Does.Contain("| PostgreSQL huge_pages (large) | off |"));
+            Assert.That(md, Does.Contain("| PostgreSQL huge_pages (huge) | not recorded |"));
+            Assert.That(md, Does.Contain("| psql | 15 |"));
+            Assert.That(md, Does.Not.Contain("| psql (large)"));
+        }
+    }
+
+    [Test]
     public void ResultsOfTheOlderMethodAreNamedButNotShown()
     {
         var old = Results("large", ("change.sync", 1, 900), ("change.floor", 1, 1000)) with { Method = 0 };

@@ -198,28 +198,29 @@ public static class Report
         md.AppendLine(Inv, $"| CPU | {r.Machine.Cpu}, {r.Machine.Cores} cores (`lscpu`) |");
         md.AppendLine(Inv, $"| memory | {r.Machine.Memory} |");
         md.AppendLine(Inv, $"| kernel | {r.Machine.Kernel} |");
-        foreach (var (k, v) in r.Machine.Versions)
+        // A line that is not the same for every size (the build measured, a server setting, one a size's run did not record
+        // yet) is given per size.
+        foreach (var k in all.SelectMany(size => size.Machine.Versions.Keys).Distinct(StringComparer.Ordinal))
         {
-            if (k == BuildKey && all.Count > 1)
+            var values = all.Select(size => size.Machine.Versions.GetValueOrDefault(k)).ToList();
+            if (values.Distinct(StringComparer.Ordinal).Count() == 1)
             {
-                foreach (var size in all)
-                {
-                    md.AppendLine(Inv, $"| {k} ({size.Size}) | {(size.Machine.Versions.TryGetValue(k, out var build) ? build : "not recorded").ReplaceLineEndings(" ")} |");
-                }
-
+                md.AppendLine(Inv, $"| {k} | {values[0]!.ReplaceLineEndings(" ")} |");
                 continue;
             }
 
-            md.AppendLine(Inv, $"| {k} | {v.ReplaceLineEndings(" ")} |");
+            foreach (var size in all)
+            {
+                md.AppendLine(Inv, $"| {k} ({size.Size}) | {(size.Machine.Versions.GetValueOrDefault(k) ?? "not recorded").ReplaceLineEndings(" ")} |");
+            }
         }
 
         md.AppendLine();
         md.AppendLine("All four servers (a PostgreSQL pair and a MariaDB pair) run on this machine on 127.0.0.1, started by `scripts/lib/servers.sh`");
-        md.AppendLine("(PostgreSQL with fsync off; MariaDB with `innodb_flush_log_at_trx_commit=0`, buffer pool raised to 2 GiB by bench.sh). The");
+        md.AppendLine("(PostgreSQL with fsync off, its shared memory on 4 KiB pages unless `BENCH_PG_HUGE_PAGES=on`, as *PostgreSQL huge_pages*");
+        md.AppendLine("says; MariaDB with `innodb_flush_log_at_trx_commit=0`, buffer pool raised to 2 GiB by bench.sh). The");
         md.AppendLine("bridge process, the client and the servers share the same cores, so a figure includes the server's work too.").AppendLine();
     }
-
-    private const string BuildKey = "bridge build";
 
     private static void Method(StringBuilder md)
     {
