@@ -145,6 +145,24 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     }
 
     [Test]
+    public async Task AStoredPairPartLongerThanBridgeWritesIsReadWhole()
+    {
+        // Bridge writes at most 4,096 pairs a part (96 KiB), and reads the parts through a buffer of that size; a part made
+        // longer by hand (its pairs repeated: every id still in its range) takes a bigger one, and its first pairs are the ones
+        // kept. The sync that follows reads incrementally, so the long part was read whole and trusted.
+        await P.Dale.ExecuteAsync(P.DaleServer.Engine == BlechEngine.Postgres
+            ? "UPDATE bridge.row_pair_part SET pairs = decode(repeat(encode(pairs, 'hex'), 5000), 'hex') WHERE kind = 1"
+            : "UPDATE bridge.row_pair_part SET pairs = REPEAT(pairs, 5000) WHERE kind = 1");
+        Assert.That(await P.Dale.ScalarAsync<long>("SELECT MIN(LENGTH(pairs)) FROM bridge.row_pair_part WHERE kind = 1"), Is.GreaterThan(4096 * 24));
+        await P.Chip.ExecuteAsync($"UPDATE site SET php_version = '8.2' WHERE domain = '{SampleData.SiteDomain(5)}'");
+
+        var run = await SyncAsync();
+
+        Assert.That(Reading(run).Read, Is.InRange(1, 20), run.ToString());
+        await ExpectEqualAsync("a sync over a part longer than Bridge writes");
+    }
+
+    [Test]
     public async Task AFullCompareAgeOfZeroComparesEverythingOnEverySync()
     {
         P.WriteConfig(c =>
