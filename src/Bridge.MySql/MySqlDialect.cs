@@ -28,6 +28,13 @@ public sealed class MySqlDialect : IEngineDialect
 
     public DbParameter CreateParameter(int index, object? value) => new MySqlParameter(Placeholder(index), value ?? DBNull.Value);
 
+    // Lists of literal ids (ints: nothing to quote), a thousand a statement, ascending, so that the rows come in id order
+    // across the statements too.
+    public IEnumerable<(string Sql, DbParameter[] Parameters)> SelectByIds(string select, string idColumn, IReadOnlyCollection<int> ids, bool ordered) =>
+        ids.Order().Chunk(1000).Select(chunk =>
+            ($"{select} WHERE {idColumn} IN ({string.Join(",", chunk.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))}){(ordered ? $" ORDER BY {idColumn}" : string.Empty)}",
+                Array.Empty<DbParameter>()));
+
     // MySqlBulkCopy needs LOAD DATA LOCAL INFILE, which servers disable by default: multi-row INSERTs it is.
     public Task<bool> BulkCopyAsync(DbConnection connection, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct) =>
         Task.FromResult(false);

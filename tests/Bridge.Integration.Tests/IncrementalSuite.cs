@@ -231,6 +231,55 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     }
 
     [Test]
+    public async Task ARunReadsByIdsExactlyTheRowsOfThoseIdsInIdOrderPastAThousandIds()
+    {
+        // An incremental sync reads and lists the rows of the ids its change set names, in the statements the engine's dialect
+        // makes (PostgreSQL: one, the ids as an array; MariaDB: a thousand literal ids a statement). Every second row of each
+        // kind, and 2,500 ids that hold no row, spread over the ranges: the rows read are those ids' rows, in id order.
+        var dialect = Dialect(P.ChipServer);
+        await using var connection = dialect.CreateConnection(P.ChipServer.ConnectionStringFor("blech"));
+        await connection.OpenAsync();
+        await using var tx = await dialect.BeginSnapshotAsync(connection, default);
+        var whole = await Bridge.Data.Read.RowListing.ReadAsync(connection, tx, dialect, default);
+        var ids = ObjectKinds.All.ToDictionary(k => k, k =>
+        {
+            var some = whole[k].Keys.Order().Where((_, i) => i % 2 == 0).ToHashSet();
+            some.UnionWith(Enumerable.Range(1, 2500).Select(i => -i * 7));
+            some.UnionWith(Enumerable.Range(1, 2500).Select(i => 1_000_000 + (i * 3)));
+            return (HashSet<int>?)some;
+        });
+
+        var listed = await Bridge.Data.Read.RowListing.ReadAsync(connection, tx, dialect, default, ids);
+        var read = await Bridge.Data.Read.SnapshotReader.ReadAsync(connection, tx, default, only: (dialect, ids));
+        var all = await Bridge.Data.Read.SnapshotReader.ReadAsync(connection, tx, default);
+
+        foreach (var kind in ObjectKinds.All)
+        {
+            var expected = whole[kind].Where(r => ids[kind]!.Contains(r.Key)).ToDictionary();
+            Assert.That(expected, Is.Not.Empty, kind.ToString());
+            Assert.That(listed[kind], Is.EquivalentTo(expected), kind.ToString());
+        }
+
+        static IEnumerable<int> Ids(BlechSnapshot s, ObjectKind kind) => kind switch
+        {
+            ObjectKind.Client => s.Clients.Select(r => r.Id),
+            ObjectKind.Site => s.Sites.Select(r => r.Id),
+            ObjectKind.Zone => s.Zones.Select(r => r.Id),
+            ObjectKind.Record => s.Records.Select(r => r.Id),
+            ObjectKind.MailDomain => s.MailDomains.Select(r => r.Id),
+            ObjectKind.Mailbox => s.Mailboxes.Select(r => r.Id),
+            _ => s.Aliases.Select(r => r.Id),
+        };
+
+        foreach (var kind in ObjectKinds.All)
+        {
+            Assert.That(Ids(read, kind), Is.EqualTo(Ids(all, kind).Where(id => ids[kind]!.Contains(id))), kind + ": those rows, in id order");
+        }
+
+        Assert.That(read.Records.Select(r => (r.Id, r.Ttl, r.Data)), Is.EqualTo(all.Records.Where(r => ids[ObjectKind.Record]!.Contains(r.Id)).Select(r => (r.Id, r.Ttl, r.Data))));
+    }
+
+    [Test]
     public async Task ASyncWritesOnlyItsChangesBesideThePartsAndTheyAddUpToWhatAResyncWrites()
     {
         var parts = await PartsAsync();

@@ -25,6 +25,13 @@ public interface IEngineDialect
     DbParameter CreateParameter(int index, object? value);
 
     /// <summary>
+    /// The statements that read the rows of <paramref name="ids"/>: <paramref name="select"/> (which has no WHERE clause)
+    /// filtered on <paramref name="idColumn"/>, in ascending order of it when <paramref name="ordered"/>, each with its
+    /// parameters; as few statements as the engine reads well.
+    /// </summary>
+    IEnumerable<(string Sql, DbParameter[] Parameters)> SelectByIds(string select, string idColumn, IReadOnlyCollection<int> ids, bool ordered);
+
+    /// <summary>
     /// The clause that makes an INSERT return the given columns of each inserted row (PostgreSQL and MariaDB 10.5+:
     /// <c>RETURNING</c>; MySQL has none, which is why MySQL is not a supported engine).
     /// </summary>

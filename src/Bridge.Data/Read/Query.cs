@@ -24,7 +24,4 @@ public static class Query
         return list;
     }
 
-    /// <summary>Ids as comma-separated lists of at most <paramref name="size"/>, ascending, for <c>IN (...)</c>: ints need no quoting.</summary>
-    public static IEnumerable<string> IdLists(IEnumerable<int> ids, int size = 1000) =>
-        ids.Order().Chunk(size).Select(chunk => string.Join(",", chunk.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 }

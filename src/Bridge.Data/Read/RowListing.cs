@@ -32,11 +32,12 @@ public static class RowListing
                 rows.EnsureCapacity(count + (count / 64));
             }
 
-            foreach (var sql in ids is null ? [select] : Query.IdLists(ids).Select(list => $"{select} WHERE id IN ({list})"))
+            foreach (var (sql, parameters) in ids is null ? [(select, [])] : dialect.SelectByIds(select, "id", ids, ordered: false))
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = sql;
+                command.Parameters.AddRange(parameters);
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 var intParent = reader.GetFieldType(1) == typeof(int);
                 while (await reader.ReadAsync(ct))

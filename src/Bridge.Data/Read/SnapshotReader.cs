@@ -14,10 +14,11 @@ public static class SnapshotReader
 {
     /// <summary>
     /// Reads Blech's rows; with <paramref name="only"/>, of each kind only the rows with the ids it lists (a kind it maps to
-    /// null is read whole). The server and address tables are always read whole.
+    /// null is read whole), in the statements the engine's dialect makes for them. The server and address tables are always
+    /// read whole.
     /// </summary>
     public static Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct, Run.RunProgress? progress = null,
-        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only = null) =>
+        (IEngineDialect Dialect, IReadOnlyDictionary<ObjectKind, HashSet<int>?> Ids)? only = null) =>
         ReadAsync(connection, transaction, ct, progress, only, listing: null);
 
     /// <summary>
@@ -32,7 +33,7 @@ public static class SnapshotReader
     }
 
     private static async Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct, Run.RunProgress? progress,
-        IReadOnlyDictionary<ObjectKind, HashSet<int>?>? only, (IEngineDialect Dialect, Listing Into)? listing)
+        (IEngineDialect Dialect, IReadOnlyDictionary<ObjectKind, HashSet<int>?> Ids)? only, (IEngineDialect Dialect, Listing Into)? listing)
     {
         // Each row read is counted for the progress lines of a long run.
         Func<DbDataReader, T> Counted<T>(Func<DbDataReader, T> map) => progress is null ? map : r =>
@@ -44,17 +45,17 @@ public static class SnapshotReader
         Task<List<T>> RowsAsync<T>(ObjectKind kind, Func<DbDataReader, T> map, CancellationToken token)
         {
             var table = Schema.BlechTables.Of(kind);
-            var ids = only is null ? null : only[kind];
+            var ids = only?.Ids[kind];
             if (listing is not var (dialect, into))
             {
-                return FilteredAsync(connection, transaction, table.Select(), "t.id", ids, map, token);
+                return FilteredAsync(connection, transaction, only?.Dialect, table.Select(), "t.id", ids, map, token);
             }
 
             // The listing's columns follow the row's own.
             var marks = into[kind];
             var first = table.Columns.Count;
             bool? intParent = null;
-            return FilteredAsync(connection, transaction, table.Select(RowListing.MarkColumns(dialect, table, "t")), "t.id", ids, r =>
+            return FilteredAsync(connection, transaction, dialect, table.Select(RowListing.MarkColumns(dialect, table, "t")), "t.id", ids, r =>
             {
                 intParent ??= r.GetFieldType(first) == typeof(int);
                 marks[r.GetInt32(0)] = RowListing.Mark(r, first, intParent.Value);
@@ -96,9 +97,9 @@ public static class SnapshotReader
         return new BlechSnapshot(server[0].MainIp, ips, clients, sites, zones, records, mailDomains, mailboxes, aliases, server[0].Hostname);
     }
 
-    // The rows of one kind: all of them, or those whose ids the filter lists, in chunks of literal ids (ints: nothing to quote),
-    // ascending, so that the rows come in id order either way.
-    private static async Task<List<T>> FilteredAsync<T>(DbConnection connection, DbTransaction? transaction, string select, string idColumn,
+    // The rows of one kind: all of them, or those whose ids the filter lists (in the statements the engine reads them best by),
+    // in id order either way.
+    private static async Task<List<T>> FilteredAsync<T>(DbConnection connection, DbTransaction? transaction, IEngineDialect? dialect, string select, string idColumn,
         HashSet<int>? ids, Func<DbDataReader, T> map, CancellationToken ct)
     {
         if (ids is null)
@@ -107,9 +108,9 @@ public static class SnapshotReader
         }
 
         var rows = new List<T>(ids.Count);
-        foreach (var list in Query.IdLists(ids))
+        foreach (var (sql, parameters) in (dialect ?? throw new InvalidOperationException("a read by ids needs the engine's dialect")).SelectByIds(select, idColumn, ids, ordered: true))
         {
-            rows.AddRange(await Query.ListAsync(connection, transaction, $"{select} WHERE {idColumn} IN ({list}) ORDER BY {idColumn}", map, ct));
+            rows.AddRange(await Query.ListAsync(connection, transaction, sql, map, ct, parameters));
         }
 
         return rows;

@@ -246,7 +246,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 BlechSnapshot snapshot;
                 if (everything is null)
                 {
-                    snapshot = await SnapshotReader.ReadAsync(peerConnection, peerTx, ct, Progress, changes?.Peer);
+                    snapshot = await SnapshotReader.ReadAsync(peerConnection, peerTx, ct, Progress, changes is null ? null : (peer.Dialect, changes.Peer));
                 }
                 else
                 {
@@ -264,7 +264,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var localRead = OnSide(local, async () =>
             {
                 var started = timer.ElapsedMilliseconds;
-                var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress, changes?.Local);
+                var snapshot = await SnapshotReader.ReadAsync(connection, tx, ct, Progress, changes is null ? null : (local.Dialect, changes.Local));
                 var addresses = await StateStore.ReadSiteAddressesAsync(connection, tx, ct);
                 var serials = await RoleStore.ReadZoneSerialsAsync(connection, tx, ct);
                 var last = await StateStore.LastSuccessAsync(connection, tx, ct);
