@@ -108,13 +108,40 @@ public abstract class HostileDataSuite(Func<BlechServer> chipServer, Func<BlechS
         Assert.That((await P.BridgeAsync("sync")).ExitCode, Is.EqualTo(ExitCodes.Success));
     }
 
-    // The built bridge binary, killed with SIGKILL at a random moment of a sync, ten times: every time dale is either as it was
-    // or as chip is (one transaction), and a plain sync afterwards converges.
+    // The built bridge binary, killed with SIGKILL at a random moment of a sync, ten times (the first a compare of everything,
+    // the others incremental): every time dale is either as it was or as chip is (one transaction), and a plain sync afterwards
+    // converges. The moments are drawn from a twentieth to 1.3 times the time the binary's dry run of the first sync takes on
+    // this machine (timed first), so that runs die mid-way (and a few finish) on a fast machine as on a slow one.
     [Test]
     public async Task ASyncKilledAtRandomMomentsLeavesNothingHalfWrittenAndTheNextSyncConverges()
     {
         var binary = CliBinary();
         await SampleData.FillAsync(P.Chip, clients: 8, sitesPerClient: 10);
+
+        Process Start(params string[] args)
+        {
+            var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in args.Concat(["--config", P.ConfigPath]))
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
+        }
+
+        var timer = Stopwatch.StartNew();
+        using (var dryRun = Start("diff"))
+        {
+            await dryRun.WaitForExitAsync();
+            Assert.That(dryRun.ExitCode, Is.EqualTo(ExitCodes.Success), "the timed dry run");
+        }
+
+        var whole = (int)Math.Max(100, timer.ElapsedMilliseconds);
         var random = TestContext.CurrentContext.Random;
         var killed = 0;
         for (var round = 0; round < 10; round++)
@@ -123,18 +150,8 @@ public abstract class HostileDataSuite(Func<BlechServer> chipServer, Func<BlechS
             await P.Chip.UpdateSiteAsync(SampleData.SiteDomain(round), s => s with { DocumentRoot = $"/srv/round{round}" });
             var before = await P.Dale.DumpAsync();
             var target = await P.Chip.DumpAsync();
-            var delay = TimeSpan.FromMilliseconds(random.Next(50, 2000));
-            var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { "sync", "--config", P.ConfigPath })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            var delay = TimeSpan.FromMilliseconds(random.Next(whole / 20, whole * 13 / 10));
+            using var process = Start("sync");
             if (!process.WaitForExit(delay))
             {
                 process.Kill();
@@ -143,7 +160,7 @@ public abstract class HostileDataSuite(Func<BlechServer> chipServer, Func<BlechS
 
             await process.WaitForExitAsync();
             var after = await P.Dale.DumpAsync();
-            Assert.That(after == before || after == target, Is.True, $"round {round}: stopped after {delay.TotalMilliseconds:0} ms, dale is half-written");
+            Assert.That(after == before || after == target, Is.True, $"round {round}: stopped after {delay.TotalMilliseconds:0} ms of {whole} ms, dale is half-written");
 
             var sync = await P.BridgeAsync("sync", "--wait", "30");
             Assert.That(sync.ExitCode, Is.EqualTo(ExitCodes.Success), $"round {round}: {sync}");
@@ -152,7 +169,8 @@ public abstract class HostileDataSuite(Func<BlechServer> chipServer, Func<BlechS
             Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()), $"round {round}");
         }
 
-        Assert.That(killed, Is.GreaterThan(0), "at least one run was killed mid-way");
+        TestContext.Out.WriteLine($"killed {killed} of 10 runs; the dry run took {whole} ms");
+        Assert.That(killed, Is.GreaterThan(0), $"at least one run was killed mid-way (the dry run took {whole} ms)");
     }
 
     // src/Bridge.Cli/bin/Release/net*/blech-bridge, the built command.
