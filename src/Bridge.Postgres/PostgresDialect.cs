@@ -61,12 +61,10 @@ public sealed class PostgresDialect : IEngineDialect
     public DbParameter CreateParameter(int index, object? value) => new NpgsqlParameter { Value = value ?? DBNull.Value };
 
     // One statement, the ids as one binary int[] parameter: a list of literals costs the server a parse of every one and a
-    // statement per thousand.
+    // statement per thousand. The server sorts the array itself where an index scan wants it.
     public IEnumerable<(string Sql, DbParameter[] Parameters)> SelectByIds(string select, string idColumn, IReadOnlyCollection<int> ids, bool ordered)
     {
-        var sorted = ids.ToArray();
-        System.Array.Sort(sorted);
-        var parameter = new NpgsqlParameter { Value = sorted, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer };
+        var parameter = new NpgsqlParameter { Value = ids.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer };
         yield return ($"{select} WHERE {idColumn} = ANY($1){(ordered ? $" ORDER BY {idColumn}" : string.Empty)}", [parameter]);
     }
 

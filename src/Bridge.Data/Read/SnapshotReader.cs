@@ -45,17 +45,17 @@ public static class SnapshotReader
         Task<List<T>> RowsAsync<T>(ObjectKind kind, Func<DbDataReader, T> map, CancellationToken token)
         {
             var table = Schema.BlechTables.Of(kind);
-            var ids = only?.Ids[kind];
+            (IEngineDialect, HashSet<int>)? filter = only is var (engine, ids) && ids[kind] is { } these ? (engine, these) : null;
             if (listing is not var (dialect, into))
             {
-                return FilteredAsync(connection, transaction, only?.Dialect, table.Select(), "t.id", ids, map, token);
+                return FilteredAsync(connection, transaction, table.Select(), "t.id", filter, map, token);
             }
 
             // The listing's columns follow the row's own.
             var marks = into[kind];
             var first = table.Columns.Count;
             bool? intParent = null;
-            return FilteredAsync(connection, transaction, dialect, table.Select(RowListing.MarkColumns(dialect, table, "t")), "t.id", ids, r =>
+            return FilteredAsync(connection, transaction, table.Select(RowListing.MarkColumns(dialect, table, "t")), "t.id", filter, r =>
             {
                 intParent ??= r.GetFieldType(first) == typeof(int);
                 marks[r.GetInt32(0)] = RowListing.Mark(r, first, intParent.Value);
@@ -99,16 +99,16 @@ public static class SnapshotReader
 
     // The rows of one kind: all of them, or those whose ids the filter lists (in the statements the engine reads them best by),
     // in id order either way.
-    private static async Task<List<T>> FilteredAsync<T>(DbConnection connection, DbTransaction? transaction, IEngineDialect? dialect, string select, string idColumn,
-        HashSet<int>? ids, Func<DbDataReader, T> map, CancellationToken ct)
+    private static async Task<List<T>> FilteredAsync<T>(DbConnection connection, DbTransaction? transaction, string select, string idColumn,
+        (IEngineDialect Dialect, HashSet<int> Ids)? filter, Func<DbDataReader, T> map, CancellationToken ct)
     {
-        if (ids is null)
+        if (filter is not var (dialect, ids))
         {
             return await Query.ListAsync(connection, transaction, $"{select} ORDER BY {idColumn}", map, ct);
         }
 
         var rows = new List<T>(ids.Count);
-        foreach (var (sql, parameters) in (dialect ?? throw new InvalidOperationException("a read by ids needs the engine's dialect")).SelectByIds(select, idColumn, ids, ordered: true))
+        foreach (var (sql, parameters) in dialect.SelectByIds(select, idColumn, ids, ordered: true))
         {
             rows.AddRange(await Query.ListAsync(connection, transaction, sql, map, ct, parameters));
         }
