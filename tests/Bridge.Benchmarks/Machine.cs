@@ -15,11 +15,14 @@ public static partial class Machine
         var memory = MemTotal().Match(memInfo) is { Success: true } mem
             ? $"{long.Parse(mem.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) / 1024.0 / 1024.0:F1} GiB"
             : "unknown";
+        // One answer of chip's PostgreSQL server.
+        async Task<string> PgAsync(string sql) =>
+            (await CaptureAsync("psql", ["-X", "-At", "-h", "127.0.0.1", "-p", $"{o.PgChip}", "-U", "bridge", "-d", "postgres", "-c", sql], ct, o.Password)).Trim();
+
         var versions = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["PostgreSQL server"] = (await CaptureAsync("psql", ["-X", "-At", "-h", "127.0.0.1", "-p", $"{o.PgChip}", "-U", "bridge", "-d", "postgres", "-c", "SELECT version()"], ct, o.Password)).Trim(),
-            ["PostgreSQL huge_pages"] = (await CaptureAsync("psql", ["-X", "-At", "-h", "127.0.0.1", "-p", $"{o.PgChip}", "-U", "bridge", "-d", "postgres", "-c", "SHOW huge_pages"], ct, o.Password)).Trim()
-                + " (on: shared memory on 2 MiB pages; scripts/bench.sh, BENCH_PG_HUGE_PAGES)",
+            ["PostgreSQL server"] = await PgAsync("SELECT version()"),
+            ["PostgreSQL huge_pages"] = await PgAsync("SHOW huge_pages") + " (on: shared memory on 2 MiB pages; scripts/bench.sh, BENCH_PG_HUGE_PAGES)",
             ["psql"] = (await CaptureAsync("psql", ["--version"], ct)).Trim(),
             ["MariaDB server"] = (await CaptureAsync("mariadb", ["--no-defaults", "-N", "-h", "127.0.0.1", "-P", $"{o.MyChip}", "-u", "bridge", "-e", "SELECT VERSION()"], ct, o.Password)).Trim(),
             ["mariadb client"] = (await CaptureAsync("mariadb", ["--version"], ct)).Trim(),

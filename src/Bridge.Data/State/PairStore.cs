@@ -106,8 +106,10 @@ public sealed class PairStore(IEngineDialect dialect)
                 var length = reader.GetBytes(2, 0, null, 0, 0);
                 if (length > buffer.Length)
                 {
+                    // The bigger one first: should renting throw, the finally below still gives back the one held, once.
+                    var bigger = ArrayPool<byte>.Shared.Rent(checked((int)length));
                     ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(checked((int)length));
+                    buffer = bigger;
                 }
 
                 var read = reader.GetBytes(2, 0, buffer, 0, (int)length);
