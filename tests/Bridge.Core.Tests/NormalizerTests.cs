@@ -302,6 +302,74 @@ public sealed class NormalizerTests
         Assert.That(peer[ObjectKind.Client]["alice"].Fields.Where(f => f.Name != "password_hash").Select(f => f.Secret), Has.All.False);
     }
 
+    // A snapshot with something skipped, warned of or repeated in every kind, so that the order of those lists shows.
+    private static Snap Troubled()
+    {
+        var s = Snap.Sample();
+        s.Client("bad login");
+        s.Site("orphan.example", client: "bad login");
+        s.Site("Example.com");
+        s.Site("wild.example", aliases: "../x");
+        s.Zone("orphan.example.", client: "bad login");
+        s.Zone("example.com.");
+        s.Zone("other.example.", serial: 5_000_000_000);
+        s.Record("other.example.", "@", "A", Net.V);
+        s.Record("example.com.", "bad", "A", "999.1.1.1");
+        s.Record("example.com.", "@", "A", Net.V);
+        s.MailDomain("orphan.example", client: "bad login");
+        s.MailDomain("bad domain.org");
+        s.MailDomain("Example.com");
+        s.Mailbox("bad domain.org", "info");
+        s.Mailbox("example.com", "bad local");
+        s.Alias("example.com", "postmaster", "");
+        return s;
+    }
+
+    [Test]
+    public void NormalizingInTwoStagesMakesTheSameSetAsInOne()
+    {
+        foreach (var (name, whole, staged) in new[]
+        {
+            ("peer", Troubled().Peer(), Staged(Normalizer.PeerInStages(Troubled().Build(), Net.Map))),
+            ("local", Troubled().Local(), Staged(Normalizer.LocalInStages(Troubled().Build()))),
+        })
+        {
+            foreach (var kind in ObjectKinds.All)
+            {
+                Assert.That(staged[kind].Keys, Is.EqualTo(whole[kind].Keys), $"{name} {kind}: the same keys in the same order");
+                Assert.That(staged[kind].Values.Select(i => (i.ParentKey, string.Join("|", i.Fields))), Is.EqualTo(whole[kind].Values.Select(i => (i.ParentKey, string.Join("|", i.Fields)))), $"{name} {kind}");
+            }
+
+            Assert.That(staged.Skipped, Is.EqualTo(whole.Skipped), $"{name}: what is skipped, in the same order");
+            Assert.That(staged.Warnings, Is.EqualTo(whole.Warnings), name);
+            Assert.That(staged.Duplicates.Select(d => (d.Kind, d.Key, d.Id)), Is.EqualTo(whole.Duplicates.Select(d => (d.Kind, d.Key, d.Id))), name);
+        }
+
+        var peer = Troubled().Peer();
+        Assert.That(peer.Skipped.Select(s => s.Kind).Distinct(), Is.EqualTo(ObjectKinds.All), "every kind has something skipped, in kind order");
+        Assert.That(Troubled().Local().Duplicates.Select(d => d.Kind), Is.EqualTo(new[] { ObjectKind.Site, ObjectKind.Zone, ObjectKind.Record, ObjectKind.MailDomain, ObjectKind.Alias }), "in kind order");
+    }
+
+    [Test]
+    public void TheFirstStageHoldsTheEarlyKindsWholeAndNothingElse()
+    {
+        var (early, finish) = Normalizer.PeerInStages(Troubled().Build(), Net.Map);
+        var whole = Troubled().Peer();
+
+        foreach (var kind in Normalizer.EarlyKinds)
+        {
+            Assert.That(early[kind].Keys, Is.EqualTo(whole[kind].Keys), kind.ToString());
+        }
+
+        Assert.That(early[ObjectKind.Zone], Is.Empty);
+        Assert.That(early[ObjectKind.Record], Is.Empty);
+        Assert.That(early.Skipped, Is.Empty, "the lists are filled when the set is whole");
+        Assert.That(finish(), Is.SameAs(early));
+        Assert.That(early[ObjectKind.Record], Is.Not.Empty);
+    }
+
+    private static SyncSet Staged((SyncSet Early, Func<SyncSet> Finish) stages) => stages.Finish();
+
     internal static IEnumerable<(ObjectKind Kind, string Key)> AllKeys(SyncSet set) =>
         ObjectKinds.All.SelectMany(k => set[k].Keys.Select(key => (k, key)));
 }

@@ -15,6 +15,32 @@ public sealed class PlannerTests
     private static string ActionWord(PlanAction a) => a.ToString().ToLowerInvariant();
 
     [Test]
+    public void TheWritesOfSomeKindsAreThePlansInsertsAndUpdatesOfThoseKinds()
+    {
+        var peer = Snap.Sample();
+        peer.Client("bob").Site("bob.example", client: "bob").Zone("bob.example.", client: "bob").Record("bob.example.", "@", "A", Net.V)
+            .MailDomain("bob.example", client: "bob").Mailbox("bob.example", "info").Alias("bob.example", "abuse", "info@bob.example");
+        peer.Sites[0] = peer.Sites[0] with { DocumentRoot = "/srv/elsewhere" };
+        peer.Zones[0] = peer.Zones[0] with { Serial = 2025010102 };
+        peer.Mailboxes[0] = peer.Mailboxes[0] with { QuotaMb = 2048 };
+        var local = Snap.Sample();
+        local.Client("gone").Site("gone.example", client: "gone");
+        var context = Net.Context() with { LastSync = DateTime.UtcNow.AddDays(-1) };
+        var plan = Planner.Plan(peer.Peer(), local.Local(), context);
+
+        var (inserts, updates) = Planner.Writes(peer.Peer(), local.Local(), context, Normalizer.EarlyKinds);
+
+        static string Line(PlanStep s) => $"{s.Action} {s.Kind.Name()} {s.Key} {string.Join(",", s.Changes.Select(c => c.ToString()))} {s.Conflict} {s.Revert}";
+        var expected = plan.Steps.Where(s => s.Action is PlanAction.Insert or PlanAction.Update && Normalizer.EarlyKinds.Contains(s.Kind)).Select(Line).ToList();
+        Assert.That(inserts.Concat(updates).Select(Line), Is.EqualTo(expected));
+        Assert.That(expected, Has.Some.StartsWith("Insert mailbox"));
+        Assert.That(expected, Has.Some.StartsWith("Update site"));
+        Assert.That(expected, Has.None.Contains("zone").And.None.Contains("record").And.None.StartsWith("Delete"));
+        Assert.That(Planner.Writes(peer.Peer(), local.Local(), context, [ObjectKind.Zone, ObjectKind.Record]).Updates.Select(Line),
+            Is.EqualTo(plan.Steps.Where(s => s.Action == PlanAction.Update && s.Kind is ObjectKind.Zone or ObjectKind.Record).Select(Line)));
+    }
+
+    [Test]
     public void IdenticalSidesPlanNothing()
     {
         var plan = Plan(Snap.Sample(), Snap.Sample());

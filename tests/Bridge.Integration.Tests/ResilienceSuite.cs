@@ -21,6 +21,10 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         await P.Chip.AddClientAsync(new ClientSpec("refused", PasswordHash: "$6$rounds=5000$secret$hashthatmustnotshow"));
         await P.Chip.AddSiteAsync(new SiteSpec("acme", "good.example", PairAddresses.V));
         await P.Chip.AddSiteAsync(new SiteSpec("refused", "child.example", PairAddresses.V));
+
+        // A zone and its record under the refused client: written after the client's kinds, they still go with it.
+        await P.Chip.AddZoneAsync(new ZoneSpec("refused", "child.example."));
+        await P.Chip.AddRecordAsync(new RecordSpec("child.example.", "www", "A", PairAddresses.V));
         await P.Chip.AddSiteAsync(new SiteSpec("acme", "nope.example", PairAddresses.V));
         await P.Chip.AddSiteAsync(new SiteSpec("acme", "other.example", PairAddresses.V));
         await P.Chip.AddMailDomainAsync(new MailDomainSpec("acme", "mail.example"));
@@ -32,10 +36,12 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Success), run.ToString());
         var code = DaleIsPostgres ? "23514" : "4025";
         var skipped = run.Skipped();
-        Assert.That(skipped, Has.Count.EqualTo(3), string.Join("\n", skipped));
+        Assert.That(skipped, Has.Count.EqualTo(5), string.Join("\n", skipped));
         Assert.That(skipped, Has.Some.StartsWith($"client refused: the standby's database refused it: {code}"));
         Assert.That(skipped, Has.Some.StartsWith($"site nope.example: the standby's database refused it: {code}"));
         Assert.That(skipped, Has.Some.EqualTo("site child.example: its client refused was refused by the standby's database"));
+        Assert.That(skipped, Has.Some.EqualTo("zone child.example.: its client refused was refused by the standby's database"));
+        Assert.That(skipped, Has.Some.EqualTo($"record child.example. www.child.example. A {PairAddresses.V}: its zone child.example. was refused by the standby's database"));
         Assert.That(run.Stdout + run.Stderr, Does.Not.Contain("hashthatmustnotshow"));
         Assert.That(await P.Dale.GetSiteAsync("good.example"), Is.Not.Null, "the rest is applied");
         Assert.That(await P.Dale.GetMailboxAsync("mail.example", "info"), Is.Not.Null);

@@ -67,13 +67,84 @@ public static class Normalizer
 
     private static SyncSet Build(BlechSnapshot s, AddressMap? map, StorageRules storage)
     {
-        var check = map is not null;
-        var set = new SyncSet();
-        var folded = ObjectKinds.All.ToDictionary(k => k, _ => new Dictionary<string, string>(StringComparer.Ordinal));
+        var builder = new Builder(s, map, storage);
+        builder.Early();
+        builder.Late();
+        return builder.Seal();
+    }
+
+    /// <summary>
+    /// The kinds a staged normalization finishes first: all but the zones and their records, which take most of the time (a run
+    /// can write these while the zones and records are still being normalized).
+    /// </summary>
+    public static readonly IReadOnlyList<ObjectKind> EarlyKinds = [ObjectKind.Client, ObjectKind.Site, ObjectKind.MailDomain, ObjectKind.Mailbox, ObjectKind.Alias];
+
+    /// <summary>
+    /// <see cref="Peer"/> in two stages: <c>Early</c> holds the <see cref="EarlyKinds"/> whole when this returns; <c>Finish</c> adds
+    /// the zones and records to that same set and returns it whole, exactly as <see cref="Peer"/> would have made it. Until
+    /// <c>Finish</c> has returned, only the early kinds of the set may be read (it may run on another thread meanwhile).
+    /// </summary>
+    public static (SyncSet Early, Func<SyncSet> Finish) PeerInStages(BlechSnapshot snapshot, AddressMap map, StorageRules? storage = null) =>
+        InStages(new Builder(snapshot, map, storage ?? StorageRules.Any));
+
+    /// <summary><see cref="Local"/> in the two stages of <see cref="PeerInStages"/>.</summary>
+    public static (SyncSet Early, Func<SyncSet> Finish) LocalInStages(BlechSnapshot snapshot) => InStages(new Builder(snapshot, map: null, StorageRules.Any));
+
+    private static (SyncSet Early, Func<SyncSet> Finish) InStages(Builder builder)
+    {
+        builder.Early();
+        return (builder.Set, () =>
+        {
+            builder.Late();
+            return builder.Seal();
+        });
+    }
+
+    // Normalizes one side kind by kind, parents before children. What is skipped, warned of or found twice is kept by kind and
+    // put in the set's lists in kind order at the end, so that the lists read the same whichever order the kinds were done in.
+    private sealed class Builder(BlechSnapshot s, AddressMap? map, StorageRules storage)
+    {
+        private readonly bool _check = map is not null;
+        private readonly Dictionary<ObjectKind, Dictionary<string, string>> _folded = ObjectKinds.All.ToDictionary(k => k, _ => new Dictionary<string, string>(StringComparer.Ordinal));
+        private readonly Dictionary<ObjectKind, List<SkippedObject>> _skipped = ObjectKinds.All.ToDictionary(k => k, _ => new List<SkippedObject>());
+        private readonly Dictionary<ObjectKind, List<SkippedObject>> _warnings = ObjectKinds.All.ToDictionary(k => k, _ => new List<SkippedObject>());
+        private readonly Dictionary<ObjectKind, List<SyncItem>> _duplicates = ObjectKinds.All.ToDictionary(k => k, _ => new List<SyncItem>());
+        private readonly HashSet<string> _skippedClients = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _skippedZones = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _skippedMailDomains = new(StringComparer.Ordinal);
+
+        public SyncSet Set { get; } = new();
+
+        public void Early()
+        {
+            Clients();
+            Sites();
+            MailDomains();
+            Mailboxes();
+            Aliases();
+        }
+
+        public void Late()
+        {
+            Zones();
+            Records();
+        }
+
+        public SyncSet Seal()
+        {
+            foreach (var kind in ObjectKinds.All)
+            {
+                Set.Skipped.AddRange(_skipped[kind]);
+                Set.Warnings.AddRange(_warnings[kind]);
+                Set.Duplicates.AddRange(_duplicates[kind]);
+            }
+
+            return Set;
+        }
 
         // A row the standby's engine cannot store would fail the whole apply there: a column too long, a NUL, or a unique key
         // the standby's collation holds equal to one already taken by another row.
-        string? Unstorable(ObjectKind kind, string key, params (string Column, string? Value)[] values)
+        private string? Unstorable(ObjectKind kind, string key, params (string Column, string? Value)[] values)
         {
             if (ColumnProblem(kind, values) is { } problem)
             {
@@ -86,16 +157,16 @@ public static class Normalizer
             }
 
             var fold = storage.FoldKey(key);
-            if (folded[kind].TryGetValue(fold, out var other) && other != key)
+            if (_folded[kind].TryGetValue(fold, out var other) && other != key)
             {
                 return $"'{RecordData.Printable(key)}' and '{RecordData.Printable(other)}' are one key to the standby's {storage.Description}, which cannot hold both";
             }
 
-            folded[kind].TryAdd(fold, key);
+            _folded[kind].TryAdd(fold, key);
             return null;
         }
 
-        string? ColumnProblem(ObjectKind kind, (string Column, string? Value)[] values)
+        private string? ColumnProblem(ObjectKind kind, (string Column, string? Value)[] values)
         {
             foreach (var (column, value) in values)
             {
@@ -107,191 +178,207 @@ public static class Normalizer
 
             return null;
         }
-        var skippedClients = new HashSet<string>(StringComparer.Ordinal);
-        var skippedZones = new HashSet<string>(StringComparer.Ordinal);
-        var skippedMailDomains = new HashSet<string>(StringComparer.Ordinal);
 
-        void Skip(ObjectKind kind, string key, string reason) => set.Skipped.Add(new SkippedObject(kind, key, reason));
+        private void Skip(ObjectKind kind, string key, string reason) => _skipped[kind].Add(new SkippedObject(kind, key, reason));
 
-        void Add(SyncItem item)
+        private void Add(SyncItem item)
         {
-            if (set.TryAdd(item))
+            if (Set.TryAdd(item))
             {
                 return;
             }
 
-            if (check)
+            if (_check)
             {
                 Skip(item.Kind, item.Key, $"another {item.Kind.Name()} row has the same key");
             }
             else
             {
-                set.Duplicates.Add(item);
+                _duplicates[item.Kind].Add(item);
             }
         }
 
-        foreach (var c in s.Clients)
+        public void Clients()
         {
-            var key = ClientKey(c.Login);
-            if (check && (!IsPlainToken(c.Login, 64, out var why) ? $"login {why}" : CheckClient(c)
-                    ?? Unstorable(ObjectKind.Client, key, ("login", c.Login), ("name", c.Name), ("email", c.Email), ("password_hash", c.PasswordHash))) is { } reason)
+            foreach (var c in s.Clients)
             {
-                Skip(ObjectKind.Client, key, reason);
-                skippedClients.Add(key);
-                continue;
-            }
-
-            Add(new SyncItem(ObjectKind.Client, key, null,
-            [
-                new("name", c.Name), new("email", c.Email.Trim()), new("password_hash", c.PasswordHash, Secret: true), Bool("active", c.Active),
-            ], c));
-        }
-
-        foreach (var site in s.Sites)
-        {
-            var key = HostNames.Domain(site.Domain);
-            var client = ClientKey(site.ClientLogin);
-            var row = site;
-            if (check)
-            {
-                if (skippedClients.Contains(client))
+                var key = ClientKey(c.Login);
+                if (_check && (!IsPlainToken(c.Login, 64, out var why) ? $"login {why}" : CheckClient(c)
+                        ?? Unstorable(ObjectKind.Client, key, ("login", c.Login), ("name", c.Name), ("email", c.Email), ("password_hash", c.PasswordHash))) is { } reason)
                 {
-                    Skip(ObjectKind.Site, key, $"its client '{client}' is skipped");
+                    Skip(ObjectKind.Client, key, reason);
+                    _skippedClients.Add(key);
                     continue;
                 }
 
-                if ((CheckSite(site, map!, out var mapped) ?? Unstorable(ObjectKind.Site, key, ("domain", site.Domain), ("aliases", site.Aliases),
-                        ("document_root", site.DocumentRoot), ("ssl_cert_path", site.SslCertPath), ("ssl_key_path", site.SslKeyPath),
-                        ("php_version", site.PhpVersion), ("custom_directives", site.CustomDirectives))) is { } reason)
-                {
-                    Skip(ObjectKind.Site, key, reason);
-                    continue;
-                }
-
-                row = site with { IpAddress = mapped! };
-                if (CustomDirectivesWarning(site.CustomDirectives) is { } warning)
-                {
-                    set.Warnings.Add(new SkippedObject(ObjectKind.Site, key, warning));
-                }
+                Add(new SyncItem(ObjectKind.Client, key, null,
+                [
+                    new("name", c.Name), new("email", c.Email.Trim()), new("password_hash", c.PasswordHash, Secret: true), Bool("active", c.Active),
+                ], c));
             }
-
-            Add(new SyncItem(ObjectKind.Site, key, client,
-            [
-                new("client", client),
-                new("aliases", NormalizeAliases(row.Aliases)),
-                new("ip_address", Addresses.Canonical(row.IpAddress) ?? row.IpAddress.Trim()),
-                Int("http_port", row.HttpPort),
-                Int("https_port", row.HttpsPort),
-                new("document_root", row.DocumentRoot),
-                new("ssl_cert_path", row.SslCertPath),
-                new("ssl_key_path", row.SslKeyPath),
-                new("php_version", row.PhpVersion),
-                new("custom_directives", row.CustomDirectives),
-                Bool("active", row.Active),
-            ], row));
         }
 
-        foreach (var z in s.Zones)
+        public void Sites()
         {
-            var key = HostNames.Origin(z.Origin);
-            var client = ClientKey(z.ClientLogin);
-            if (check)
+            foreach (var site in s.Sites)
             {
-                var reason = skippedClients.Contains(client) ? $"its client '{client}' is skipped"
-                    : CheckZone(z) ?? Unstorable(ObjectKind.Zone, key, ("origin", z.Origin), ("primary_ns", z.PrimaryNs), ("hostmaster", z.Hostmaster));
-                if (reason is not null)
+                var key = HostNames.Domain(site.Domain);
+                var client = ClientKey(site.ClientLogin);
+                var row = site;
+                if (_check)
                 {
-                    Skip(ObjectKind.Zone, key, reason);
-                    skippedZones.Add(key);
-                    continue;
-                }
-            }
+                    if (_skippedClients.Contains(client))
+                    {
+                        Skip(ObjectKind.Site, key, $"its client '{client}' is skipped");
+                        continue;
+                    }
 
-            Add(new SyncItem(ObjectKind.Zone, key, client,
-            [
-                new("client", client),
-                new("primary_ns", HostNames.Absolute(z.PrimaryNs, key)),
-                new("hostmaster", HostNames.Absolute(z.Hostmaster, key)),
-                Long("serial", z.Serial),
-                Int("refresh", z.Refresh),
-                Int("retry", z.Retry),
-                Int("expire", z.Expire),
-                Int("minimum", z.Minimum),
-                Int("default_ttl", z.DefaultTtl),
-                Bool("active", z.Active),
-            ], z));
+                    if ((CheckSite(site, map!, out var mapped) ?? Unstorable(ObjectKind.Site, key, ("domain", site.Domain), ("aliases", site.Aliases),
+                            ("document_root", site.DocumentRoot), ("ssl_cert_path", site.SslCertPath), ("ssl_key_path", site.SslKeyPath),
+                            ("php_version", site.PhpVersion), ("custom_directives", site.CustomDirectives))) is { } reason)
+                    {
+                        Skip(ObjectKind.Site, key, reason);
+                        continue;
+                    }
+
+                    row = site with { IpAddress = mapped! };
+                    if (CustomDirectivesWarning(site.CustomDirectives) is { } warning)
+                    {
+                        _warnings[ObjectKind.Site].Add(new SkippedObject(ObjectKind.Site, key, warning));
+                    }
+                }
+
+                Add(new SyncItem(ObjectKind.Site, key, client,
+                [
+                    new("client", client),
+                    new("aliases", NormalizeAliases(row.Aliases)),
+                    new("ip_address", Addresses.Canonical(row.IpAddress) ?? row.IpAddress.Trim()),
+                    Int("http_port", row.HttpPort),
+                    Int("https_port", row.HttpsPort),
+                    new("document_root", row.DocumentRoot),
+                    new("ssl_cert_path", row.SslCertPath),
+                    new("ssl_key_path", row.SslKeyPath),
+                    new("php_version", row.PhpVersion),
+                    new("custom_directives", row.CustomDirectives),
+                    Bool("active", row.Active),
+                ], row));
+            }
         }
 
-        // dns_record has no unique key on either engine: only its columns can be too much for the standby.
-        AddRecords(s.Records, check, skippedZones, Skip, Add, r => ColumnProblem(ObjectKind.Record, [("name", r.Name), ("type", r.Type), ("data", r.Data)]));
-
-        foreach (var d in s.MailDomains)
+        public void Zones()
         {
-            var key = HostNames.Domain(d.Domain);
-            var client = ClientKey(d.ClientLogin);
-            if (check)
+            foreach (var z in s.Zones)
             {
-                string? reason = skippedClients.Contains(client) ? $"its client '{client}' is skipped"
-                    : !HostNames.IsValid(d.Domain, allowWildcard: false, out var why) ? $"domain '{RecordData.Printable(d.Domain)}': {why}"
-                    : Unstorable(ObjectKind.MailDomain, key, ("domain", d.Domain));
-                if (reason is not null)
+                var key = HostNames.Origin(z.Origin);
+                var client = ClientKey(z.ClientLogin);
+                if (_check)
                 {
-                    Skip(ObjectKind.MailDomain, key, reason);
-                    skippedMailDomains.Add(key);
-                    continue;
+                    var reason = _skippedClients.Contains(client) ? $"its client '{client}' is skipped"
+                        : CheckZone(z) ?? Unstorable(ObjectKind.Zone, key, ("origin", z.Origin), ("primary_ns", z.PrimaryNs), ("hostmaster", z.Hostmaster));
+                    if (reason is not null)
+                    {
+                        Skip(ObjectKind.Zone, key, reason);
+                        _skippedZones.Add(key);
+                        continue;
+                    }
                 }
-            }
 
-            Add(new SyncItem(ObjectKind.MailDomain, key, client, [new("client", client), Bool("active", d.Active)], d));
+                Add(new SyncItem(ObjectKind.Zone, key, client,
+                [
+                    new("client", client),
+                    new("primary_ns", HostNames.Absolute(z.PrimaryNs, key)),
+                    new("hostmaster", HostNames.Absolute(z.Hostmaster, key)),
+                    Long("serial", z.Serial),
+                    Int("refresh", z.Refresh),
+                    Int("retry", z.Retry),
+                    Int("expire", z.Expire),
+                    Int("minimum", z.Minimum),
+                    Int("default_ttl", z.DefaultTtl),
+                    Bool("active", z.Active),
+                ], z));
+            }
         }
 
-        foreach (var m in s.Mailboxes)
+        public void Records()
         {
-            var domain = HostNames.Domain(m.Domain);
-            var key = MailboxKey(m.Domain, m.LocalPart);
-            if (check)
-            {
-                string? reason = skippedMailDomains.Contains(domain) ? $"its mail domain '{domain}' is skipped"
-                    : !IsLocalPart(m.LocalPart, allowCatchAll: false, out var why) ? $"local part {why}"
-                    : !IsPlainToken(m.PasswordHash, 255, out _) || m.PasswordHash.Contains(':', StringComparison.Ordinal) ? "password hash contains a character the mail passwd file cannot hold"
-                    : m.QuotaMb < 0 ? $"quota_mb {m.QuotaMb} is negative"
-                    : CheckAddressList(m.ForwardTo, "forward_to")
-                    ?? Unstorable(ObjectKind.Mailbox, key, ("local_part", m.LocalPart), ("password_hash", m.PasswordHash), ("forward_to", m.ForwardTo));
-                if (reason is not null)
-                {
-                    Skip(ObjectKind.Mailbox, key, reason);
-                    continue;
-                }
-            }
-
-            Add(new SyncItem(ObjectKind.Mailbox, key, domain,
-            [
-                new("password_hash", m.PasswordHash, Secret: true), Int("quota_mb", m.QuotaMb), new("forward_to", NormalizeAddressList(m.ForwardTo)), Bool("active", m.Active),
-            ], m));
+            // dns_record has no unique key on either engine: only its columns can be too much for the standby.
+            AddRecords(s.Records, _check, _skippedZones, Skip, Add, r => ColumnProblem(ObjectKind.Record, [("name", r.Name), ("type", r.Type), ("data", r.Data)]));
         }
 
-        foreach (var a in s.Aliases)
+        public void MailDomains()
         {
-            var domain = HostNames.Domain(a.Domain);
-            var key = MailboxKey(a.Domain, a.Source);
-            if (check)
+            foreach (var d in s.MailDomains)
             {
-                string? reason = skippedMailDomains.Contains(domain) ? $"its mail domain '{domain}' is skipped"
-                    : !IsLocalPart(a.Source, allowCatchAll: true, out var why) ? $"source {why}"
-                    : NormalizeAddressList(a.Destination) is null ? "destination is empty"
-                    : CheckAddressList(a.Destination, "destination")
-                    ?? Unstorable(ObjectKind.Alias, key, ("source", a.Source), ("destination", a.Destination));
-                if (reason is not null)
+                var key = HostNames.Domain(d.Domain);
+                var client = ClientKey(d.ClientLogin);
+                if (_check)
                 {
-                    Skip(ObjectKind.Alias, key, reason);
-                    continue;
+                    string? reason = _skippedClients.Contains(client) ? $"its client '{client}' is skipped"
+                        : !HostNames.IsValid(d.Domain, allowWildcard: false, out var why) ? $"domain '{RecordData.Printable(d.Domain)}': {why}"
+                        : Unstorable(ObjectKind.MailDomain, key, ("domain", d.Domain));
+                    if (reason is not null)
+                    {
+                        Skip(ObjectKind.MailDomain, key, reason);
+                        _skippedMailDomains.Add(key);
+                        continue;
+                    }
                 }
-            }
 
-            Add(new SyncItem(ObjectKind.Alias, key, domain, [new("destination", NormalizeAddressList(a.Destination)), Bool("active", a.Active)], a));
+                Add(new SyncItem(ObjectKind.MailDomain, key, client, [new("client", client), Bool("active", d.Active)], d));
+            }
         }
 
-        return set;
+        public void Mailboxes()
+        {
+            foreach (var m in s.Mailboxes)
+            {
+                var domain = HostNames.Domain(m.Domain);
+                var key = MailboxKey(m.Domain, m.LocalPart);
+                if (_check)
+                {
+                    string? reason = _skippedMailDomains.Contains(domain) ? $"its mail domain '{domain}' is skipped"
+                        : !IsLocalPart(m.LocalPart, allowCatchAll: false, out var why) ? $"local part {why}"
+                        : !IsPlainToken(m.PasswordHash, 255, out _) || m.PasswordHash.Contains(':', StringComparison.Ordinal) ? "password hash contains a character the mail passwd file cannot hold"
+                        : m.QuotaMb < 0 ? $"quota_mb {m.QuotaMb} is negative"
+                        : CheckAddressList(m.ForwardTo, "forward_to")
+                        ?? Unstorable(ObjectKind.Mailbox, key, ("local_part", m.LocalPart), ("password_hash", m.PasswordHash), ("forward_to", m.ForwardTo));
+                    if (reason is not null)
+                    {
+                        Skip(ObjectKind.Mailbox, key, reason);
+                        continue;
+                    }
+                }
+
+                Add(new SyncItem(ObjectKind.Mailbox, key, domain,
+                [
+                    new("password_hash", m.PasswordHash, Secret: true), Int("quota_mb", m.QuotaMb), new("forward_to", NormalizeAddressList(m.ForwardTo)), Bool("active", m.Active),
+                ], m));
+            }
+        }
+
+        public void Aliases()
+        {
+            foreach (var a in s.Aliases)
+            {
+                var domain = HostNames.Domain(a.Domain);
+                var key = MailboxKey(a.Domain, a.Source);
+                if (_check)
+                {
+                    string? reason = _skippedMailDomains.Contains(domain) ? $"its mail domain '{domain}' is skipped"
+                        : !IsLocalPart(a.Source, allowCatchAll: true, out var why) ? $"source {why}"
+                        : NormalizeAddressList(a.Destination) is null ? "destination is empty"
+                        : CheckAddressList(a.Destination, "destination")
+                        ?? Unstorable(ObjectKind.Alias, key, ("source", a.Source), ("destination", a.Destination));
+                    if (reason is not null)
+                    {
+                        Skip(ObjectKind.Alias, key, reason);
+                        continue;
+                    }
+                }
+
+                Add(new SyncItem(ObjectKind.Alias, key, domain, [new("destination", NormalizeAddressList(a.Destination)), Bool("active", a.Active)], a));
+            }
+        }
     }
 
     // A record row as the first pass leaves it: normalized, keyed, and why it is skipped (null: it is not).

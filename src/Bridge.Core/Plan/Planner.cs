@@ -36,23 +36,7 @@ public static class Planner
         {
             var theirs = peer[kind];
             var ours = local[kind];
-            foreach (var (key, source) in theirs)
-            {
-                if (!ours.TryGetValue(key, out var target))
-                {
-                    inserts.Add(new PlanStep(kind, PlanAction.Insert, key, source, null, []));
-                    continue;
-                }
-
-                var changes = Compare(target.Fields, source.Fields);
-                if (changes.Count > 0)
-                {
-                    var revert = kind == ObjectKind.Site && changes.Count == 1 && changes[0].Name == "ip_address"
-                        && context.LastSiteAddresses.TryGetValue(key, out var written) && written == changes[0].To;
-                    updates.Add(new PlanStep(kind, PlanAction.Update, key, source, target, changes, revert));
-                }
-            }
-
+            InsertsAndUpdates(kind, theirs, ours, context, inserts, updates);
             foreach (var (key, target) in ours)
             {
                 if (!theirs.ContainsKey(key) && neverCopied.TryGetValue((kind, key), out var why))
@@ -72,23 +56,16 @@ public static class Planner
         }
 
         KeepReferencedClients(deletes, updates, local);
+        updates = Conflicts(updates, context);
         if (context.LastSync is { } lastSync)
         {
-            updates = [.. updates.Select(u => u.Revert || !(u.Target!.UpdatedAt > lastSync) ? u : u with { Conflict = true })];
             deletes = [.. deletes.Select(d => d.Target!.UpdatedAt > lastSync ? d with { Conflict = true } : d)];
         }
 
         // Children go before parents when deleting; ObjectKind is declared parents first.
         deletes = [.. deletes.OrderByDescending(d => d.Kind)];
 
-        var registered = new HashSet<string>(context.LocalIpAddresses.Select(a => Addresses.Canonical(a) ?? a), StringComparer.Ordinal);
-        var toRegister = peer[ObjectKind.Site].Values
-            .Select(s => ((SiteRow)s.Row).IpAddress)
-            .Where(a => !registered.Contains(a))
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
+        var toRegister = AddressesToRegister(peer, context);
         var siteAddresses = peer[ObjectKind.Site].ToDictionary(p => p.Key, p => ((SiteRow)p.Value.Row).IpAddress, StringComparer.Ordinal);
 
         return new SyncPlan(
@@ -103,6 +80,62 @@ public static class Planner
             Kept = kept,
         };
     }
+
+    /// <summary>
+    /// The inserts and updates of the given kinds only, exactly as <see cref="Plan"/> makes them: a kind's inserts and updates
+    /// depend on that kind's objects alone (deletes, which look across kinds, are left to <see cref="Plan"/>). A run writes
+    /// these while it is still normalizing the other kinds.
+    /// </summary>
+    public static (List<PlanStep> Inserts, List<PlanStep> Updates) Writes(SyncSet peer, SyncSet local, PlanContext context, IEnumerable<ObjectKind> kinds)
+    {
+        var inserts = new List<PlanStep>();
+        var updates = new List<PlanStep>();
+        foreach (var kind in kinds.Order())
+        {
+            InsertsAndUpdates(kind, peer[kind], local[kind], context, inserts, updates);
+        }
+
+        return (inserts, Conflicts(updates, context));
+    }
+
+    /// <summary>The peer's site addresses that the standby has not registered yet, each once, in order.</summary>
+    public static List<string> AddressesToRegister(SyncSet peer, PlanContext context)
+    {
+        var registered = new HashSet<string>(context.LocalIpAddresses.Select(a => Addresses.Canonical(a) ?? a), StringComparer.Ordinal);
+        return peer[ObjectKind.Site].Values
+            .Select(s => ((SiteRow)s.Row).IpAddress)
+            .Where(a => !registered.Contains(a))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static void InsertsAndUpdates(ObjectKind kind, IReadOnlyDictionary<string, SyncItem> theirs, IReadOnlyDictionary<string, SyncItem> ours, PlanContext context,
+        List<PlanStep> inserts, List<PlanStep> updates)
+    {
+        foreach (var (key, source) in theirs)
+        {
+            if (!ours.TryGetValue(key, out var target))
+            {
+                inserts.Add(new PlanStep(kind, PlanAction.Insert, key, source, null, []));
+                continue;
+            }
+
+            var changes = Compare(target.Fields, source.Fields);
+            if (changes.Count > 0)
+            {
+                var revert = kind == ObjectKind.Site && changes.Count == 1 && changes[0].Name == "ip_address"
+                    && context.LastSiteAddresses.TryGetValue(key, out var written) && written == changes[0].To;
+                updates.Add(new PlanStep(kind, PlanAction.Update, key, source, target, changes, revert));
+            }
+        }
+    }
+
+    // An update of a standby row edited there after Bridge's last successful run is a conflict (the peer's version wins; the
+    // report says so), unless it only puts back the address Bridge wrote.
+    private static List<PlanStep> Conflicts(List<PlanStep> updates, PlanContext context) => context.LastSync is { } lastSync
+        ? [.. updates.Select(u => u.Revert || !(u.Target!.UpdatedAt > lastSync) ? u : u with { Conflict = true })]
+        : updates;
 
     // The never-copied objects and, under each, the standby's children of it (the peer skipped them with their parent).
     private static Dictionary<(ObjectKind, string), string> NeverCopiedKeys(IReadOnlyList<SkippedObject> neverCopied, SyncSet local)

@@ -29,6 +29,10 @@ public sealed record ApplyResult(int QueueRows, int Statements)
 /// </summary>
 public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, CancellationToken, Task>? onProgress = null)
 {
+    private IEngineDialect Dialect { get; } = dialect;
+
+    private Func<ApplyProgress, CancellationToken, Task>? OnProgress { get; } = onProgress;
+
     /// <summary>Queue regeneration of every object the peer has, changed or not (a full resync), not only of those touched.</summary>
     public bool QueueAll { get; init; }
 
@@ -49,149 +53,209 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
     public Task<(ApplyResult Result, IReadOnlyList<RefusedStep> Refused)> ApplyIsolatingAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, CancellationToken ct) =>
         ApplyAsync(connection, transaction, plan, local, now, isolate: true, ct);
 
+    /// <summary>
+    /// Starts an apply done in parts, as <see cref="ApplyIsolatingAsync"/> does it whole: the standby's ids of the kinds it has
+    /// been told of (<see cref="ApplySession.Know"/>), the regeneration rows and the refused steps carry from one part to the
+    /// next, so that a plan written in two parts writes exactly what it would have written in one.
+    /// </summary>
+    public ApplySession Begin(DbConnection connection, DbTransaction transaction, DateTime now, bool isolate = true) =>
+        new(this, connection, transaction, now, isolate);
+
     private async Task<(ApplyResult Result, IReadOnlyList<RefusedStep> Refused)> ApplyAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, bool isolate, CancellationToken ct)
     {
-        var sql = new Statements(connection, transaction, dialect);
-        var pid = dialect.ServerProcessId(connection);
-        var statements = 0;
-        async Task Progress(string step, int rows)
+        var session = Begin(connection, transaction, now, isolate);
+        session.Know(local, ObjectKinds.All);
+        await session.RegisterAsync(plan.AddressesToRegister, ct);
+        await session.WriteAsync(plan.Steps, plan, ct);
+        return await session.FinishAsync(plan, local, ct);
+    }
+
+    /// <summary>One apply, written in parts (see <see cref="Begin"/>).</summary>
+    public sealed class ApplySession
+    {
+        private readonly PlanApplier _applier;
+        private readonly DbTransaction _transaction;
+        private readonly Statements _sql;
+        private readonly DateTime _now;
+        private readonly bool _isolate;
+        private readonly int _pid;
+        private readonly Dictionary<(ObjectKind, string), int> _ids = [];
+        private readonly HashSet<(string Type, int? Id, string Action)> _queue = [];
+        private readonly List<RefusedStep> _refused = [];
+
+        // Objects whose insert was refused: not on the standby, so their children cannot be written either.
+        private readonly HashSet<(ObjectKind, string)> _missing = [];
+        private int _statements;
+        private int _savepoints;
+
+        internal ApplySession(PlanApplier applier, DbConnection connection, DbTransaction transaction, DateTime now, bool isolate)
         {
-            statements++;
-            if (onProgress is not null)
+            _applier = applier;
+            _transaction = transaction;
+            _sql = new Statements(connection, transaction, applier.Dialect);
+            _pid = applier.Dialect.ServerProcessId(connection);
+            _now = now;
+            _isolate = isolate;
+        }
+
+        /// <summary>The standby's objects of these kinds, by natural key: what the steps' parents and updates are placed by.</summary>
+        public void Know(SyncSet local, IEnumerable<ObjectKind> kinds)
+        {
+            foreach (var kind in kinds)
             {
-                await onProgress(new ApplyProgress(step, rows, pid), ct);
-            }
-        }
-
-        var ids = new Dictionary<(ObjectKind, string), int>();
-        foreach (var kind in ObjectKinds.All)
-        {
-            foreach (var (key, item) in local[kind])
-            {
-                ids[(kind, key)] = item.Id;
-            }
-        }
-
-        var queue = new HashSet<(string Type, int? Id, string Action)>();
-
-        foreach (var address in plan.AddressesToRegister)
-        {
-            await BlechWrites.RegisterAddressAsync(sql, address, ct);
-            await Progress("ip_address", 1);
-        }
-
-        var refused = new List<RefusedStep>();
-        if (!isolate)
-        {
-            await WriteStepsAsync(sql, plan, plan.Steps, ids, queue, now, Progress, ct);
-        }
-        else
-        {
-            var savepoints = 0;
-
-            // Objects whose insert was refused: not on the standby, so their children cannot be written either.
-            var missing = new HashSet<(ObjectKind, string)>();
-
-            // Applies steps under a savepoint; on a data error, rolls back to it and tries each half, down to single steps.
-            async Task ApplyOrSplitAsync(IReadOnlyList<PlanStep> steps)
-            {
-                var kept = new List<PlanStep>(steps.Count);
-                foreach (var step in steps)
+                foreach (var (key, item) in local[kind])
                 {
-                    var item = step.Source ?? step.Target!;
-                    if (Planner.ParentKind(step.Kind) is { } parentKind && item.ParentKey is { } parent && missing.Contains((parentKind, parent)))
-                    {
-                        if (step.Action == PlanAction.Insert)
-                        {
-                            missing.Add((step.Kind, step.Key));
-                        }
+                    _ids[(kind, key)] = item.Id;
+                }
+            }
+        }
 
-                        refused.Add(new RefusedStep(step, $"its {parentKind.Name()} {parent} was refused by the standby's database", Child: true));
-                    }
-                    else
+        /// <summary>Registers the addresses sites are about to be written with; a refusal throws.</summary>
+        public async Task RegisterAsync(IReadOnlyList<string> addresses, CancellationToken ct)
+        {
+            foreach (var address in addresses)
+            {
+                await BlechWrites.RegisterAddressAsync(_sql, address, ct);
+                await ProgressAsync("ip_address", 1, ct);
+            }
+        }
+
+        /// <summary>
+        /// Writes these steps (inserts parents first, then updates, then deletes children first); <paramref name="plan"/>, when
+        /// the steps include deletes, is the whole plan they come from (a record deleted with its zone needs no regeneration
+        /// of that zone).
+        /// </summary>
+        public async Task WriteAsync(IReadOnlyList<PlanStep> steps, SyncPlan? plan, CancellationToken ct)
+        {
+            if (plan is null && steps.Any(s => s.Action == PlanAction.Delete))
+            {
+                throw new ArgumentException("deletes are written with the plan they come from", nameof(plan));
+            }
+
+            (HashSet<string> Zones, HashSet<string> Domains) deleted = plan is null ? ([], [])
+                : (plan.Of(ObjectKind.Zone, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal),
+                    plan.Of(ObjectKind.MailDomain, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal));
+
+            Task Progress(string step, int rows) => ProgressAsync(step, rows, ct);
+            if (!_isolate)
+            {
+                await _applier.WriteStepsAsync(_sql, deleted, steps, _ids, _queue, _now, Progress, ct);
+                return;
+            }
+
+            await ApplyOrSplitAsync(steps, deleted, Progress, ct);
+        }
+
+        /// <summary>Queues the regeneration rows of everything written (with <see cref="QueueAll"/>, of every object the peer has).</summary>
+        public async Task<(ApplyResult Result, IReadOnlyList<RefusedStep> Refused)> FinishAsync(SyncPlan plan, SyncSet local, CancellationToken ct)
+        {
+            if (_applier.QueueAll)
+            {
+                foreach (var (kind, type) in new[] { (ObjectKind.Site, "site"), (ObjectKind.Zone, "zone"), (ObjectKind.MailDomain, "mail") })
+                {
+                    foreach (var key in SourceKeys(plan, local, kind))
                     {
-                        kept.Add(step);
+                        if (_ids.TryGetValue((kind, key), out var id))
+                        {
+                            _queue.Add((type, id, "write"));
+                        }
                     }
                 }
+            }
 
-                if (kept.Count == 0)
+            // Removals first: a zone deleted and re-created under a new id must not have its fresh file removed after it is written.
+            var queueRows = _queue
+                .OrderBy(q => q.Action == "remove" ? 0 : 1)
+                .ThenBy(q => q.Type, StringComparer.Ordinal)
+                .ThenBy(q => q.Id)
+                .ToList();
+            if (queueRows.Count > 0)
+            {
+                await BlechWrites.QueueRegenerationAsync(_sql, queueRows, _now, ct);
+                await ProgressAsync("regen_queue insert", queueRows.Count, ct);
+            }
+
+            return (new ApplyResult(queueRows.Count, _statements) { Ids = _ids }, _refused);
+        }
+
+        private async Task ProgressAsync(string step, int rows, CancellationToken ct)
+        {
+            _statements++;
+            if (_applier.OnProgress is not null)
+            {
+                await _applier.OnProgress(new ApplyProgress(step, rows, _pid), ct);
+            }
+        }
+
+        // Applies steps under a savepoint; on a data error, rolls back to it and tries each half, down to single steps.
+        private async Task ApplyOrSplitAsync(IReadOnlyList<PlanStep> steps, (HashSet<string> Zones, HashSet<string> Domains) deleted, Func<string, int, Task> progress, CancellationToken ct)
+        {
+            var kept = new List<PlanStep>(steps.Count);
+            foreach (var step in steps)
+            {
+                var item = step.Source ?? step.Target!;
+                if (Planner.ParentKind(step.Kind) is { } parentKind && item.ParentKey is { } parent && _missing.Contains((parentKind, parent)))
                 {
+                    if (step.Action == PlanAction.Insert)
+                    {
+                        _missing.Add((step.Kind, step.Key));
+                    }
+
+                    _refused.Add(new RefusedStep(step, $"its {parentKind.Name()} {parent} was refused by the standby's database", Child: true));
+                }
+                else
+                {
+                    kept.Add(step);
+                }
+            }
+
+            if (kept.Count == 0)
+            {
+                return;
+            }
+
+            var savepoint = $"bridge_apply_{_savepoints++}";
+            var idsBefore = new Dictionary<(ObjectKind, string), int>(_ids);
+            var queueBefore = new HashSet<(string Type, int? Id, string Action)>(_queue);
+            await _transaction.SaveAsync(savepoint, ct);
+            try
+            {
+                await _applier.WriteStepsAsync(_sql, deleted, kept, _ids, _queue, _now, progress, ct);
+                await _transaction.ReleaseAsync(savepoint, ct);
+                return;
+            }
+            catch (Exception e) when (Run.Failures.DataError(e, _applier.Dialect) is { } reason)
+            {
+                await _transaction.RollbackAsync(savepoint, ct);
+                _ids.Clear();
+                idsBefore.ToList().ForEach(p => _ids[p.Key] = p.Value);
+                _queue.Clear();
+                _queue.UnionWith(queueBefore);
+                if (kept.Count == 1)
+                {
+                    if (kept[0].Action == PlanAction.Insert)
+                    {
+                        _missing.Add((kept[0].Kind, kept[0].Key));
+                    }
+
+                    _refused.Add(new RefusedStep(kept[0], "the standby's database refused it: " + reason, Child: false));
+                    if (_refused.Count(r => !r.Child) > _applier.MaxRefused)
+                    {
+                        throw new TooManyRefusedException(_applier.MaxRefused, _refused.Where(r => !r.Child).Select(r => $"{r.Step.Kind.Name()} {r.Step.Key}: {r.Reason}").First());
+                    }
+
                     return;
                 }
-
-                var savepoint = $"bridge_apply_{savepoints++}";
-                var idsBefore = new Dictionary<(ObjectKind, string), int>(ids);
-                var queueBefore = new HashSet<(string Type, int? Id, string Action)>(queue);
-                await transaction.SaveAsync(savepoint, ct);
-                try
-                {
-                    await WriteStepsAsync(sql, plan, kept, ids, queue, now, Progress, ct);
-                    await transaction.ReleaseAsync(savepoint, ct);
-                    return;
-                }
-                catch (Exception e) when (Run.Failures.DataError(e, dialect) is { } reason)
-                {
-                    await transaction.RollbackAsync(savepoint, ct);
-                    ids.Clear();
-                    idsBefore.ToList().ForEach(p => ids[p.Key] = p.Value);
-                    queue.Clear();
-                    queue.UnionWith(queueBefore);
-                    if (kept.Count == 1)
-                    {
-                        if (kept[0].Action == PlanAction.Insert)
-                        {
-                            missing.Add((kept[0].Kind, kept[0].Key));
-                        }
-
-                        refused.Add(new RefusedStep(kept[0], "the standby's database refused it: " + reason, Child: false));
-                        if (refused.Count(r => !r.Child) > MaxRefused)
-                        {
-                            throw new TooManyRefusedException(MaxRefused, refused.Where(r => !r.Child).Select(r => $"{r.Step.Kind.Name()} {r.Step.Key}: {r.Reason}").First());
-                        }
-
-                        return;
-                    }
-                }
-
-                var half = kept.Count / 2;
-                await ApplyOrSplitAsync(kept.Take(half).ToList());
-                await ApplyOrSplitAsync(kept.Skip(half).ToList());
             }
 
-            await ApplyOrSplitAsync(plan.Steps);
+            var half = kept.Count / 2;
+            await ApplyOrSplitAsync(kept.Take(half).ToList(), deleted, progress, ct);
+            await ApplyOrSplitAsync(kept.Skip(half).ToList(), deleted, progress, ct);
         }
-
-        if (QueueAll)
-        {
-            foreach (var (kind, type) in new[] { (ObjectKind.Site, "site"), (ObjectKind.Zone, "zone"), (ObjectKind.MailDomain, "mail") })
-            {
-                foreach (var key in SourceKeys(plan, local, kind))
-                {
-                    if (ids.TryGetValue((kind, key), out var id))
-                    {
-                        queue.Add((type, id, "write"));
-                    }
-                }
-            }
-        }
-
-        // Removals first: a zone deleted and re-created under a new id must not have its fresh file removed after it is written.
-        var queueRows = queue
-            .OrderBy(q => q.Action == "remove" ? 0 : 1)
-            .ThenBy(q => q.Type, StringComparer.Ordinal)
-            .ThenBy(q => q.Id)
-            .ToList();
-        if (queueRows.Count > 0)
-        {
-            await BlechWrites.QueueRegenerationAsync(sql, queueRows, now, ct);
-            await Progress("regen_queue insert", queueRows.Count);
-        }
-
-        return (new ApplyResult(queueRows.Count, statements) { Ids = ids }, refused);
     }
 
     // The steps' writes, in the plan's order: inserts parents first, then updates, then deletes children first.
-    private async Task WriteStepsAsync(Statements sql, SyncPlan plan, IReadOnlyList<PlanStep> steps, Dictionary<(ObjectKind, string), int> ids,
+    private async Task WriteStepsAsync(Statements sql, (HashSet<string> Zones, HashSet<string> Domains) deleted, IReadOnlyList<PlanStep> steps, Dictionary<(ObjectKind, string), int> ids,
         HashSet<(string Type, int? Id, string Action)> queue, DateTime now, Func<string, int, Task> progress, CancellationToken ct)
     {
         IEnumerable<PlanStep> Of(ObjectKind kind, PlanAction action) => steps.Where(s => s.Kind == kind && s.Action == action);
@@ -352,8 +416,7 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
         }
 
         // Deletes, children first (the plan is ordered so). Children of a deleted parent need no regeneration of that parent.
-        var deletedZones = plan.Of(ObjectKind.Zone, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
-        var deletedDomains = plan.Of(ObjectKind.MailDomain, PlanAction.Delete).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        var (deletedZones, deletedDomains) = deleted;
         foreach (var group in steps.Where(s => s.Action == PlanAction.Delete).GroupBy(s => s.Kind))
         {
             foreach (var step in group)

@@ -279,12 +279,47 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
             Progress?.Enter("planning");
             var map = request.Addresses.Build(peerSnapshot.MainIp, localSnapshot.MainIp);
-            // The two sides are normalized at the same time: neither looks at the other.
-            var localNormalized = Task.Run(() => Normalizer.Local(localSnapshot), ct);
-            var peerSet = Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage);
-            var localSet = await localNormalized;
-            var neverCopied = NeverCopied(peerSkipped.Where(p => p.FromHost == localSnapshot.Hostname).ToList(), localSet);
-            var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync) { NeverCopied = neverCopied, PeerName = peerSnapshot.Hostname ?? peer.Role };
+            // The two sides are normalized at the same time: neither looks at the other. Clients, sites and mail first: their
+            // inserts and updates depend on nothing else, so a run that writes goes on to write them while the zones and records
+            // (most of the rows) are still being normalized. The plan, the serial rules and the guard then look at everything,
+            // before any zone, record or delete is written; a refusal rolls back what was written.
+            var localStages = Task.Run(() => Normalizer.LocalInStages(localSnapshot), ct);
+            var (peerSet, finishPeer) = Normalizer.PeerInStages(peerSnapshot, map, local.Dialect.Storage);
+            var (localSet, finishLocal) = await localStages;
+            var normalized = Task.WhenAll(Task.Run(finishPeer, ct), Task.Run(finishLocal, ct));
+            var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync) { PeerName = peerSnapshot.Hostname ?? peer.Role };
+            var now = DateTime.UtcNow;
+            var applier = new PlanApplier(local.Dialect, ApplyHook) { QueueAll = request.Full, MaxRefused = MaxRefused };
+            PlanApplier.ApplySession? session = null;
+            var early = 0;
+            long applyMs = 0;
+            if (!request.DryRun)
+            {
+                try
+                {
+                    var (inserts, updates) = Planner.Writes(peerSet, localSet, context, Normalizer.EarlyKinds);
+                    var addresses = Planner.AddressesToRegister(peerSet, context);
+                    if (inserts.Count + updates.Count + addresses.Count > 0)
+                    {
+                        timer.Restart();
+                        Progress?.Enter("applying clients, sites and mail");
+                        session = applier.Begin(connection, tx, now);
+                        session.Know(localSet, Normalizer.EarlyKinds);
+                        await session.RegisterAsync(addresses, ct);
+                        await session.WriteAsync([.. inserts, .. updates], plan: null, ct);
+                        early = inserts.Count + updates.Count;
+                        applyMs = timer.ElapsedMilliseconds;
+                    }
+                }
+                finally
+                {
+                    // Whatever the writes did, the normalizing threads are done with before this attempt goes on or fails.
+                    await ((Task)normalized).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            }
+
+            await normalized;
+            context = context with { NeverCopied = NeverCopied(peerSkipped.Where(p => p.FromHost == localSnapshot.Hostname).ToList(), localSet) };
             var plan = Planner.Plan(peerSet, localSet, context);
             SyncPlan Whole(SyncPlan p) => changes is null ? p : Completed(p, peerSet, localSet, peerListing, localListing, lastAddresses);
             plan = Whole(plan);
@@ -320,7 +355,6 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 return new SyncOutcome(ExitCodes.Success, new SyncReport(plan, DryRun: true, Applied: false, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) }, null);
             }
 
-            var now = DateTime.UtcNow;
             if (raises.Count > 0)
             {
                 await OnSide(peer, async () =>
@@ -338,10 +372,30 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             if (plan.HasChanges || request.Full)
             {
                 Progress?.Enter("applying");
-                var (result, refused) = await new PlanApplier(local.Dialect, ApplyHook) { QueueAll = request.Full, MaxRefused = MaxRefused }
-                    .ApplyIsolatingAsync(connection, tx, plan, localSet, now, ct);
+                var rest = plan.Steps;
+                if (session is null)
+                {
+                    session = applier.Begin(connection, tx, now);
+                    session.Know(localSet, ObjectKinds.All);
+                    await session.RegisterAsync(plan.AddressesToRegister, ct);
+                }
+                else
+                {
+                    // The early kinds' inserts and updates are written: the plan holds the same ones (a kind's inserts and updates
+                    // depend on that kind alone), and the rest follow.
+                    rest = [.. plan.Steps.Where(s => !WrittenEarly(s))];
+                    if (plan.Steps.Count - rest.Count != early)
+                    {
+                        throw new InvalidOperationException($"the plan holds {plan.Steps.Count - rest.Count} inserts and updates of clients, sites and mail, but {early} were written");
+                    }
+
+                    session.Know(localSet, ObjectKinds.All.Except(Normalizer.EarlyKinds));
+                }
+
+                await session.WriteAsync(rest, plan, ct);
+                var (result, refused) = await session.FinishAsync(plan, localSet, ct);
                 logger.LogInformation("Applied {Steps} changes in {Statements} statements, queued {Queue} regenerations, in {Ms} ms",
-                    plan.Steps.Count - refused.Count, result.Statements, result.QueueRows, timer.ElapsedMilliseconds);
+                    plan.Steps.Count - refused.Count, result.Statements, result.QueueRows, applyMs + timer.ElapsedMilliseconds);
                 standbyIds = result.Ids;
                 refusedKeys.UnionWith(refused.Select(r => (r.Step.Kind, r.Step.Key)));
                 if (refused.Count > 0)
@@ -612,7 +666,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
     // keeps the address Bridge last wrote for it (if any), since the standby still has that.
     private SyncPlan WithoutRefused(SyncPlan plan, IReadOnlyList<RefusedStep> refused, IReadOnlyDictionary<string, string> lastAddresses)
     {
-        var left = refused.Select(r => r.Step).ToHashSet();
+        // By what the step does to which row: a step written early is the plan's step, not the same object.
+        var left = refused.Select(r => Identity(r.Step)).ToHashSet();
         var addresses = new Dictionary<string, string>(plan.SiteAddresses, StringComparer.Ordinal);
         foreach (var r in refused.Where(r => r.Step.Kind == ObjectKind.Site))
         {
@@ -628,11 +683,16 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
         return plan with
         {
-            Steps = plan.Steps.Where(s => !left.Contains(s)).ToList(),
+            Steps = plan.Steps.Where(s => !left.Contains(Identity(s))).ToList(),
             Skipped = [.. plan.Skipped, .. refused.Select(r => new SkippedObject(r.Step.Kind, r.Step.Key, secrets.Redact(r.Reason)))],
             SiteAddresses = addresses,
         };
     }
+
+    private static (ObjectKind, PlanAction, string, int?) Identity(PlanStep step) => (step.Kind, step.Action, step.Key, step.Target?.Id);
+
+    // An insert or update of a kind written before the plan was whole.
+    private static bool WrittenEarly(PlanStep step) => step.Action is PlanAction.Insert or PlanAction.Update && Normalizer.EarlyKinds.Contains(step.Kind);
 
     private static RunRecord Run(SyncRequest request, DateTime started, string outcome, int exitCode, string? summary, string? error) =>
         new(request.Command, request.RequestedBy, started, DateTime.UtcNow, outcome, exitCode, summary, error);
