@@ -35,7 +35,8 @@ public sealed class MySqlDialect : IEngineDialect
             ($"{select} WHERE {idColumn} IN ({string.Join(",", chunk.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))}){(ordered ? $" ORDER BY {idColumn}" : string.Empty)}",
                 Array.Empty<DbParameter>()));
 
-    // MySqlBulkCopy needs LOAD DATA LOCAL INFILE, which servers disable by default: multi-row INSERTs it is.
+    // MySqlBulkCopy needs LOAD DATA LOCAL INFILE, which MySQL 8 refuses by default and which returns no ids: multi-row INSERTs
+    // it is (tests/Bridge.Benchmarks/ANALYSIS.md measures what it would gain on MariaDB).
     public Task<bool> BulkCopyAsync(DbConnection connection, string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken ct) =>
         Task.FromResult(false);
 
@@ -71,7 +72,7 @@ public sealed class MySqlDialect : IEngineDialect
         return ids;
     }
 
-    // LOAD DATA LOCAL INFILE (MySqlBulkCopy) would be quicker, but servers refuse it by default and the client must allow it
+    // LOAD DATA LOCAL INFILE (MySqlBulkCopy) would be quicker, but MySQL 8 refuses it by default and the client must allow it
     // in the connection string: multi-row INSERTs work everywhere.
     public Task InsertBulkAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<object?[]> rows,
         CancellationToken ct) =>
