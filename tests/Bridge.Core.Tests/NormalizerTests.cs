@@ -370,6 +370,27 @@ public sealed class NormalizerTests
 
     private static SyncSet Staged((SyncSet Early, Func<SyncSet> Finish) stages) => stages.Finish();
 
+    [TestCase(-5)]
+    [TestCase(0)]
+    [TestCase(3600)]
+    [TestCase(131071)]
+    [TestCase(131072)]
+    [TestCase(86400 * 7)]
+    [TestCase(int.MaxValue)]
+    [TestCase(int.MinValue)]
+    public void NumbersAreTheirInvariantTextWhateverTheirSize(int ttl)
+    {
+        var snap = Snap.Sample();
+        snap.Record("example.com.", "t", "A", Net.V, ttl: ttl);
+
+        var item = snap.Local()[ObjectKind.Record]["example.com. t.example.com. A " + Net.V];
+
+        Assert.That(item.Fields.Single(f => f.Name == "ttl").Value, Is.EqualTo(ttl.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(snap.Local()[ObjectKind.Record]["example.com. t.example.com. A " + Net.V].Fields.Single(f => f.Name == "ttl").Value, Is.EqualTo(item.Fields.Single(f => f.Name == "ttl").Value),
+            "the second time too");
+    }
+
+
     internal static IEnumerable<(ObjectKind Kind, string Key)> AllKeys(SyncSet set) =>
         ObjectKinds.All.SelectMany(k => set[k].Keys.Select(key => (k, key)));
 }

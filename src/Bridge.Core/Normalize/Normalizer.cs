@@ -755,7 +755,22 @@ public static class Normalizer
 
     private static FieldValue Bool(string name, bool value) => new(name, value ? "true" : "false");
 
-    private static FieldValue Int(string name, int? value) => new(name, value?.ToString(CultureInfo.InvariantCulture));
+    private static FieldValue Int(string name, int? value) => new(name, value is { } v ? Text(v) : null);
+
+    // Ports, priorities, TTLs and quotas repeat across rows: each is made once and shared, not once a row (a full sync keeps
+    // every normalized row until it ends, and the collector walks each of those strings at every collection).
+    private static readonly string?[] SmallInts = new string?[1 << 17];
+
+    private static string Text(int value)
+    {
+        if ((uint)value >= (uint)SmallInts.Length)
+        {
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        // Two threads may make the same text at once; either is right.
+        return SmallInts[value] ??= value.ToString(CultureInfo.InvariantCulture);
+    }
 
     private static FieldValue Long(string name, long value) => new(name, value.ToString(CultureInfo.InvariantCulture));
 }

@@ -63,6 +63,21 @@ public static class SnapshotReader
             }, token);
         }
 
+        // A parent's key, a record's type: the same few texts in row after row. Each row's copy is dropped for one kept copy, so
+        // that a large read keeps one string per distinct value, not per row (all of them live until the run ends, and the
+        // collector walks them at every collection).
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Shared(string text)
+        {
+            if (texts.TryGetValue(text, out var kept))
+            {
+                return kept;
+            }
+
+            texts[text] = text;
+            return text;
+        }
+
         var server = await Query.ListAsync(connection, transaction, "SELECT main_ip, hostname FROM server ORDER BY id", r => (MainIp: r.GetString(0), Hostname: r.GetString(1)), ct);
         var ips = await Query.ListAsync(connection, transaction, "SELECT address FROM ip_address ORDER BY id", r => r.GetString(0), ct);
 
@@ -70,24 +85,24 @@ public static class SnapshotReader
             Counted(r => new ClientRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5), Utc(r, 6))), ct);
 
         var sites = await RowsAsync(ObjectKind.Site,
-            Counted(r => new SiteRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableInt(r, 6),
+            Counted(r => new SiteRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableInt(r, 6),
                 r.GetString(7), NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), NullableString(r, 11), r.GetBoolean(12), Utc(r, 13))), ct);
 
         var zones = await RowsAsync(ObjectKind.Zone,
-            Counted(r => new ZoneRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6), r.GetInt32(7),
+            Counted(r => new ZoneRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6), r.GetInt32(7),
                 r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11), Utc(r, 12))), ct);
 
         var records = await RowsAsync(ObjectKind.Record,
-            Counted(r => new RecordRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7), Utc(r, 8))), ct);
+            Counted(r => new RecordRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), Shared(r.GetString(3)), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7), Utc(r, 8))), ct);
 
         var mailDomains = await RowsAsync(ObjectKind.MailDomain,
-            Counted(r => new MailDomainRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), Utc(r, 4))), ct);
+            Counted(r => new MailDomainRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetBoolean(3), Utc(r, 4))), ct);
 
         var mailboxes = await RowsAsync(ObjectKind.Mailbox,
-            Counted(r => new MailboxRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), NullableString(r, 5), r.GetBoolean(6), Utc(r, 7))), ct);
+            Counted(r => new MailboxRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetInt32(4), NullableString(r, 5), r.GetBoolean(6), Utc(r, 7))), ct);
 
         var aliases = await RowsAsync(ObjectKind.Alias,
-            Counted(r => new AliasRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Utc(r, 5))), ct);
+            Counted(r => new AliasRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetBoolean(4), Utc(r, 5))), ct);
 
         if (server.Count == 0)
         {
