@@ -25,16 +25,24 @@ public sealed class PlannerTests
         peer.Mailboxes[0] = peer.Mailboxes[0] with { QuotaMb = 2048 };
         var local = Snap.Sample();
         local.Client("gone").Site("gone.example", client: "gone");
+        local.Sites[0] = local.Sites[0] with { UpdatedAt = DateTime.UtcNow };
         var context = Net.Context() with { LastSync = DateTime.UtcNow.AddDays(-1) };
         var plan = Planner.Plan(peer.Peer(), local.Local(), context);
 
-        var (inserts, updates) = Planner.Writes(peer.Peer(), local.Local(), context, Normalizer.EarlyKinds);
+        var written = Planner.Writes(peer.Peer(), local.Local(), context, Normalizer.EarlyKinds);
 
         static string Line(PlanStep s) => $"{s.Action} {s.Kind.Name()} {s.Key} {string.Join(",", s.Changes.Select(c => c.ToString()))} {s.Conflict} {s.Revert}";
-        var expected = plan.Steps.Where(s => s.Action is PlanAction.Insert or PlanAction.Update && Normalizer.EarlyKinds.Contains(s.Kind)).Select(Line).ToList();
-        Assert.That(inserts.Concat(updates).Select(Line), Is.EqualTo(expected));
+        static bool Early(PlanStep s) => s.Action is PlanAction.Insert or PlanAction.Update && Normalizer.EarlyKinds.Contains(s.Kind);
+        var expected = plan.Steps.Where(Early).Select(Line).ToList();
+        Assert.That(written.Inserts.Concat(written.Updates).Select(Line), Is.EqualTo(expected));
+        Assert.That(written.Count, Is.EqualTo(expected.Count));
+
+        // Planned with them, the plan is the same, step for step, and holds the very steps written.
+        var withWritten = Planner.Plan(peer.Peer(), local.Local(), context, written);
+        Assert.That(withWritten.Steps.Select(Line), Is.EqualTo(plan.Steps.Select(Line)));
+        Assert.That(withWritten.Steps.Where(Early), Is.EquivalentTo(written.Inserts.Concat(written.Updates)).Using((IEqualityComparer<object>)ReferenceEqualityComparer.Instance));
         Assert.That(expected, Has.Some.StartsWith("Insert mailbox"));
-        Assert.That(expected, Has.Some.StartsWith("Update site"));
+        Assert.That(expected, Has.Some.StartsWith("Update site").And.Some.EndsWith("True False"), "the site edited on the standby since the last sync is a conflict");
         Assert.That(expected, Has.None.Contains("zone").And.None.Contains("record").And.None.StartsWith("Delete"));
         Assert.That(Planner.Writes(peer.Peer(), local.Local(), context, [ObjectKind.Zone, ObjectKind.Record]).Updates.Select(Line),
             Is.EqualTo(plan.Steps.Where(s => s.Action == PlanAction.Update && s.Kind is ObjectKind.Zone or ObjectKind.Record).Select(Line)));

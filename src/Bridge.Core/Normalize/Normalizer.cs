@@ -198,7 +198,7 @@ public static class Normalizer
             }
         }
 
-        public void Clients()
+        private void Clients()
         {
             foreach (var c in s.Clients)
             {
@@ -218,7 +218,7 @@ public static class Normalizer
             }
         }
 
-        public void Sites()
+        private void Sites()
         {
             foreach (var site in s.Sites)
             {
@@ -265,7 +265,7 @@ public static class Normalizer
             }
         }
 
-        public void Zones()
+        private void Zones()
         {
             foreach (var z in s.Zones)
             {
@@ -299,13 +299,13 @@ public static class Normalizer
             }
         }
 
-        public void Records()
+        private void Records()
         {
             // dns_record has no unique key on either engine: only its columns can be too much for the standby.
             AddRecords(s.Records, _check, _skippedZones, Skip, Add, r => ColumnProblem(ObjectKind.Record, [("name", r.Name), ("type", r.Type), ("data", r.Data)]));
         }
 
-        public void MailDomains()
+        private void MailDomains()
         {
             foreach (var d in s.MailDomains)
             {
@@ -328,7 +328,7 @@ public static class Normalizer
             }
         }
 
-        public void Mailboxes()
+        private void Mailboxes()
         {
             foreach (var m in s.Mailboxes)
             {
@@ -356,7 +356,7 @@ public static class Normalizer
             }
         }
 
-        public void Aliases()
+        private void Aliases()
         {
             foreach (var a in s.Aliases)
             {

@@ -20,10 +20,20 @@ public sealed record PlanContext(IReadOnlyCollection<string> LocalIpAddresses, I
     public string? PeerName { get; init; }
 }
 
+/// <summary>The inserts and updates of some kinds, made before the rest of the plan (<see cref="Planner.Writes"/>).</summary>
+public sealed record PlannedWrites(IReadOnlyList<ObjectKind> Kinds, List<PlanStep> Inserts, List<PlanStep> Updates)
+{
+    public int Count => Inserts.Count + Updates.Count;
+}
+
 /// <summary>Compares the peer's objects with the standby's and orders the changes for the standby's foreign keys.</summary>
 public static class Planner
 {
-    public static SyncPlan Plan(SyncSet peer, SyncSet local, PlanContext context)
+    /// <summary>
+    /// The plan; with <paramref name="written"/>, the inserts and updates of its kinds are those steps (already written by the
+    /// caller, see <see cref="Writes"/>), not made again.
+    /// </summary>
+    public static SyncPlan Plan(SyncSet peer, SyncSet local, PlanContext context, PlannedWrites? written = null)
     {
         var protectedKeys = ProtectedKeys(peer.Skipped, local);
         var neverCopied = NeverCopiedKeys(context.NeverCopied, local);
@@ -36,7 +46,16 @@ public static class Planner
         {
             var theirs = peer[kind];
             var ours = local[kind];
-            InsertsAndUpdates(kind, theirs, ours, context, inserts, updates);
+            if (written is not null && written.Kinds.Contains(kind))
+            {
+                inserts.AddRange(written.Inserts.Where(s => s.Kind == kind));
+                updates.AddRange(written.Updates.Where(s => s.Kind == kind));
+            }
+            else
+            {
+                InsertsAndUpdates(kind, theirs, ours, context, inserts, updates);
+            }
+
             foreach (var (key, target) in ours)
             {
                 if (!theirs.ContainsKey(key) && neverCopied.TryGetValue((kind, key), out var why))
@@ -86,16 +105,17 @@ public static class Planner
     /// depend on that kind's objects alone (deletes, which look across kinds, are left to <see cref="Plan"/>). A run writes
     /// these while it is still normalizing the other kinds.
     /// </summary>
-    public static (List<PlanStep> Inserts, List<PlanStep> Updates) Writes(SyncSet peer, SyncSet local, PlanContext context, IEnumerable<ObjectKind> kinds)
+    public static PlannedWrites Writes(SyncSet peer, SyncSet local, PlanContext context, IEnumerable<ObjectKind> kinds)
     {
+        var ordered = kinds.Order().ToList();
         var inserts = new List<PlanStep>();
         var updates = new List<PlanStep>();
-        foreach (var kind in kinds.Order())
+        foreach (var kind in ordered)
         {
             InsertsAndUpdates(kind, peer[kind], local[kind], context, inserts, updates);
         }
 
-        return (inserts, Conflicts(updates, context));
+        return new PlannedWrites(ordered, inserts, Conflicts(updates, context));
     }
 
     /// <summary>The peer's site addresses that the standby has not registered yet, each once, in order.</summary>
@@ -134,7 +154,7 @@ public static class Planner
     // An update of a standby row edited there after Bridge's last successful run is a conflict (the peer's version wins; the
     // report says so), unless it only puts back the address Bridge wrote.
     private static List<PlanStep> Conflicts(List<PlanStep> updates, PlanContext context) => context.LastSync is { } lastSync
-        ? [.. updates.Select(u => u.Revert || !(u.Target!.UpdatedAt > lastSync) ? u : u with { Conflict = true })]
+        ? [.. updates.Select(u => u.Revert || u.Conflict || !(u.Target!.UpdatedAt > lastSync) ? u : u with { Conflict = true })]
         : updates;
 
     // The never-copied objects and, under each, the standby's children of it (the peer skipped them with their parent).
