@@ -29,7 +29,16 @@ public static class BridgeApp
         }
 
         // SIGTERM and Ctrl+C cancel ct (Program.cs); System.CommandLine must not also force an exit two seconds later.
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, ct);
+        var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, ct);
+
+        // A command the signal cut short ends with 1 and nothing more said: say why (a sync stopped before its commit has
+        // applied nothing; `status` shows the last run that did).
+        if (code == ExitCodes.Failure && ct.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync($"{CommandName}: stopped by a signal (SIGTERM or Ctrl+C) before it finished");
+        }
+
+        return code;
     }
 
     /// <summary>The whole command tree, every command and option (the man page is checked against it).</summary>
