@@ -43,6 +43,9 @@ public abstract class ResilienceSuite(Func<BlechServer> chipServer, Func<BlechSe
         Assert.That(skipped, Has.Some.EqualTo("zone child.example.: its client refused was refused by the standby's database"));
         Assert.That(skipped, Has.Some.EqualTo($"record child.example. www.child.example. A {PairAddresses.V}: its zone child.example. was refused by the standby's database"));
         Assert.That(run.Stdout + run.Stderr, Does.Not.Contain("hashthatmustnotshow"));
+
+        // What was refused is not counted among the changes written, whichever part of the apply it was in.
+        Assert.That((run.Count("client", "insert"), run.Count("site", "insert"), run.Count("zone", "insert"), run.Count("record", "insert")), Is.EqualTo((1, 2, 0, 0)));
         Assert.That(await P.Dale.GetSiteAsync("good.example"), Is.Not.Null, "the rest is applied");
         Assert.That(await P.Dale.GetMailboxAsync("mail.example", "info"), Is.Not.Null);
         Assert.That(await P.Dale.GetClientAsync("refused"), Is.Null);

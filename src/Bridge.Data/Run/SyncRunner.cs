@@ -659,8 +659,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
     // keeps the address Bridge last wrote for it (if any), since the standby still has that.
     private SyncPlan WithoutRefused(SyncPlan plan, IReadOnlyList<RefusedStep> refused, IReadOnlyDictionary<string, string> lastAddresses)
     {
-        // By what the step does to which row: a step written early is the plan's step, not the same object.
-        var left = refused.Select(r => Identity(r.Step)).ToHashSet();
+        var left = refused.Select(r => r.Step).ToHashSet();
         var addresses = new Dictionary<string, string>(plan.SiteAddresses, StringComparer.Ordinal);
         foreach (var r in refused.Where(r => r.Step.Kind == ObjectKind.Site))
         {
@@ -676,13 +675,11 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
         return plan with
         {
-            Steps = plan.Steps.Where(s => !left.Contains(Identity(s))).ToList(),
+            Steps = plan.Steps.Where(s => !left.Contains(s)).ToList(),
             Skipped = [.. plan.Skipped, .. refused.Select(r => new SkippedObject(r.Step.Kind, r.Step.Key, secrets.Redact(r.Reason)))],
             SiteAddresses = addresses,
         };
     }
-
-    private static (ObjectKind, PlanAction, string, int?) Identity(PlanStep step) => (step.Kind, step.Action, step.Key, step.Target?.Id);
 
     // An insert or update of a kind written before the plan was whole.
     private static bool WrittenEarly(PlanStep step) => step.Action is PlanAction.Insert or PlanAction.Update && Normalizer.EarlyKinds.Contains(step.Kind);
