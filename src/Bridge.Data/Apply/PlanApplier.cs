@@ -40,35 +40,27 @@ public sealed class PlanApplier(IEngineDialect dialect, Func<ApplyProgress, Canc
     public int MaxRefused { get; init; } = 50;
 
     /// <summary>Applies the whole plan or throws: any error rolls back with the caller's transaction.</summary>
-    public async Task<ApplyResult> ApplyAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, CancellationToken ct) =>
-        (await ApplyAsync(connection, transaction, plan, local, now, isolate: false, ct)).Result;
-
-    /// <summary>
-    /// Applies the plan; when the standby's database refuses a row's data (a constraint, a value it cannot hold that the
-    /// pre-apply checks did not know), rolls back to a savepoint and applies the steps in halves, down to the single steps it
-    /// refuses, which are left out with the database's reason, together with the steps of their children. Everything stays in
-    /// the caller's transaction, so a transient failure still rolls back the whole run. More than <see cref="MaxRefused"/>
-    /// refused rows, or a refused address registration, throw.
-    /// </summary>
-    public Task<(ApplyResult Result, IReadOnlyList<RefusedStep> Refused)> ApplyIsolatingAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, CancellationToken ct) =>
-        ApplyAsync(connection, transaction, plan, local, now, isolate: true, ct);
-
-    /// <summary>
-    /// Starts an apply done in parts, as <see cref="ApplyIsolatingAsync"/> does it whole: the standby's ids of the kinds it has
-    /// been told of (<see cref="ApplySession.Know"/>), the regeneration rows and the refused steps carry from one part to the
-    /// next, so that a plan written in two parts writes exactly what it would have written in one.
-    /// </summary>
-    public ApplySession Begin(DbConnection connection, DbTransaction transaction, DateTime now, bool isolate = true) =>
-        new(this, connection, transaction, now, isolate);
-
-    private async Task<(ApplyResult Result, IReadOnlyList<RefusedStep> Refused)> ApplyAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, bool isolate, CancellationToken ct)
+    public async Task<ApplyResult> ApplyAsync(DbConnection connection, DbTransaction transaction, SyncPlan plan, SyncSet local, DateTime now, CancellationToken ct)
     {
-        var session = Begin(connection, transaction, now, isolate);
+        var session = Begin(connection, transaction, now, isolate: false);
         session.Know(local, ObjectKinds.All);
         await session.RegisterAsync(plan.AddressesToRegister, ct);
         await session.WriteAsync(plan.Steps, plan, ct);
-        return await session.FinishAsync(plan, local, ct);
+        return (await session.FinishAsync(plan, local, ct)).Result;
     }
+
+    /// <summary>
+    /// Starts an apply written in one part or more: the standby's ids of the kinds it has been told of
+    /// (<see cref="ApplySession.Know"/>), the regeneration rows and the refused steps carry from one part to the next, so that a
+    /// plan written in two parts writes exactly what it would have written in one. With <paramref name="isolate"/>, when the
+    /// standby's database refuses a row's data (a constraint, a value it cannot hold that the pre-apply checks did not know),
+    /// a part rolls back to a savepoint and applies its steps in halves, down to the single steps it refuses, which are left
+    /// out with the database's reason, together with the steps of their children. Everything stays in the caller's
+    /// transaction, so a transient failure still rolls back the whole run. More than <see cref="MaxRefused"/> refused rows, or
+    /// a refused address registration, throw.
+    /// </summary>
+    public ApplySession Begin(DbConnection connection, DbTransaction transaction, DateTime now, bool isolate = true) =>
+        new(this, connection, transaction, now, isolate);
 
     /// <summary>One apply, written in parts (see <see cref="Begin"/>).</summary>
     public sealed class ApplySession
