@@ -306,11 +306,14 @@ public sealed class PostgresDialect : IEngineDialect
         $"SELECT '{table}', COUNT(*), COALESCE(bit_xor({RowHash(columns)}), 0) FROM {table}";
 
     // Every write to a row, whatever it changes and whatever its updated_at says, makes a new row version stamped with the
-    // writing transaction's id (xmin; kept by VACUUM FREEZE). The row's id and xmin, packed into 64 bits and hashed to 64
-    // bits, change with any write: reading xmin costs a fraction of hashing the row's text (a tenth, on dns_record), and a
-    // sum of these hashes cannot be balanced by a late commit the way a sum of plain xmins could. The columns are not needed.
+    // writing transaction's id (xmin; kept by VACUUM FREEZE). The row's id hashed to 64 bits with its xmin as the seed changes
+    // with any write: reading xmin costs a fraction of hashing the row's text (a tenth, on dns_record), and a sum of these
+    // hashes cannot be balanced by a late commit the way a sum of plain xmins could. The columns are not needed.
+    // Not hashint8extended((id << 32) | xmin, 0), as before: it folds its 64 bits to the 32 of id XOR xmin before hashing, so
+    // two rows written together and edited together by a transaction whose id differed from the first's in the bits in which
+    // the rows' ids differ (ids 2 and 3, transactions 100 and 101) swapped hashes, and the table's XOR did not move.
     public string RowHash(IReadOnlyList<string> columns, string? alias = null) =>
-        alias is null ? "hashint8extended((id::bigint << 32) | xmin::text::bigint, 0)" : $"hashint8extended(({alias}.id::bigint << 32) | {alias}.xmin::text::bigint, 0)";
+        alias is null ? "hashint8extended(id::bigint, xmin::text::bigint)" : $"hashint8extended({alias}.id::bigint, {alias}.xmin::text::bigint)";
 
     public string TryLockSql => "SELECT pg_try_advisory_lock(7319815573493473)";
 

@@ -20,11 +20,21 @@ public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<Bl
         Assert.That(again.Stdout + again.Stderr, Does.Contain("nothing changed on either machine"), "the shortcut is in force before each case\n" + again);
     }
 
-    private async Task<DbConnection> OpenChipAsync()
+    private async Task<DbConnection> OpenChipAsync() => await OpenAsync(P.ChipServer);
+
+    private static async Task<DbConnection> OpenAsync(BlechServer server)
     {
-        var connection = Dialect(P.ChipServer).CreateConnection(P.ChipServer.ConnectionStringFor("blech"));
+        var connection = Dialect(server).CreateConnection(server.ConnectionStringFor("blech"));
         await connection.OpenAsync();
         return connection;
+    }
+
+    private static async Task<long> ScalarAsync(DbConnection connection, DbTransaction? tx, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql)
@@ -82,6 +92,68 @@ public abstract class ChangeDetectionSuite(Func<BlechServer> chipServer, Func<Bl
         await P.Dale.ExecuteAsync($"UPDATE site SET document_root = '/srv/behind-blech' WHERE domain = '{SampleData.SiteDomain(2)}'");
         await ExpectFoundAsync("a hand fix on dale");
         Assert.That((await P.Dale.GetSiteAsync(SampleData.SiteDomain(2)))!.DocumentRoot, Is.EqualTo("/srv/hand-fix"));
+    }
+
+    [Test]
+    public async Task TwoRowsWrittenTogetherAndEditedTogetherAreFoundWhateverTheTransactionIds()
+    {
+        await EditTwoSitesTogetherAsync(P.Chip, P.ChipServer, "/srv/pair-chip");
+        await ExpectFoundAsync("two sites edited in one transaction on chip");
+
+        await EditTwoSitesTogetherAsync(P.Dale, P.DaleServer, "/srv/pair-dale");
+        await ExpectFoundAsync("two sites edited in one transaction on dale");
+    }
+
+    /// <summary>
+    /// Writes every site in one transaction, syncs, then edits two of them in one transaction. On PostgreSQL the two are chosen,
+    /// and the edit retried, until the edit's transaction id differs from the first write's in just the bits in which the two
+    /// sites' ids differ: a row hash of <c>id XOR xmin</c> alone (PostgreSQL's <c>hashint8extended</c> folds its 64 bits to
+    /// 32 that way) then gives the two rows each other's old hash, and the table's XOR of hashes does not move.
+    /// </summary>
+    private async Task EditTwoSitesTogetherAsync(BlechInstance db, BlechServer server, string root)
+    {
+        if (server.Engine != BlechEngine.Postgres)
+        {
+            await db.ExecuteAsync($"UPDATE site SET document_root = '{root}' WHERE id IN (SELECT id FROM (SELECT id FROM site ORDER BY id LIMIT 2) two)");
+            return;
+        }
+
+        const string Xid = "pg_current_xact_id()::text::bigint % 4294967296";
+        await using var connection = await OpenAsync(server);
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            long written;
+            await using (var tx = await connection.BeginTransactionAsync())
+            {
+                await ExecuteAsync(connection, tx, "UPDATE site SET document_root = document_root");
+                written = await ScalarAsync(connection, tx, $"SELECT {Xid}");
+                await tx.CommitAsync();
+            }
+
+            if (written % 8 != 0)
+            {
+                continue;
+            }
+
+            await SyncAsync();
+            var ids = (await db.QueryAsync<int>($"SELECT id FROM site WHERE xmin::text::bigint = {written} ORDER BY id")).ToList();
+            await using var edit = await connection.BeginTransactionAsync();
+            var xid = await ScalarAsync(connection, edit, $"SELECT {Xid}");
+            var pair = ids.SelectMany(a => ids.Where(b => b > a && (a ^ b) == (xid ^ written)).Select(b => (A: a, B: b))).FirstOrDefault();
+            if (xid - written >= 8 || pair == default)
+            {
+                await edit.RollbackAsync();
+                continue;
+            }
+
+            await ExecuteAsync(connection, edit, $"UPDATE site SET document_root = '{root}' WHERE id IN ({pair.A}, {pair.B})");
+            await edit.CommitAsync();
+            var xmins = await db.QueryAsync<long>($"SELECT xmin::text::bigint FROM site WHERE id IN ({pair.A}, {pair.B})");
+            Assert.That(xmins, Is.All.EqualTo(xid), "both sites were written by the edit's transaction");
+            return;
+        }
+
+        Assert.Fail("no edit's transaction id fell where the test needs it in 50 attempts");
     }
 
     [Test]
