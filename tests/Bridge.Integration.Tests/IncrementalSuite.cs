@@ -106,6 +106,26 @@ public abstract partial class IncrementalSuite(Func<BlechServer> chipServer, Fun
     }
 
     [Test]
+    public async Task ACompareOfEverythingDatedInTheFutureIsNotTrusted()
+    {
+        // A run under a clock a year fast (a machine that booted before NTP set it right) left that date; the clock was then put
+        // right. Trusted, the pairs would go unchecked for a year, and a difference they cannot see with them.
+        var domain = SampleData.SiteDomain(4);
+        await P.Dale.ExecuteAsync($"UPDATE site SET document_root = '/srv/hidden' WHERE domain = '{domain}'");
+        await HidePairAsync("site", domain);
+        await P.Dale.ExecuteAsync(P.DaleServer.Engine == BlechEngine.Postgres
+            ? "UPDATE bridge.row_pair_origin SET compared_at = compared_at + interval '365 days'"
+            : "UPDATE bridge.row_pair_origin SET compared_at = compared_at + INTERVAL 365 DAY");
+
+        var run = await SyncAsync();
+
+        Assert.That(run.Stderr, Does.Match("Comparing everything: the last compare of everything is dated [0-9-]+ [0-9:]+Z, later than this machine's clock"), run.ToString());
+        await ExpectEqualAsync("a full compare when the last one is dated in the future");
+        var again = await SyncAsync();
+        Assert.That(again.Stdout + again.Stderr, Does.Contain("nothing changed on either machine"), "the date the compare left is trusted\n" + again);
+    }
+
+    [Test]
     public async Task PairsInTheFormerOneRowAPairFormAreDroppedAndEverythingComparedOnce()
     {
         // A state written by a Bridge of state version 5: one row per pair in bridge.row_pair. The upgrade drops them and the

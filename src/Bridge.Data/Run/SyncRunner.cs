@@ -481,12 +481,17 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
     }
 
     // Why this run compares everything before anything is listed (null: the listings decide): a resync, no compare of everything
-    // on record, or too old a one.
+    // on record, too old a one, or one dated later than this machine's clock by more than two machines' clocks differ (a clock
+    // set back after a run under a fast one: trusted, that date would hold off every compare of everything until the clock
+    // caught up with it).
     private static string? Everything(SyncRequest request, DateTime? comparedAt) =>
         request.Full ? "a resync compares everything"
         : comparedAt is not { } at ? "no record of a compare of everything yet"
         : DateTime.UtcNow - at >= request.FullCompareEvery ? $"the last compare of everything is older than {request.FullCompareEvery.TotalHours:0.##} h"
+        : at - DateTime.UtcNow > ClockSlack ? $"the last compare of everything is dated {at:yyyy-MM-dd HH:mm:ss}Z, later than this machine's clock"
         : null;
+
+    private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
 
     private ChangeSet? Compared(string why)
     {
