@@ -137,7 +137,8 @@ public static class BridgeApp
             return await FailAsync(stderr, a.Job.Command, invalid);
         }
 
-        var outcome = await runtime.SyncAsync(a.Job, ct);
+        // The command ends with this run: a run reading many rows keeps the collector off to the end (see QuietHeap).
+        var outcome = await runtime.SyncAsync(a.Job with { LastInProcess = true }, ct);
         if (outcome.Failure is { Reason: FailureReason.Configuration } config)
         {
             return await FailAsync(stderr, a.Job.Command, config);

@@ -19,6 +19,9 @@ public sealed record SyncJob(string Command, string RequestedBy)
     /// <summary>Compare everything even when nothing seems to have changed, and queue regeneration of every synced object.</summary>
     public bool Full { get; init; }
 
+    /// <summary>The process ends after this run (a command, not <c>follow</c> or the request service): see <see cref="SyncRequest.LastInProcess"/>.</summary>
+    public bool LastInProcess { get; init; }
+
     /// <summary>Whether a run that found nothing changed is recorded in the run log.</summary>
     public bool RecordNoChange { get; init; } = true;
 
@@ -55,7 +58,7 @@ public sealed partial class BridgeRuntime
         {
             var peer = Peer;
             local = Local;
-            request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full, RecordNoChange = job.RecordNoChange, OnPeerRead = job.OnPeerRead, FullCompareEvery = TimeSpan.FromSeconds(Config.Sync.FullCompareEverySeconds) };
+            request = new SyncRequest(Config.BuildAddressPolicy(), Config.MaxDeleteShare, job.Force, job.DryRun, job.Command, job.RequestedBy) { Full = job.Full, LastInProcess = job.LastInProcess, RecordNoChange = job.RecordNoChange, OnPeerRead = job.OnPeerRead, FullCompareEvery = TimeSpan.FromSeconds(Config.Sync.FullCompareEverySeconds) };
             runner = new SyncRunner(peer, local, Config.BuildRetry(), Secrets, Log("sync")) { Progress = progress };
         }
         catch (ConfigException e)
