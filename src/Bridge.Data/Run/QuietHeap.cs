@@ -36,7 +36,8 @@ public sealed class QuietHeap : IDisposable
     /// Holds the collector off for a run reading <paramref name="rows"/> rows (null: not counted, everything); with
     /// <paramref name="toExit"/>, past the run's end to the process's (the region then ends when it is used up, or never).
     /// </summary>
-    public static QuietHeap For(long? rows, bool toExit = false) => For(rows, toExit, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
+    public static QuietHeap For(long? rows, bool toExit = false) =>
+        rows < MinRows ? new(0, toExit) : For(rows, toExit, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
 
     /// <summary>As <see cref="For(long?, bool)"/>, with the cap given (tests).</summary>
     public static QuietHeap For(long? rows, bool toExit, long cap)
