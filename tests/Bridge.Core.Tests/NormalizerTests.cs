@@ -330,8 +330,8 @@ public sealed class NormalizerTests
     {
         foreach (var (name, whole, staged) in new[]
         {
-            ("peer", Troubled().Peer(), Staged(Normalizer.PeerInStages(Troubled().Build(), Net.Map))),
-            ("local", Troubled().Local(), Staged(Normalizer.LocalInStages(Troubled().Build()))),
+            ("peer", Troubled().Peer(), Staged(Troubled().Build(), early => Normalizer.PeerInStages(early, Net.Map))),
+            ("local", Troubled().Local(), Staged(Troubled().Build(), Normalizer.LocalInStages)),
         })
         {
             foreach (var kind in ObjectKinds.All)
@@ -353,7 +353,8 @@ public sealed class NormalizerTests
     [Test]
     public void TheFirstStageHoldsTheEarlyKindsWholeAndNothingElse()
     {
-        var (early, finish) = Normalizer.PeerInStages(Troubled().Build(), Net.Map);
+        var snapshot = Troubled().Build();
+        var (early, finish) = Normalizer.PeerInStages(snapshot, Net.Map);
         var whole = Troubled().Peer();
 
         foreach (var kind in Normalizer.EarlyKinds)
@@ -364,11 +365,24 @@ public sealed class NormalizerTests
         Assert.That(early[ObjectKind.Zone], Is.Empty);
         Assert.That(early[ObjectKind.Record], Is.Empty);
         Assert.That(early.Skipped, Is.Empty, "the lists are filled when the set is whole");
-        Assert.That(finish(), Is.SameAs(early));
+        Assert.That(finish(snapshot), Is.SameAs(early));
         Assert.That(early[ObjectKind.Record], Is.Not.Empty);
     }
 
-    private static SyncSet Staged((SyncSet Early, Func<SyncSet> Finish) stages) => stages.Finish();
+    [Test]
+    public void TheSecondStageTakesOnlyTheWholeSnapshotOfTheFirstStagesRows()
+    {
+        var snapshot = Troubled().Build();
+        var (_, finish) = Normalizer.PeerInStages(snapshot with { Zones = [], Records = [] }, Net.Map);
+
+        Assert.Throws<ArgumentException>(() => finish(Troubled().Build()), "another read's rows");
+        Assert.Throws<ArgumentException>(() => finish(snapshot with { MainIp = "192.0.2.99" }), "another main_ip");
+    }
+
+    // As a read in stages gives the rows: the early kinds first, with no zones or records yet, then the whole snapshot, which
+    // holds the very lists of the early kinds.
+    private static SyncSet Staged(BlechSnapshot whole, Func<BlechSnapshot, (SyncSet Early, Func<BlechSnapshot, SyncSet> Finish)> stages) =>
+        stages(whole with { Zones = [], Records = [] }).Finish(whole);
 
     [TestCase(-5)]
     [TestCase(0)]

@@ -310,6 +310,94 @@ public abstract class SyncSuite(Func<BlechServer> chipServer, Func<BlechServer> 
     }
 
     [Test]
+    public async Task ThePeerLostWhileItsZonesAreReadTakesBackWhatTheStandbyWroteMeanwhile()
+    {
+        // chip's dns_zone is locked: the sync reads chip's clients, sites and mail, starts writing them to dale, and waits on
+        // the zones. Then chip's session ends, as when chip goes down in the middle of the read.
+        await FillAndPushAsync();
+        var before = await P.Dale.DumpAsync();
+        var chipDialect = Dialect(P.ChipServer);
+        await using var holder = chipDialect.CreateConnection(P.ChipServer.ConnectionStringFor("blech") + ";Pooling=false");
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await ExecuteAsync(holder, hold, ChipIsPostgres ? "LOCK TABLE dns_zone IN ACCESS EXCLUSIVE MODE" : "LOCK TABLES dns_zone WRITE");
+        var steps = new List<string>();
+        var ended = new List<long>();
+        SyncOutcome outcome;
+        try
+        {
+            var runner = Runner(retries: 0, async (progress, ct) =>
+            {
+                steps.Add(progress.Step);
+                if (ended.Count == 0)
+                {
+                    ended.AddRange(await EndWaitingChipSessionsAsync(holder));
+                }
+            });
+            // A sync that wrote nothing before the whole read would wait on the lock: given up after a minute.
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            outcome = await runner.RunAsync(Request(), limit.Token);
+        }
+        finally
+        {
+            await ExecuteAsync(holder, hold, ChipIsPostgres ? "ROLLBACK" : "UNLOCK TABLES");
+        }
+
+        Assert.That(ended, Has.Count.EqualTo(1), "chip's session was waiting on the zones while dale was written");
+        Assert.That(steps, Is.Not.Empty, "dale was written before chip's session ended");
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.Failure), outcome.Error);
+        Assert.That(outcome.Failure!.Side, Is.EqualTo("peer"), outcome.Error);
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(before), "what was written of clients, sites and mail is rolled back");
+
+        var again = await Runner(retries: 0, (_, _) => Task.CompletedTask).RunAsync(Request(), CancellationToken.None);
+        Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Success), again.Error);
+        Assert.That(await P.Dale.DumpAsync(), Is.EqualTo(await P.Chip.DumpAsync()));
+    }
+
+    // Ends the sessions on chip's database that wait for the lock the holder keeps (within 10 s of the first waiting).
+    private async Task<List<long>> EndWaitingChipSessionsAsync(System.Data.Common.DbConnection holder)
+    {
+        await using var admin = Dialect(P.ChipServer).CreateConnection(P.ChipServer.ConnectionStringFor("blech") + ";Pooling=false");
+        await admin.OpenAsync();
+        var waiting = ChipIsPostgres
+            ? "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            : "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND state LIKE 'Waiting for table metadata lock%'";
+        var ids = new List<long>();
+        for (var tries = 0; ids.Count == 0 && tries < 200; tries++)
+        {
+            await using (var list = admin.CreateCommand())
+            {
+                list.CommandText = waiting;
+                await using var reader = await list.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    ids.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            if (ids.Count == 0)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            await ExecuteAsync(admin, null, ChipIsPostgres ? $"SELECT pg_terminate_backend({id})" : $"KILL CONNECTION {id}");
+        }
+
+        return ids;
+    }
+
+    private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? tx, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Test]
     public async Task AConnectionKilledOnceIsRetriedAndTheRunConverges()
     {
         await FillAndPushAsync();

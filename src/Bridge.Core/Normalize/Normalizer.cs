@@ -69,41 +69,45 @@ public static class Normalizer
     {
         var builder = new Builder(s, map, storage);
         builder.Early();
-        builder.Late();
+        builder.Late(s);
         return builder.Seal();
     }
 
     /// <summary>
     /// The kinds a staged normalization finishes first: all but the zones and their records, which take most of the time (a run
-    /// can write these while the zones and records are still being normalized).
+    /// can write these while the zones and records are still being read and normalized).
     /// </summary>
     public static readonly IReadOnlyList<ObjectKind> EarlyKinds = [ObjectKind.Client, ObjectKind.Site, ObjectKind.MailDomain, ObjectKind.Mailbox, ObjectKind.Alias];
 
     /// <summary>
-    /// <see cref="Peer"/> in two stages: <c>Early</c> holds the <see cref="EarlyKinds"/> whole when this returns; <c>Finish</c> adds
-    /// the zones and records to that same set and returns it whole, exactly as <see cref="Peer"/> would have made it. Until
+    /// <see cref="Peer"/> in two stages: <c>Early</c> holds the <see cref="EarlyKinds"/> of <paramref name="snapshot"/> whole when
+    /// this returns (its zones and records are not looked at: they may still be being read); <c>Finish</c> adds the zones and
+    /// records of the whole snapshot it is given, whose other kinds must be the very lists of <paramref name="snapshot"/>, to
+    /// that same set and returns it whole, exactly as <see cref="Peer"/> would have made it from the whole snapshot. Until
     /// <c>Finish</c> has returned, only the early kinds of the set may be read (it may run on another thread meanwhile).
     /// </summary>
-    public static (SyncSet Early, Func<SyncSet> Finish) PeerInStages(BlechSnapshot snapshot, AddressMap map, StorageRules? storage = null) =>
+    public static (SyncSet Early, Func<BlechSnapshot, SyncSet> Finish) PeerInStages(BlechSnapshot snapshot, AddressMap map, StorageRules? storage = null) =>
         InStages(new Builder(snapshot, map, storage ?? StorageRules.Any));
 
     /// <summary><see cref="Local"/> in the two stages of <see cref="PeerInStages"/>.</summary>
-    public static (SyncSet Early, Func<SyncSet> Finish) LocalInStages(BlechSnapshot snapshot) => InStages(new Builder(snapshot, map: null, StorageRules.Any));
+    public static (SyncSet Early, Func<BlechSnapshot, SyncSet> Finish) LocalInStages(BlechSnapshot snapshot) => InStages(new Builder(snapshot, map: null, StorageRules.Any));
 
-    private static (SyncSet Early, Func<SyncSet> Finish) InStages(Builder builder)
+    private static (SyncSet Early, Func<BlechSnapshot, SyncSet> Finish) InStages(Builder builder)
     {
         builder.Early();
-        return (builder.Set, () =>
+        return (builder.Set, whole =>
         {
-            builder.Late();
+            builder.Late(whole);
             return builder.Seal();
         });
     }
 
     // Normalizes one side kind by kind, parents before children. What is skipped, warned of or found twice is kept by kind and
     // put in the set's lists in kind order at the end, so that the lists read the same whichever order the kinds were done in.
-    private sealed class Builder(BlechSnapshot s, AddressMap? map, StorageRules storage)
+    private sealed class Builder(BlechSnapshot early, AddressMap? map, StorageRules storage)
     {
+        private BlechSnapshot _s = early;
+
         private readonly bool _check = map is not null;
         private readonly Dictionary<ObjectKind, Dictionary<string, string>> _folded = ObjectKinds.All.ToDictionary(k => k, _ => new Dictionary<string, string>(StringComparer.Ordinal));
         private readonly Dictionary<ObjectKind, List<SkippedObject>> _skipped = ObjectKinds.All.ToDictionary(k => k, _ => new List<SkippedObject>());
@@ -124,8 +128,15 @@ public static class Normalizer
             Aliases();
         }
 
-        public void Late()
+        public void Late(BlechSnapshot whole)
         {
+            if (!ReferenceEquals(whole.Clients, _s.Clients) || !ReferenceEquals(whole.Sites, _s.Sites) || !ReferenceEquals(whole.MailDomains, _s.MailDomains)
+                || !ReferenceEquals(whole.Mailboxes, _s.Mailboxes) || !ReferenceEquals(whole.Aliases, _s.Aliases) || whole.MainIp != _s.MainIp)
+            {
+                throw new ArgumentException("the whole snapshot is not the one whose early kinds were normalized", nameof(whole));
+            }
+
+            _s = whole;
             Zones();
             Records();
         }
@@ -200,7 +211,7 @@ public static class Normalizer
 
         private void Clients()
         {
-            foreach (var c in s.Clients)
+            foreach (var c in _s.Clients)
             {
                 var key = ClientKey(c.Login);
                 if (_check && (!IsPlainToken(c.Login, 64, out var why) ? $"login {why}" : CheckClient(c)
@@ -220,7 +231,7 @@ public static class Normalizer
 
         private void Sites()
         {
-            foreach (var site in s.Sites)
+            foreach (var site in _s.Sites)
             {
                 var key = HostNames.Domain(site.Domain);
                 var client = ClientKey(site.ClientLogin);
@@ -267,7 +278,7 @@ public static class Normalizer
 
         private void Zones()
         {
-            foreach (var z in s.Zones)
+            foreach (var z in _s.Zones)
             {
                 var key = HostNames.Origin(z.Origin);
                 var client = ClientKey(z.ClientLogin);
@@ -302,12 +313,12 @@ public static class Normalizer
         private void Records()
         {
             // dns_record has no unique key on either engine: only its columns can be too much for the standby.
-            AddRecords(s.Records, _check, _skippedZones, Skip, Add, r => ColumnProblem(ObjectKind.Record, [("name", r.Name), ("type", r.Type), ("data", r.Data)]));
+            AddRecords(_s.Records, _check, _skippedZones, Skip, Add, r => ColumnProblem(ObjectKind.Record, [("name", r.Name), ("type", r.Type), ("data", r.Data)]));
         }
 
         private void MailDomains()
         {
-            foreach (var d in s.MailDomains)
+            foreach (var d in _s.MailDomains)
             {
                 var key = HostNames.Domain(d.Domain);
                 var client = ClientKey(d.ClientLogin);
@@ -330,7 +341,7 @@ public static class Normalizer
 
         private void Mailboxes()
         {
-            foreach (var m in s.Mailboxes)
+            foreach (var m in _s.Mailboxes)
             {
                 var domain = HostNames.Domain(m.Domain);
                 var key = MailboxKey(m.Domain, m.LocalPart);
@@ -358,7 +369,7 @@ public static class Normalizer
 
         private void Aliases()
         {
-            foreach (var a in s.Aliases)
+            foreach (var a in _s.Aliases)
             {
                 var domain = HostNames.Domain(a.Domain);
                 var key = MailboxKey(a.Domain, a.Source);

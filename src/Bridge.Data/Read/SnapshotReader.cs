@@ -18,22 +18,26 @@ public static class SnapshotReader
     /// read whole.
     /// </summary>
     public static Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct, Run.RunProgress? progress = null,
-        (IEngineDialect Dialect, IReadOnlyDictionary<ObjectKind, HashSet<int>?> Ids)? only = null) =>
-        ReadAsync(connection, transaction, ct, progress, only, listing: null);
+        (IEngineDialect Dialect, IReadOnlyDictionary<ObjectKind, HashSet<int>?> Ids)? only = null, Action<BlechSnapshot>? early = null) =>
+        ReadAsync(connection, transaction, ct, progress, only, listing: null, early);
 
     /// <summary>
     /// Reads every row, and lists each as <see cref="RowListing"/> would, in the same statements: a run that compares everything
     /// scans each table once, not once to list it and again to read it.
     /// </summary>
     public static async Task<(BlechSnapshot Snapshot, Listing Listing)> ReadListedAsync(DbConnection connection, DbTransaction transaction, IEngineDialect dialect,
-        CancellationToken ct, Run.RunProgress? progress = null)
+        CancellationToken ct, Run.RunProgress? progress = null, Action<BlechSnapshot>? early = null)
     {
         var listing = new Listing();
-        return (await ReadAsync(connection, transaction, ct, progress, only: null, (dialect, listing)), listing);
+        return (await ReadAsync(connection, transaction, ct, progress, only: null, (dialect, listing), early), listing);
     }
 
+    // The early kinds (Normalizer.EarlyKinds) are read first; early, when given, gets them as soon as they are (a snapshot whose
+    // zones and records are still empty, and whose lists the whole snapshot shares), so that they can be normalized and written
+    // while the zones and records (most of the rows) are still being read.
     private static async Task<BlechSnapshot> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct, Run.RunProgress? progress,
-        (IEngineDialect Dialect, IReadOnlyDictionary<ObjectKind, HashSet<int>?> Ids)? only, (IEngineDialect Dialect, Listing Into)? listing)
+        (IEngineDialect Dialect, IReadOnlyDictionary<ObjectKind, HashSet<int>?> Ids)? only, (IEngineDialect Dialect, Listing Into)? listing,
+        Action<BlechSnapshot>? early)
     {
         // Each row read is counted for the progress lines of a long run.
         Func<DbDataReader, T> Counted<T>(Func<DbDataReader, T> map) => progress is null ? map : r =>
@@ -81,19 +85,17 @@ public static class SnapshotReader
         var server = await Query.ListAsync(connection, transaction, "SELECT main_ip, hostname FROM server ORDER BY id", r => (MainIp: r.GetString(0), Hostname: r.GetString(1)), ct);
         var ips = await Query.ListAsync(connection, transaction, "SELECT address FROM ip_address ORDER BY id", r => r.GetString(0), ct);
 
+        if (server.Count == 0)
+        {
+            throw new InvalidDataException("Blech's server table is empty: this does not look like a Blech database");
+        }
+
         var clients = await RowsAsync(ObjectKind.Client,
             Counted(r => new ClientRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5), Utc(r, 6))), ct);
 
         var sites = await RowsAsync(ObjectKind.Site,
             Counted(r => new SiteRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), NullableInt(r, 6),
                 r.GetString(7), NullableString(r, 8), NullableString(r, 9), NullableString(r, 10), NullableString(r, 11), r.GetBoolean(12), Utc(r, 13))), ct);
-
-        var zones = await RowsAsync(ObjectKind.Zone,
-            Counted(r => new ZoneRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6), r.GetInt32(7),
-                r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11), Utc(r, 12))), ct);
-
-        var records = await RowsAsync(ObjectKind.Record,
-            Counted(r => new RecordRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), Shared(r.GetString(3)), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7), Utc(r, 8))), ct);
 
         var mailDomains = await RowsAsync(ObjectKind.MailDomain,
             Counted(r => new MailDomainRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetBoolean(3), Utc(r, 4))), ct);
@@ -104,10 +106,14 @@ public static class SnapshotReader
         var aliases = await RowsAsync(ObjectKind.Alias,
             Counted(r => new AliasRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetBoolean(4), Utc(r, 5))), ct);
 
-        if (server.Count == 0)
-        {
-            throw new InvalidDataException("Blech's server table is empty: this does not look like a Blech database");
-        }
+        early?.Invoke(new BlechSnapshot(server[0].MainIp, ips, clients, sites, [], [], mailDomains, mailboxes, aliases, server[0].Hostname));
+
+        var zones = await RowsAsync(ObjectKind.Zone,
+            Counted(r => new ZoneRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt32(6), r.GetInt32(7),
+                r.GetInt32(8), r.GetInt32(9), r.GetInt32(10), r.GetBoolean(11), Utc(r, 12))), ct);
+
+        var records = await RowsAsync(ObjectKind.Record,
+            Counted(r => new RecordRow(r.GetInt32(0), Shared(r.GetString(1)), r.GetString(2), Shared(r.GetString(3)), NullableInt(r, 4), NullableInt(r, 5), r.GetString(6), r.GetBoolean(7), Utc(r, 8))), ct);
 
         return new BlechSnapshot(server[0].MainIp, ips, clients, sites, zones, records, mailDomains, mailboxes, aliases, server[0].Hostname);
     }

@@ -246,19 +246,20 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             using var quiet = QuietHeap.For(everything is null ? RowsToRead(changes, peerListing, localListing) : null, toExit: request.LastInProcess);
 
             // Both machines' rows are read at the same time, each on its own connection; the log says the peer's, then the
-            // standby's, each with its own time.
+            // standby's, each with its own time. The peer's clients, sites and mail come first (see below).
             Progress?.Enter($"reading the {peer.Role} and the {local.Role}");
             long peerReadMs = 0, localReadMs = 0;
+            var peerEarly = new TaskCompletionSource<BlechSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
             var peerRead = OnSide(peer, async () =>
             {
                 BlechSnapshot snapshot;
                 if (everything is null)
                 {
-                    snapshot = await SnapshotReader.ReadAsync(peerConnection, peerTx, ct, Progress, changes is null ? null : (peer.Dialect, changes.Peer));
+                    snapshot = await SnapshotReader.ReadAsync(peerConnection, peerTx, ct, Progress, changes is null ? null : (peer.Dialect, changes.Peer), peerEarly.SetResult);
                 }
                 else
                 {
-                    (snapshot, peerListing) = await SnapshotReader.ReadListedAsync(peerConnection, peerTx, peer.Dialect, ct, Progress);
+                    (snapshot, peerListing) = await SnapshotReader.ReadListedAsync(peerConnection, peerTx, peer.Dialect, ct, Progress, peerEarly.SetResult);
                 }
 
                 var fingerprint = await Fingerprint.FromListingAsync(peerConnection, peerTx, peer.Dialect, peerListing, ct);
@@ -279,158 +280,174 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 localReadMs = timer.ElapsedMilliseconds - started;
                 return (snapshot, addresses, serials, last);
             });
-            await Task.WhenAll(peerRead, localRead);
-            var (peerSnapshot, peerFingerprint, peerSkipped) = await peerRead;
-            var (localSnapshot, lastAddresses, zoneSerials, lastSync) = await localRead;
-            logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, peerReadMs);
-            logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", localSnapshot.TotalObjects, local.Role, local.Dialect.Name, localReadMs);
 
-            Progress?.Enter("planning");
-            var map = request.Addresses.Build(peerSnapshot.MainIp, localSnapshot.MainIp);
             // The two sides are normalized at the same time: neither looks at the other. Clients, sites and mail first: their
-            // inserts and updates depend on nothing else, so a run that writes goes on to write them while the zones and records
-            // (most of the rows) are still being normalized. The plan, the serial rules and the guard then look at everything,
-            // before any zone, record or delete is written; a refusal rolls back what was written.
-            var localStages = Task.Run(() => Normalizer.LocalInStages(localSnapshot), ct);
-            var (peerSet, finishPeer) = Normalizer.PeerInStages(peerSnapshot, map, local.Dialect.Storage);
-            var (localSet, finishLocal) = await localStages;
-            var normalized = Task.WhenAll(Task.Run(finishPeer, ct), Task.Run(finishLocal, ct));
-            var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync) { PeerName = peerSnapshot.Hostname ?? peer.Role };
-            var now = DateTime.UtcNow;
-            var applier = new PlanApplier(local.Dialect, ApplyHook) { QueueAll = request.Full, MaxRefused = MaxRefused };
-            PlanApplier.ApplySession? session = null;
-            PlannedWrites? early = null;
-            long applyMs = 0;
-            if (!request.DryRun)
+            // inserts and updates depend on nothing else. So a run that writes goes on to write them (once the standby's read is
+            // done: it is the same connection) while the peer's zones and records, most of the rows, are still being read and
+            // then normalized. The plan, the serial rules and the guard then look at everything, before any zone, record or
+            // delete is written; a refusal rolls back what was written. Whatever fails, the reads and the normalizing threads
+            // are done with before this attempt goes on or fails (they use this attempt's connections).
+            try
             {
-                try
-                {
-                    early = Planner.Writes(peerSet, localSet, context, Normalizer.EarlyKinds);
-                    var addresses = Planner.AddressesToRegister(peerSet, context);
-                    if (early.Count + addresses.Count > 0)
-                    {
-                        timer.Restart();
-                        Progress?.Enter("applying clients, sites and mail");
-                        session = applier.Begin(connection, tx, now);
-                        session.Know(localSet, Normalizer.EarlyKinds);
-                        await session.RegisterAsync(addresses, ct);
-                        await session.WriteAsync([.. early.Inserts, .. early.Updates], plan: null, ct);
-                        applyMs = timer.ElapsedMilliseconds;
-                    }
-                }
-                finally
-                {
-                    // Whatever the writes did, the normalizing threads are done with before this attempt goes on or fails.
-                    await ((Task)normalized).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                }
-            }
+                await localRead;
+                await Task.WhenAny(peerEarly.Task, peerRead);
+                var peerEarlySnapshot = peerEarly.Task.IsCompleted ? await peerEarly.Task : (await peerRead).snapshot;
 
-            await normalized;
-            context = context with { NeverCopied = NeverCopied(peerSkipped.Where(p => p.FromHost == localSnapshot.Hostname).ToList(), localSet) };
-            var plan = Planner.Plan(peerSet, localSet, context, early);
-            SyncPlan Whole(SyncPlan p) => changes is null ? p : Completed(p, peerSet, localSet, peerListing, localListing, lastAddresses);
-            plan = Whole(plan);
+                var (localSnapshot, lastAddresses, zoneSerials, lastSync) = await localRead;
 
-            // A zone whose new content would carry a serial the standby already served (or one older than the standby's) gets a
-            // serial newer than anything either machine served, on the active machine first, so that both stay equal.
-            var raises = SerialRules.Raises(plan, peerSet, localSet, zoneSerials);
-            if (raises.Count > 0)
-            {
-                peerSnapshot = SerialRules.WithSerials(peerSnapshot, raises);
-                peerSet = Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage);
-                plan = Whole(Planner.Plan(peerSet, localSet, context, early));
-            }
-
-            // Skipped rows, conflicts and refusals are the report's (stdout, the run log); logging them too would say each twice.
-            var verdict = DeleteGuard.Check(plan, request.MaxDeleteShare, request.Force);
-            if (!verdict.Allowed)
-            {
-                await tx.RollbackAsync(ct);
-                var refused = new SyncReport(plan, request.DryRun, Applied: false, verdict.Reasons) { Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
+                Progress?.Enter("planning");
+                var map = request.Addresses.Build(peerEarlySnapshot.MainIp, localSnapshot.MainIp);
+                var localStages = Task.Run(() => Normalizer.LocalInStages(localSnapshot), ct);
+                var (peerSet, finishPeer) = Normalizer.PeerInStages(peerEarlySnapshot, map, local.Dialect.Storage);
+                var (localSet, finishLocal) = await localStages;
+                var normalized = Task.WhenAll(
+                    Task.Run(async () => finishPeer((await peerRead).snapshot), ct),
+                    Task.Run(() => finishLocal(localSnapshot), ct));
+                var context = new PlanContext(localSnapshot.IpAddresses, lastAddresses, lastSync) { PeerName = peerEarlySnapshot.Hostname ?? peer.Role };
+                var now = DateTime.UtcNow;
+                var applier = new PlanApplier(local.Dialect, ApplyHook) { QueueAll = request.Full, MaxRefused = MaxRefused };
+                PlanApplier.ApplySession? session = null;
+                PlannedWrites? early = null;
+                long applyMs = 0;
                 if (!request.DryRun)
                 {
-                    await StateStore.RecordRunAsync(connection, null, Run(request, started, "refused", ExitCodes.Refused, refused.Summary(), string.Join("; ", verdict.Reasons)), ct);
+                    try
+                    {
+                        early = Planner.Writes(peerSet, localSet, context, Normalizer.EarlyKinds);
+                        var addresses = Planner.AddressesToRegister(peerSet, context);
+                        if (early.Count + addresses.Count > 0)
+                        {
+                            timer.Restart();
+                            Progress?.Enter("applying clients, sites and mail");
+                            session = applier.Begin(connection, tx, now);
+                            session.Know(localSet, Normalizer.EarlyKinds);
+                            await session.RegisterAsync(addresses, ct);
+                            await session.WriteAsync([.. early.Inserts, .. early.Updates], plan: null, ct);
+                            applyMs = timer.ElapsedMilliseconds;
+                        }
+                    }
+                    finally
+                    {
+                        // Whatever the writes did, the normalizing threads are done with before this attempt goes on or fails.
+                        await ((Task)normalized).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    }
                 }
 
-                return SyncOutcome.Failed(new Failure(FailureReason.GuardRefused, "refused by the guard: " + string.Join("; ", verdict.Reasons)) { Refusals = verdict.Refusals }, refused);
-            }
+                await normalized;
+                var (peerSnapshot, peerFingerprint, peerSkipped) = await peerRead;
+                logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, peerReadMs);
+                logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", localSnapshot.TotalObjects, local.Role, local.Dialect.Name, localReadMs);
+                context = context with { NeverCopied = NeverCopied(peerSkipped.Where(p => p.FromHost == localSnapshot.Hostname).ToList(), localSet) };
+                var plan = Planner.Plan(peerSet, localSet, context, early);
+                SyncPlan Whole(SyncPlan p) => changes is null ? p : Completed(p, peerSet, localSet, peerListing, localListing, lastAddresses);
+                plan = Whole(plan);
 
-            var raised = raises.Select(r => new SerialRaise(r.Key, r.Value.From, r.Value.To)).OrderBy(r => r.Zone, StringComparer.Ordinal).ToList();
-            if (request.DryRun)
+                // A zone whose new content would carry a serial the standby already served (or one older than the standby's) gets a
+                // serial newer than anything either machine served, on the active machine first, so that both stay equal.
+                var raises = SerialRules.Raises(plan, peerSet, localSet, zoneSerials);
+                if (raises.Count > 0)
+                {
+                    peerSnapshot = SerialRules.WithSerials(peerSnapshot, raises);
+                    peerSet = Normalizer.Peer(peerSnapshot, map, local.Dialect.Storage);
+                    plan = Whole(Planner.Plan(peerSet, localSet, context, early));
+                }
+
+                // Skipped rows, conflicts and refusals are the report's (stdout, the run log); logging them too would say each twice.
+                var verdict = DeleteGuard.Check(plan, request.MaxDeleteShare, request.Force);
+                if (!verdict.Allowed)
+                {
+                    await tx.RollbackAsync(ct);
+                    var refused = new SyncReport(plan, request.DryRun, Applied: false, verdict.Reasons) { Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
+                    if (!request.DryRun)
+                    {
+                        await StateStore.RecordRunAsync(connection, null, Run(request, started, "refused", ExitCodes.Refused, refused.Summary(), string.Join("; ", verdict.Reasons)), ct);
+                    }
+
+                    return SyncOutcome.Failed(new Failure(FailureReason.GuardRefused, "refused by the guard: " + string.Join("; ", verdict.Reasons)) { Refusals = verdict.Refusals }, refused);
+                }
+
+                var raised = raises.Select(r => new SerialRaise(r.Key, r.Value.From, r.Value.To)).OrderBy(r => r.Zone, StringComparer.Ordinal).ToList();
+                if (request.DryRun)
+                {
+                    await tx.RollbackAsync(ct);
+                    return new SyncOutcome(ExitCodes.Success, new SyncReport(plan, DryRun: true, Applied: false, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) }, null);
+                }
+
+                if (raises.Count > 0)
+                {
+                    await OnSide(peer, async () =>
+                    {
+                        await SerialRaiser.RaiseOnActiveAsync(peer, raises, peerListing, now, ct);
+                        return true;
+                    });
+                    logger.LogWarning("Raised the serial of {Zones} zones on the {Role} so that no serial goes backwards", raises.Count, peer.Role);
+                }
+
+                timer.Restart();
+                var refusedAny = false;
+                IReadOnlyDictionary<(ObjectKind, string), int> standbyIds = ObjectKinds.All.SelectMany(k => localSet[k].Select(i => (Key: (k, i.Key), i.Value.Id))).ToDictionary(x => x.Key, x => x.Id);
+                var refusedKeys = new HashSet<(ObjectKind, string)>();
+                if (plan.HasChanges || request.Full)
+                {
+                    Progress?.Enter("applying");
+                    var rest = plan.Steps;
+                    if (session is null)
+                    {
+                        session = applier.Begin(connection, tx, now);
+                        session.Know(localSet, ObjectKinds.All);
+                        await session.RegisterAsync(plan.AddressesToRegister, ct);
+                    }
+                    else
+                    {
+                        // The early kinds' inserts and updates are written (the plan holds those very steps), and the rest follow.
+                        rest = [.. plan.Steps.Where(s => !WrittenEarly(s))];
+                        session.Know(localSet, ObjectKinds.All.Except(Normalizer.EarlyKinds));
+                    }
+
+                    await session.WriteAsync(rest, plan, ct);
+                    var (result, refused) = await session.FinishAsync(plan, localSet, ct);
+                    logger.LogInformation("Applied {Steps} changes in {Statements} statements, queued {Queue} regenerations, in {Ms} ms",
+                        plan.Steps.Count - refused.Count, result.Statements, result.QueueRows, applyMs + timer.ElapsedMilliseconds);
+                    standbyIds = result.Ids;
+                    refusedKeys.UnionWith(refused.Select(r => (r.Step.Kind, r.Step.Key)));
+                    if (refused.Count > 0)
+                    {
+                        refusedAny = true;
+                        plan = WithoutRefused(plan, refused, lastAddresses);
+                    }
+                }
+
+                // The pairs this run leaves equal replace those of every row it read; the standby's hashes as the apply left them. Listed
+                // again: the standby's rows of every peer object read (what the apply wrote) and every standby row read (what it may
+                // have deleted); a kind read whole, whole. With the listing taken before the apply, that is every row as it is now.
+                var relisted = ObjectKinds.All.ToDictionary(k => k, k => changes?.Local[k] is not { } read ? null
+                    : peerSet[k].Keys.Select(key => standbyIds.TryGetValue((k, key), out var id) ? id : 0).Where(id => id != 0).Concat(read).ToHashSet());
+                var localAfter = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, relisted);
+                var dropPairs = changes is null ? ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null) : Pairing.ToDrop(pairs!.Pairs, changes, peerListing, localListing);
+                var addPairs = Pairing.After(peerSet, standbyIds, refusedKeys, peerListing, localAfter);
+                var pairsContext = peerContext + "|" + await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct);
+                await new PairStore(local.Dialect).WriteAsync(connection, tx, pairs, dropPairs, addPairs,
+                    changes is null ? now : pairs!.ComparedAt, pairsContext, ct);
+
+                var report = new SyncReport(plan, DryRun: false, Applied: true, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
+                await state.WriteSkippedAsync(connection, tx, plan.Skipped, peerSnapshot.Hostname, now, ct);
+                await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
+                await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
+                await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
+                // The standby's fingerprint from its listings, not from a scan of every table: after a compare of everything it was
+                // listed whole once more above; after an incremental run, the rows listed again over the listing taken before.
+                var localFingerprint = await Fingerprint.FromSummariesAsync(connection, tx, local.Dialect,
+                    changes is null ? localAfter.Summary : kind => localListing.SummaryOverlaid(kind, localAfter, relisted), ct);
+                await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 || refusedAny ? null : peerFingerprint, localFingerprint, now, ct);
+                await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
+                await tx.CommitAsync(ct);
+                return new SyncOutcome(ExitCodes.Success, report, null);
+            }
+            finally
             {
-                await tx.RollbackAsync(ct);
-                return new SyncOutcome(ExitCodes.Success, new SyncReport(plan, DryRun: true, Applied: false, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) }, null);
+                // The reads run on this attempt's connections: whatever happened, they are done with before it returns or fails.
+                await Task.WhenAll(peerRead, localRead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-
-            if (raises.Count > 0)
-            {
-                await OnSide(peer, async () =>
-                {
-                    await SerialRaiser.RaiseOnActiveAsync(peer, raises, peerListing, now, ct);
-                    return true;
-                });
-                logger.LogWarning("Raised the serial of {Zones} zones on the {Role} so that no serial goes backwards", raises.Count, peer.Role);
-            }
-
-            timer.Restart();
-            var refusedAny = false;
-            IReadOnlyDictionary<(ObjectKind, string), int> standbyIds = ObjectKinds.All.SelectMany(k => localSet[k].Select(i => (Key: (k, i.Key), i.Value.Id))).ToDictionary(x => x.Key, x => x.Id);
-            var refusedKeys = new HashSet<(ObjectKind, string)>();
-            if (plan.HasChanges || request.Full)
-            {
-                Progress?.Enter("applying");
-                var rest = plan.Steps;
-                if (session is null)
-                {
-                    session = applier.Begin(connection, tx, now);
-                    session.Know(localSet, ObjectKinds.All);
-                    await session.RegisterAsync(plan.AddressesToRegister, ct);
-                }
-                else
-                {
-                    // The early kinds' inserts and updates are written (the plan holds those very steps), and the rest follow.
-                    rest = [.. plan.Steps.Where(s => !WrittenEarly(s))];
-                    session.Know(localSet, ObjectKinds.All.Except(Normalizer.EarlyKinds));
-                }
-
-                await session.WriteAsync(rest, plan, ct);
-                var (result, refused) = await session.FinishAsync(plan, localSet, ct);
-                logger.LogInformation("Applied {Steps} changes in {Statements} statements, queued {Queue} regenerations, in {Ms} ms",
-                    plan.Steps.Count - refused.Count, result.Statements, result.QueueRows, applyMs + timer.ElapsedMilliseconds);
-                standbyIds = result.Ids;
-                refusedKeys.UnionWith(refused.Select(r => (r.Step.Kind, r.Step.Key)));
-                if (refused.Count > 0)
-                {
-                    refusedAny = true;
-                    plan = WithoutRefused(plan, refused, lastAddresses);
-                }
-            }
-
-            // The pairs this run leaves equal replace those of every row it read; the standby's hashes as the apply left them. Listed
-            // again: the standby's rows of every peer object read (what the apply wrote) and every standby row read (what it may
-            // have deleted); a kind read whole, whole. With the listing taken before the apply, that is every row as it is now.
-            var relisted = ObjectKinds.All.ToDictionary(k => k, k => changes?.Local[k] is not { } read ? null
-                : peerSet[k].Keys.Select(key => standbyIds.TryGetValue((k, key), out var id) ? id : 0).Where(id => id != 0).Concat(read).ToHashSet());
-            var localAfter = await RowListing.ReadAsync(connection, tx, local.Dialect, ct, relisted);
-            var dropPairs = changes is null ? ObjectKinds.All.ToDictionary(k => k, _ => (List<int>?)null) : Pairing.ToDrop(pairs!.Pairs, changes, peerListing, localListing);
-            var addPairs = Pairing.After(peerSet, standbyIds, refusedKeys, peerListing, localAfter);
-            var pairsContext = peerContext + "|" + await Fingerprint.ContextAsync(connection, tx, local.Dialect, ct);
-            await new PairStore(local.Dialect).WriteAsync(connection, tx, pairs, dropPairs, addPairs,
-                changes is null ? now : pairs!.ComparedAt, pairsContext, ct);
-
-            var report = new SyncReport(plan, DryRun: false, Applied: true, []) { SerialRaises = raised, Machines = (peerSnapshot.Hostname, localSnapshot.Hostname) };
-            await state.WriteSkippedAsync(connection, tx, plan.Skipped, peerSnapshot.Hostname, now, ct);
-            await state.WriteSiteAddressesAsync(connection, tx, lastAddresses, plan.SiteAddresses, now, ct);
-            await state.RecordRevertsAsync(connection, tx, plan.Reverts.ToList(), now, ct);
-            await RoleStore.WriteZoneSerialsAsync(connection, tx, local.Dialect, zoneSerials, SerialRules.AfterSync(zoneSerials, peerSnapshot, localSnapshot, plan), now, ct);
-            // The standby's fingerprint from its listings, not from a scan of every table: after a compare of everything it was
-            // listed whole once more above; after an incremental run, the rows listed again over the listing taken before.
-            var localFingerprint = await Fingerprint.FromSummariesAsync(connection, tx, local.Dialect,
-                changes is null ? localAfter.Summary : kind => localListing.SummaryOverlaid(kind, localAfter, relisted), ct);
-            await state.WriteFingerprintsAsync(connection, tx, raises.Count > 0 || refusedAny ? null : peerFingerprint, localFingerprint, now, ct);
-            await StateStore.RecordRunAsync(connection, tx, Run(request, started, "ok", ExitCodes.Success, report.Summary(), null), ct);
-            await tx.CommitAsync(ct);
-            return new SyncOutcome(ExitCodes.Success, report, null);
         });
     }
 
