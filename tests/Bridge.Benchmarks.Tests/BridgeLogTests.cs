@@ -43,4 +43,29 @@ public sealed class BridgeLogTests
             Assert.That(log.NothingChanged, Is.False);
         }
     }
+
+    [Test]
+    public void AStandbyReadLoggedBeforeThePeersTakesNoSpanOfItsOwn()
+    {
+        // The order a pipelined full sync logs in: the standby's read ends first, the peer's while the apply has begun.
+        var run = new ChildResult(0, 3000, null, null, null,
+        [
+            new LogLine(300, "info: Read 0 objects from the local (postgres) in 20 ms"),
+            new LogLine(900, "info: Read 29502 objects from the peer (postgres) in 400 ms"),
+            new LogLine(2500, "info: Applied 760 changes in 16 statements, queued 760 regenerations, in 1200 ms"),
+            new LogLine(2700, "info: done"),
+        ]);
+
+        var log = BridgeLog.Parse(run);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(log.Phases["startup"], Is.EqualTo(500));
+            Assert.That(log.Phases["read peer"], Is.EqualTo(400));
+            Assert.That(log.Phases["read local"], Is.Zero);
+            Assert.That(log.Phases["normalize, plan, guard"], Is.EqualTo(400), "from the later read's line to the apply's, less the apply");
+            Assert.That(log.Phases["apply"], Is.EqualTo(1200));
+            Assert.That(log.Phases["report, exit"], Is.EqualTo(300));
+        }
+    }
 }

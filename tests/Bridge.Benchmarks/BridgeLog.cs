@@ -62,24 +62,27 @@ public sealed partial record BridgeLog(
             phases["read peer"] = peerMs.Value;
             if (localLine is not null && localMs is not null)
             {
-                // Between the two lines: opening the standby's transaction, then its read.
-                phases["read local"] = localLine.AtMs - peerLine.AtMs;
-                var afterLocal = appliedLine is not null ? appliedLine.AtMs : last;
+                // Each read is logged as it ends, the standby's usually first (its rows are written while the peer's zones and
+                // records are still read): what the standby's read took beyond the peer's, if anything, then what followed
+                // both. The apply's first writes overlap the peer's read, so the spans may add up to more than the wall time.
+                phases["read local"] = Math.Max(0, localLine.AtMs - peerLine.AtMs);
+                var reads = localLine.AtMs >= peerLine.AtMs ? localLine : peerLine;
+                var afterReads = appliedLine is not null ? appliedLine.AtMs : last;
                 if (appliedLine is not null && applyMs is not null)
                 {
-                    phases["normalize, plan, guard"] = Math.Max(0, afterLocal - localLine.AtMs - applyMs.Value);
+                    phases["normalize, plan, guard"] = Math.Max(0, afterReads - reads.AtMs - applyMs.Value);
                     phases["apply"] = applyMs.Value;
                     phases["state, commit"] = Math.Max(0, last - appliedLine.AtMs);
                 }
-                else if (ReferenceEquals(localLine, run.Stderr[^1]))
+                else if (ReferenceEquals(reads, run.Stderr[^1]))
                 {
                     // A diff logs nothing after its reads: planning, the report and the exit are one span.
-                    phases["normalize, plan, guard"] = Math.Max(0, run.WallMs - localLine.AtMs);
+                    phases["normalize, plan, guard"] = Math.Max(0, run.WallMs - reads.AtMs);
                     return Build(run, reportHead, peerObjects, peerMs, localObjects, localMs, changes, statements, queued, applyMs, phases);
                 }
                 else
                 {
-                    phases["normalize, plan, guard"] = Math.Max(0, afterLocal - localLine.AtMs);
+                    phases["normalize, plan, guard"] = Math.Max(0, afterReads - reads.AtMs);
                 }
             }
 

@@ -245,8 +245,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
             var changes = everything is null ? Changes(request, pairs, compareContext, peerListing, localListing, listed) : Compared(everything);
             using var quiet = QuietHeap.For(everything is null ? RowsToRead(changes, peerListing, localListing) : null, toExit: request.LastInProcess);
 
-            // Both machines' rows are read at the same time, each on its own connection; the log says the peer's, then the
-            // standby's, each with its own time. The peer's clients, sites and mail come first (see below).
+            // Both machines' rows are read at the same time, each on its own connection; each read is logged with its own time
+            // as it ends (the standby's usually first: the peer's zones and records are read while the apply begins, see below).
             Progress?.Enter($"reading the {peer.Role} and the {local.Role}");
             long peerReadMs = 0, localReadMs = 0;
             var peerEarly = new TaskCompletionSource<BlechSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -268,6 +268,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 var skipped = await StateStore.ReadSkippedAllAsync(peerConnection, peerTx, ct);
                 await peerTx.CommitAsync(ct);
                 peerReadMs = timer.ElapsedMilliseconds;
+                logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", snapshot.TotalObjects, peer.Role, peer.Dialect.Name, peerReadMs);
                 return (snapshot, fingerprint, skipped);
             });
             var localRead = OnSide(local, async () =>
@@ -278,6 +279,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 var serials = await RoleStore.ReadZoneSerialsAsync(connection, tx, ct);
                 var last = await StateStore.LastSuccessAsync(connection, tx, ct);
                 localReadMs = timer.ElapsedMilliseconds - started;
+                logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", snapshot.TotalObjects, local.Role, local.Dialect.Name, localReadMs);
                 return (snapshot, addresses, serials, last);
             });
 
@@ -335,8 +337,6 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
 
                 await normalized;
                 var (peerSnapshot, peerFingerprint, peerSkipped) = await peerRead;
-                logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", peerSnapshot.TotalObjects, peer.Role, peer.Dialect.Name, peerReadMs);
-                logger.LogInformation("Read {Objects} objects from the {Role} ({Engine}) in {Ms} ms", localSnapshot.TotalObjects, local.Role, local.Dialect.Name, localReadMs);
                 context = context with { NeverCopied = NeverCopied(peerSkipped.Where(p => p.FromHost == localSnapshot.Hostname).ToList(), localSet) };
                 var plan = Planner.Plan(peerSet, localSet, context, early);
                 SyncPlan Whole(SyncPlan p) => changes is null ? p : Completed(p, peerSet, localSet, peerListing, localListing, lastAddresses);
