@@ -311,6 +311,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                 PlanApplier.ApplySession? session = null;
                 PlannedWrites? early = null;
                 long applyMs = 0;
+                // Its own timer: the reads, timed by the run's, may still be going on when the apply begins.
+                var applying = new Stopwatch();
                 if (!request.DryRun)
                 {
                     try
@@ -319,13 +321,13 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                         var addresses = Planner.AddressesToRegister(peerSet, context);
                         if (early.Count + addresses.Count > 0)
                         {
-                            timer.Restart();
+                            applying.Restart();
                             Progress?.Enter("applying clients, sites and mail");
                             session = applier.Begin(connection, tx, now);
                             session.Know(localSet, Normalizer.EarlyKinds);
                             await session.RegisterAsync(addresses, ct);
                             await session.WriteAsync([.. early.Inserts, .. early.Updates], plan: null, ct);
-                            applyMs = timer.ElapsedMilliseconds;
+                            applyMs = applying.ElapsedMilliseconds;
                         }
                     }
                     finally
@@ -383,7 +385,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                     logger.LogWarning("Raised the serial of {Zones} zones on the {Role} so that no serial goes backwards", raises.Count, peer.Role);
                 }
 
-                timer.Restart();
+                applying.Restart();
                 var refusedAny = false;
                 IReadOnlyDictionary<(ObjectKind, string), int> standbyIds = ObjectKinds.All.SelectMany(k => localSet[k].Select(i => (Key: (k, i.Key), i.Value.Id))).ToDictionary(x => x.Key, x => x.Id);
                 var refusedKeys = new HashSet<(ObjectKind, string)>();
@@ -407,7 +409,7 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
                     await session.WriteAsync(rest, plan, ct);
                     var (result, refused) = await session.FinishAsync(plan, localSet, ct);
                     logger.LogInformation("Applied {Steps} changes in {Statements} statements, queued {Queue} regenerations, in {Ms} ms",
-                        plan.Steps.Count - refused.Count, result.Statements, result.QueueRows, applyMs + timer.ElapsedMilliseconds);
+                        plan.Steps.Count - refused.Count, result.Statements, result.QueueRows, applyMs + applying.ElapsedMilliseconds);
                     standbyIds = result.Ids;
                     refusedKeys.UnionWith(refused.Select(r => (r.Step.Kind, r.Step.Key)));
                     if (refused.Count > 0)
