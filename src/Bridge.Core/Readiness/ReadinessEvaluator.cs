@@ -90,6 +90,10 @@ public static class ReadinessEvaluator
         {
             Add(ReadyIssue.NeverSynced, "sync", "no successful sync is recorded on this machine");
         }
+        else if (Clocks.IsAhead(last, input.Now))
+        {
+            Add(ReadyIssue.SyncTooOld, "sync", $"the last successful sync is dated {last:yyyy-MM-dd HH:mm:ss}Z, later than this machine's clock ({input.Now:yyyy-MM-dd HH:mm:ss}Z): the clock was set back since, so how long ago it ran is unknown (the next sync records a date by this clock)");
+        }
         else if (input.Now - last > input.Thresholds.MaxSyncAge)
         {
             Add(ReadyIssue.SyncTooOld, "sync", $"the last successful sync ended {Age(input.Now - last)} ago ({last:yyyy-MM-dd HH:mm:ss}Z), more than {Age(input.Thresholds.MaxSyncAge)}");
@@ -102,7 +106,8 @@ public static class ReadinessEvaluator
 
         var pendingText = facts.PendingChanges is { } n ? Count(n, "change", "changes") : "unknown changes";
         return facts.LastSuccessfulSync is { } ok
-            ? $"{pendingText} pending; last successful sync {Age(input.Now - ok)} ago"
+            ? Clocks.IsAhead(ok, input.Now) ? $"{pendingText} pending; last successful sync dated later than this machine's clock"
+            : $"{pendingText} pending; last successful sync {Age(input.Now - ok)} ago"
             : $"{pendingText} pending; never synced";
     }
 

@@ -515,10 +515,8 @@ public sealed class SyncRunner(Side peer, Side local, RetryOptions retry, Secret
         request.Full ? "a resync compares everything"
         : comparedAt is not { } at ? "no record of a compare of everything yet"
         : DateTime.UtcNow - at >= request.FullCompareEvery ? $"the last compare of everything is older than {request.FullCompareEvery.TotalHours:0.##} h"
-        : at - DateTime.UtcNow > ClockSlack ? $"the last compare of everything is dated {at:yyyy-MM-dd HH:mm:ss}Z, later than this machine's clock"
+        : Clocks.IsAhead(at, DateTime.UtcNow) ? $"the last compare of everything is dated {at:yyyy-MM-dd HH:mm:ss}Z, later than this machine's clock"
         : null;
-
-    private static readonly TimeSpan ClockSlack = TimeSpan.FromMinutes(5);
 
     // The rows both machines' reads will return: those of the change set, or every row listed when everything is compared.
     private static long RowsToRead(ChangeSet? changes, Listing peer, Listing local) =>

@@ -145,6 +145,20 @@ public sealed class ReadinessEvaluatorTests
     }
 
     [Test]
+    public void ALastSyncDatedLaterThanTheClockIsNotTakenForARecentOne()
+    {
+        // Recorded under a clock an hour fast, read after it was set right: how long ago the sync ran is unknown.
+        var ahead = ReadinessEvaluator.Evaluate(Input(database: d => d with { LastSuccessfulSync = Now.AddHours(1) }));
+        Assert.That(Problems(ahead), Is.EqualTo(new[] { (ReadyIssue.SyncTooOld, "sync") }));
+        Assert.That(ahead.Problems.Single().Reason, Does.Contain("2026-11-30 13:00:00Z, later than this machine's clock (2026-11-30 12:00:00Z)"));
+        Assert.That(ReadinessRendering.Text(ahead), Does.Contain("last successful sync dated later than this machine's clock"));
+
+        // Within the slack two machines' clocks may differ by, the date is taken as it says.
+        var close = ReadinessEvaluator.Evaluate(Input(database: d => d with { LastSuccessfulSync = Now.Add(Clocks.Slack) }));
+        Assert.That(close.Ready, Is.True);
+    }
+
+    [Test]
     public void MailMapsMissingADomainMailboxOrAliasOrHoldingOtherValuesAreNamedWithoutHashes()
     {
         var report = ReadinessEvaluator.Evaluate(Input(mail: m => new MailFacts(
